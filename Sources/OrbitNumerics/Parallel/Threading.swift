@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+
+/// How many threads Orbit uses: for BLAS calls and for its own parallel loops.
+///
+/// The default is every core (`ProcessInfo.activeProcessorCount`). `ORBIT_THREADS` in the
+/// environment overrides it at start-up; the command line's `--threads` calls ``configure(threads:)``.
+/// Bit-identical results are promised for the same seed *and* thread count.
+public enum Threading {
+    private static let configured = Atomic<Int>(0)
+
+    /// The number of threads in use (≥ 1).
+    public static var threadCount: Int {
+        let n = configured.load(ordering: .relaxed)
+        if n > 0 { return n }
+        return configure(threads: nil)
+    }
+
+    /// Sets the thread count: `threads` if given, else `ORBIT_THREADS`, else the number of cores.
+    /// Returns the count now in force.
+    @discardableResult
+    public static func configure(threads: Int?) -> Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let fromEnvironment = ProcessInfo.processInfo.environment["ORBIT_THREADS"].flatMap { Int($0) }
+        let n = max(1, threads ?? fromEnvironment ?? cores)
+        configured.store(n, ordering: .relaxed)
+        BLASBackend.setThreads(n)
+        return n
+    }
+}

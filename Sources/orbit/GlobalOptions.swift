@@ -1,0 +1,15 @@
+import ArgumentParser
+import OrbitKit
+
+/// Options every subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Threads for BLAS and Orbit's own loops (default: ORBIT_THREADS, else every core).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+    }
+
+    /// Applies the options; call first in `run()`.
+    func apply() { Threading.configure(threads: threads) }
+}

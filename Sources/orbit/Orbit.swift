@@ -1,0 +1,12 @@
+import ArgumentParser
+import OrbitKit
+
+@main
+struct Orbit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orbit",
+        abstract: "Mode connectivity of neural-network minima: barriers, alignment, symmetry curves, star centres.",
+        version: orbitVersion,
+        subcommands: [Doctor.self]
+    )
+}
