@@ -2,9 +2,14 @@
 // Orbit: mode connectivity of neural-network minima (see README.md).
 //
 // Layers, each importing only those below (DESIGN.md):
-//   command line (orbit)  →  OrbitKit (umbrella)  →  OrbitNumerics  →  CBLAS / Accelerate
-// Later layers (networks, data, checkpoints, paths, symmetry, alignment, experiments, reports)
-// are added as their own targets so the compiler enforces the layering.
+//   command line (orbit)
+//   OrbitKit                                  umbrella: re-exports every layer
+//   OrbitTraining · OrbitCheckpoints          optimisers and training loops · model files
+//   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
+//   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip
+//   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
+//   CBLAS (OpenBLAS + LAPACKE) / Accelerate, CZlib
+// Each layer is its own target, so the compiler enforces that nothing imports upward.
 import PackageDescription
 
 let package = Package(
@@ -29,7 +34,16 @@ let package = Package(
             name: "OrbitNumerics",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
-        .target(name: "OrbitKit", dependencies: ["OrbitNumerics"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "OrbitFormats", dependencies: ["OrbitNumerics", "CZlib"]),
+        .target(name: "OrbitNetworks", dependencies: ["OrbitNumerics"]),
+        .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
+        .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
+        .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData"]),
+        .target(
+            name: "OrbitKit",
+            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining"]
+        ),
         .executableTarget(
             name: "orbit",
             dependencies: [
@@ -43,6 +57,13 @@ let package = Package(
                 "OrbitKit",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "OrbitNetworksTests",
+            dependencies: [
+                "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
