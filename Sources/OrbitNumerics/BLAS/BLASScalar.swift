@@ -1,3 +1,5 @@
+import RealModule
+
 /// Whether BLAS reads a matrix operand as it is or transposed.
 public enum Transpose: Sendable, Hashable {
     case none
@@ -8,13 +10,14 @@ public enum Transpose: Sendable, Hashable {
 ///
 /// Orbit's numerics are written once, generically over `BLASScalar`, and dispatched to the
 /// `s`- or `d`-prefixed routines by the two conformances (``Float`` and ``Double``). That keeps one
-/// implementation of every algorithm, in the spirit of swift-numerics' `Real`.
+/// implementation of every algorithm. It refines swift-numerics' `Real`, so generic code also has
+/// `exp`, `log`, `tanh`, `erf`, … for both precisions.
 ///
 /// The BLAS requirements take row-major operands (as Orbit's ``Matrix`` stores them). The LAPACK
 /// requirements take **column-major** operands and overwrite them, as LAPACK does; the
 /// decompositions convert on the way in and out, which costs O(mn) next to their O(mn·min(m,n)).
 /// LAPACK requirements return LAPACK's `info` (0 success, < 0 illegal argument, > 0 routine-specific).
-public protocol BLASScalar: BinaryFloatingPoint, Sendable, BitwiseCopyable, CustomStringConvertible
+public protocol BLASScalar: Real, BinaryFloatingPoint, Sendable, BitwiseCopyable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     // MARK: BLAS (row-major)
 
