@@ -16,7 +16,7 @@ struct OrbitBench: ParsableCommand {
     @Flag(help: "Print one JSON object per workload instead of a table.") var json = false
 
     static var workloads: [Workload] {
-        GEMMWorkloads.all + AssignmentWorkloads.all + MatrixFunctionWorkloads.all
+        GEMMWorkloads.all + AssignmentWorkloads.all + MatrixFunctionWorkloads.all + TrainingWorkloads.all
     }
 
     func run() throws {

@@ -3,12 +3,12 @@ import Foundation
 /// One timed workload. `prepare` builds the inputs (untimed) and returns the body to time, so
 /// allocation and data generation never count. Names are shared with the reference scripts in
 /// `benchmarks/reference/`, which time the same work in Python (numpy/scipy/PyTorch).
-struct Workload: Sendable {
+struct Workload {
     /// `group/detail`, e.g. `assignment/n=512`; the same name the reference script uses.
     let name: String
     /// Floating-point operations of one run, when meaningful (gives GFLOP/s and the FLOP lower bound).
     let flops: Double?
-    let prepare: @Sendable () -> @Sendable () -> Void
+    let prepare: () -> () -> Void
 }
 
 /// Seconds since an arbitrary origin, monotonic.

@@ -4,8 +4,26 @@ import OrbitNumerics
 /// cache after the GEMM that produced it; the activation is chosen once per call, outside the loop.
 enum ActivationKernels {
     /// z ← z + b (row-broadcast bias), a ← σ(z). `a` may alias `z` (identity).
-    @inline(__always)
     static func biasActivation<Scalar: BLASScalar>(
+        rows: Int, columns: Int, z: UnsafeMutablePointer<Scalar>, a: UnsafeMutablePointer<Scalar>,
+        bias: UnsafePointer<Scalar>?, activation: Activation
+    ) {
+        switch Precision(Scalar.self) {
+        case .float:
+            biasActivationKernel(
+                rows: rows, columns: columns, z: z.reinterpreted(as: Float.self), a: a.reinterpreted(as: Float.self),
+                bias: bias?.reinterpreted(as: Float.self), activation: activation)
+        case .double:
+            biasActivationKernel(
+                rows: rows, columns: columns, z: z.reinterpreted(as: Double.self), a: a.reinterpreted(as: Double.self),
+                bias: bias?.reinterpreted(as: Double.self), activation: activation)
+        case .other:
+            biasActivationKernel(rows: rows, columns: columns, z: z, a: a, bias: bias, activation: activation)
+        }
+    }
+
+    @inline(__always)
+    private static func biasActivationKernel<Scalar: BLASScalar>(
         rows: Int, columns: Int, z: UnsafeMutablePointer<Scalar>, a: UnsafeMutablePointer<Scalar>,
         bias: UnsafePointer<Scalar>?, activation: Activation
     ) {
@@ -44,8 +62,26 @@ enum ActivationKernels {
     }
 
     /// g ← g ⊙ σ′(z), using a = σ(z) where that is cheaper (sigmoid, tanh).
-    @inline(__always)
     static func multiplyByDerivative<Scalar: BLASScalar>(
+        count n: Int, gradient g: UnsafeMutablePointer<Scalar>, z: UnsafePointer<Scalar>, a: UnsafePointer<Scalar>,
+        activation: Activation
+    ) {
+        switch Precision(Scalar.self) {
+        case .float:
+            derivativeKernel(
+                count: n, gradient: g.reinterpreted(as: Float.self), z: z.reinterpreted(as: Float.self),
+                a: a.reinterpreted(as: Float.self), activation: activation)
+        case .double:
+            derivativeKernel(
+                count: n, gradient: g.reinterpreted(as: Double.self), z: z.reinterpreted(as: Double.self),
+                a: a.reinterpreted(as: Double.self), activation: activation)
+        case .other:
+            derivativeKernel(count: n, gradient: g, z: z, a: a, activation: activation)
+        }
+    }
+
+    @inline(__always)
+    private static func derivativeKernel<Scalar: BLASScalar>(
         count n: Int, gradient g: UnsafeMutablePointer<Scalar>, z: UnsafePointer<Scalar>, a: UnsafePointer<Scalar>,
         activation: Activation
     ) {

@@ -20,6 +20,14 @@ public enum TargetBatch<Scalar: BLASScalar> {
         case .values(let v): return v.rows
         }
     }
+
+    /// The same targets typed as `T`; only valid when `T.self == Scalar.self`.
+    func reinterpreted<T: BLASScalar>(as _: T.Type) -> TargetBatch<T> {
+        switch self {
+        case .classes(let labels): return .classes(labels)
+        case .values(let v): return .values(v.reinterpreted(as: T.self))
+        }
+    }
 }
 
 /// Σ_i ℓ_i over a batch and, for classification, the number of correct argmax predictions.
@@ -32,9 +40,25 @@ enum LossKernels {
     /// Loss of `outputs` (b×k) against `targets`; when `gradient` is given it receives ∂L/∂outputs
     /// for the batch mean L = (1/b)·Σℓ_i, scaled by `gradientScale` (1/b for a plain mean).
     /// Softmax is fused: one pass for the max, one for exp and the sum, one for the gradient.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
     static func evaluate<Scalar: BLASScalar>(
+        _ loss: LossFunction, outputs: MatrixView<Scalar>, targets: TargetBatch<Scalar>,
+        gradient: MutableMatrixView<Scalar>?, gradientScale: Scalar
+    ) -> BatchLoss {
+        switch Precision(Scalar.self) {
+        case .float:
+            return kernel(
+                loss, outputs: outputs.reinterpreted(as: Float.self), targets: targets.reinterpreted(as: Float.self),
+                gradient: gradient?.reinterpreted(as: Float.self), gradientScale: Float(gradientScale))
+        case .double:
+            return kernel(
+                loss, outputs: outputs.reinterpreted(as: Double.self), targets: targets.reinterpreted(as: Double.self),
+                gradient: gradient?.reinterpreted(as: Double.self), gradientScale: Double(gradientScale))
+        case .other:
+            return kernel(loss, outputs: outputs, targets: targets, gradient: gradient, gradientScale: gradientScale)
+        }
+    }
+
+    private static func kernel<Scalar: BLASScalar>(
         _ loss: LossFunction, outputs: MatrixView<Scalar>, targets: TargetBatch<Scalar>,
         gradient: MutableMatrixView<Scalar>?, gradientScale: Scalar
     ) -> BatchLoss {

@@ -52,58 +52,82 @@ public final class OptimizerState<Scalar: BLASScalar> {
     }
 
     /// θ ← update(θ, ∇) with learning rate η.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
     public func step(_ theta: inout ParameterVector<Scalar>, gradient: ParameterVector<Scalar>, learningRate: Double) {
         precondition(theta.count == first.count, "optimizer state for \(first.count) parameters, θ has \(theta.count)")
         stepCount += 1
-        let lr = Scalar(learningRate)
+        let update = Update(optimizer: optimizer, learningRate: learningRate, step: stepCount)
         let m = SendableMutablePointer(first.baseAddress)
         let v = SendableMutablePointer(second.baseAddress)
-        let isFirstStep = stepCount == 1
-        let t = Double(stepCount)
         theta.withUnsafeMutableBufferPointer { thetaBuffer in
             gradient.withUnsafeBufferPointer { gradBuffer in
                 let p = SendableMutablePointer(thetaBuffer.baseAddress!)
                 let g = SendablePointer(gradBuffer.baseAddress!)
-                switch optimizer {
-                case .sgd(let momentum, let nesterov, let weightDecay):
-                    let mu = Scalar(momentum), wd = Scalar(weightDecay)
-                    parallelChunks(count: thetaBuffer.count, costPerElement: 2) { _, range in
-                        for i in range {
-                            var d = g.pointer[i] + wd * p.pointer[i]
-                            if mu != 0 {
-                                let buf = isFirstStep ? d : mu * m.pointer[i] + d
-                                m.pointer[i] = buf
-                                d = nesterov ? d + mu * buf : buf
-                            }
-                            p.pointer[i] -= lr * d
-                        }
-                    }
-                case .adam(let beta1, let beta2, let epsilon, let weightDecay),
-                    .adamW(let beta1, let beta2, let epsilon, let weightDecay):
-                    let decoupled: Bool
-                    if case .adamW = optimizer { decoupled = true } else { decoupled = false }
-                    let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon), wd = Scalar(weightDecay)
-                    let correction1 = Scalar(1 - Double.pow(beta1, t))
-                    let sqrtCorrection2 = Scalar((1 - Double.pow(beta2, t)).squareRoot())
-                    let stepSize = lr / correction1
-                    parallelChunks(count: thetaBuffer.count, costPerElement: 4) { _, range in
-                        for i in range {
-                            var d = g.pointer[i]
-                            if decoupled {
-                                p.pointer[i] -= lr * wd * p.pointer[i]
-                            } else {
-                                d += wd * p.pointer[i]
-                            }
-                            let mi = b1 * m.pointer[i] + (1 - b1) * d
-                            let vi = b2 * v.pointer[i] + (1 - b2) * d * d
-                            m.pointer[i] = mi
-                            v.pointer[i] = vi
-                            p.pointer[i] -= stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
-                        }
+                parallelChunks(count: thetaBuffer.count, costPerElement: 4) { _, range in
+                    switch Precision(Scalar.self) {
+                    case .float:
+                        update.apply(
+                            range, p.pointer.reinterpreted(as: Float.self), g.pointer.reinterpreted(as: Float.self),
+                            m.pointer.reinterpreted(as: Float.self), v.pointer.reinterpreted(as: Float.self))
+                    case .double:
+                        update.apply(
+                            range, p.pointer.reinterpreted(as: Double.self), g.pointer.reinterpreted(as: Double.self),
+                            m.pointer.reinterpreted(as: Double.self), v.pointer.reinterpreted(as: Double.self))
+                    case .other:
+                        update.apply(range, p.pointer, g.pointer, m.pointer, v.pointer)
                     }
                 }
+            }
+        }
+    }
+}
+
+/// One optimiser step's constants, applied elementwise (the generic kernel is specialised per
+/// precision by ``OptimizerState/step(_:gradient:learningRate:)``).
+struct Update: Sendable {
+    let optimizer: Optimizer
+    let learningRate: Double
+    let step: Int
+
+    @inline(__always)
+    func apply<T: BLASScalar>(
+        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
+        _ v: UnsafeMutablePointer<T>
+    ) {
+        let lr = T(learningRate)
+        switch optimizer {
+        case .sgd(let momentum, let nesterov, let weightDecay):
+            let mu = T(momentum), wd = T(weightDecay)
+            if mu == 0 {
+                for i in range { p[i] -= lr * (g[i] + wd * p[i]) }
+                return
+            }
+            let firstStep = step == 1
+            for i in range {
+                let d = g[i] + wd * p[i]
+                let buf = firstStep ? d : mu * m[i] + d
+                m[i] = buf
+                p[i] -= lr * (nesterov ? d + mu * buf : buf)
+            }
+        case .adam(let beta1, let beta2, let epsilon, let weightDecay),
+            .adamW(let beta1, let beta2, let epsilon, let weightDecay):
+            var decoupled = false
+            if case .adamW = optimizer { decoupled = true }
+            let b1 = T(beta1), b2 = T(beta2), eps = T(epsilon), wd = T(weightDecay)
+            let t = Double(step)
+            let stepSize = lr / T(1 - Double.pow(beta1, t))
+            let sqrtCorrection2 = T((1 - Double.pow(beta2, t)).squareRoot())
+            for i in range {
+                var d = g[i]
+                if decoupled {
+                    p[i] -= lr * wd * p[i]
+                } else {
+                    d += wd * p[i]
+                }
+                let mi = b1 * m[i] + (1 - b1) * d
+                let vi = b2 * v[i] + (1 - b2) * d * d
+                m[i] = mi
+                v[i] = vi
+                p[i] -= stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
             }
         }
     }

@@ -60,6 +60,8 @@ public final class Trainer<Scalar: BLASScalar> {
     /// Trains from `state` to the configured number of epochs. `afterEpoch` sees the state after each
     /// epoch (to checkpoint it). On a non-finite loss it throws; the last completed epoch's state
     /// has been passed to `afterEpoch` already.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func run(from state: TrainingState<Scalar>, afterEpoch: (TrainingState<Scalar>) throws -> Void = { _ in }) throws -> TrainingState<Scalar> {
         var state = state
         let train = dataset.train

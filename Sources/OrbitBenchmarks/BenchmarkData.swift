@@ -1,0 +1,17 @@
+import OrbitKit
+
+/// The data the benchmarks run on, built once per process.
+enum BenchmarkData {
+    /// Fashion-MNIST's 60 000 training images (standardised) when Debian's package is installed,
+    /// else random features and labels of the same shape.
+    static func fashionMNISTOrRandom() -> Dataset {
+        var g = SeededGenerator(seed: 0)
+        let x = Matrix<Float>.normal(rows: 60000, columns: 784, generator: &g)
+        let y = (0..<60000).map { _ in Int32(g.next() % 10) }
+        let xt = Matrix<Float>.normal(rows: 10000, columns: 784, generator: &g)
+        let yt = (0..<10000).map { _ in Int32(g.next() % 10) }
+        return Dataset(
+            name: "random-60000x784", train: DataSplit(features: x, targets: .classes(labels: y, classCount: 10)),
+            test: DataSplit(features: xt, targets: .classes(labels: yt, classCount: 10)))
+    }
+}
