@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "benchmarks" / "reference"
 VENV = Path.home() / ".cache" / "orbit-bench-venv"
-PIP_PACKAGES = ["numpy", "scipy"]
+PIP_PACKAGES = ["numpy", "scipy", "torch==2.13.0+cpu"]  # the CPU-only wheel on PyPI
 
 # Goals from the issues: Orbit time / reference time must be at most this.
 GOALS = {
@@ -33,16 +33,14 @@ GOALS = {
 INTERNAL_PAIRS = [("gemm/orbit/", "gemm/openblas-direct/", 0.95)]
 
 
-def python_with(modules):
-    """A python executable that can import `modules`, creating the venv if needed."""
-    probe = "import " + ", ".join(modules)
-    if subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0:
-        return sys.executable
+def reference_python():
+    """The venv's python with numpy, scipy and PyTorch (CPU), created and filled on first use."""
     exe = VENV / "bin" / "python"
     if not exe.exists():
         print(f"creating {VENV} for the references", file=sys.stderr)
         venv.create(VENV, with_pip=True)
-    if subprocess.run([str(exe), "-c", probe], capture_output=True).returncode != 0:
+    if subprocess.run([str(exe), "-c", "import numpy, scipy, torch"], capture_output=True).returncode != 0:
+        print("installing " + " ".join(PIP_PACKAGES) + " into the venv", file=sys.stderr)
         subprocess.run([str(exe), "-m", "pip", "install", "-q", *PIP_PACKAGES], check=True)
     return str(exe)
 
@@ -66,11 +64,11 @@ def main():
         subprocess.run(["swift", "build", "-c", "release", "--product", "orbit-bench"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     bench = str(ROOT / ".build" / "release" / "orbit-bench")
-    python = python_with(["numpy", "scipy"])
+    python = reference_python()
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads),
                MKL_NUM_THREADS=str(args.threads))
     filters = [a for f in args.filter for a in ("--filter", f)]
-    references = sorted(REFERENCE_DIR.glob("*.py"))
+    references = sorted(p for p in REFERENCE_DIR.glob("*.py") if p.name != "common.py")
 
     samples = {}  # (side, workload) -> [seconds]
     flops = {}
