@@ -4,7 +4,8 @@
 // Layers, each importing only those below (DESIGN.md):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
-//   OrbitTraining · OrbitCheckpoints          optimisers and training loops · model files
+//   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
+//   OrbitCheckpoints                          model files (safetensors, NPZ) with their descriptions
 //   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
 //   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip
 //   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "OrbitNetworks", dependencies: ["OrbitNumerics"]),
         .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
         .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
-        .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData"]),
+        .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
         .target(
             name: "OrbitKit",
             dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining"]

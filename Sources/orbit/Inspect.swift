@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import OrbitKit
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the tensors (dtype, shape) and metadata of a model file.",
+        discussion: "Example: orbit inspect a.safetensors")
+
+    @Argument(help: "A .safetensors or .npz file.") var file: String
+
+    func run() throws {
+        let (tensors, metadata) = try ModelFile.readRaw(file)
+        print("\(file): \(tensors.count) tensors, \(tensors.reduce(0) { $0 + $1.elementCount }) values")
+        let width = max(6, tensors.map(\.name.count).max() ?? 0)
+        print("tensor".padding(toLength: width, withPad: " ", startingAt: 0) + "  dtype  shape")
+        for t in tensors {
+            print(t.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + t.dtype.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)
+                + "  [" + t.shape.map(String.init).joined(separator: ", ") + "]")
+        }
+        if !metadata.isEmpty { print("metadata:") }
+        for key in metadata.keys.sorted() {
+            var value = metadata[key]!
+            if key == "orbit.network", let network = try? Network(json: value), let compact = network.compactDescription {
+                value = compact + "  (" + "\(network.parameterCount) parameters)"
+            }
+            print("  \(key): \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")
+        }
+    }
+}

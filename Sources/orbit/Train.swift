@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import OrbitKit
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a network and save it (safetensors or NPZ, with its description).",
+        discussion: """
+            Example: orbit train --arch mlp:784-512-512-10:relu --data fashion-mnist --epochs 10 \\
+                       --optimizer sgd --lr 0.01 --momentum 0.9 --seed 1 --out a.safetensors
+            The run's state is saved after every epoch to OUT.state.safetensors (atomically); after an
+            interruption, the same command with --resume continues to the bit-identical result.
+            """)
+
+    @Option(help: ArgumentHelp("Network description, e.g. mlp:784-512-10:relu or linear:8-8-8-8.", valueName: "description"))
+    var arch: String
+    @OptionGroup var data: DataOptions
+    @Option(help: "Epochs.") var epochs = 10
+    @Option(help: "Minibatch size.") var batch = 128
+    @Option(help: "sgd, adam or adamw.") var optimizer = "sgd"
+    @Option(help: "Learning rate.") var lr = 0.01
+    @Option(help: "SGD momentum.") var momentum = 0.9
+    @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
+    @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay = 0.0
+    @Option(help: ArgumentHelp("constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS.", valueName: "schedule"))
+    var schedule = "constant"
+    @Option(help: "Seed of the initial parameters and of every epoch's shuffle.") var seed: UInt64 = 0
+    @Option(help: "Initialisation: pytorch, he, xavier or orthogonal.") var initialization = "pytorch"
+    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Flag(help: "Train in Float64 instead of Float32.") var double = false
+    @Option(help: "Output model file (.safetensors or .npz).") var out: String
+    @Flag(help: "Continue an interrupted run from OUT.state.safetensors.") var resume = false
+    @Flag(help: "No progress output.") var quiet = false
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        _ = try Network(parsing: arch)
+        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
+        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
+        guard ["sgd", "adam", "adamw"].contains(optimizer.lowercased()) else { throw ValidationError("--optimizer is sgd, adam or adamw") }
+        guard LearningRateSchedule(parsing: schedule) != nil else {
+            throw ValidationError("--schedule is constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS (got '\(schedule)')")
+        }
+        guard Initialization(rawValue: initialization) != nil else { throw ValidationError("--initialization is pytorch, he, xavier or orthogonal") }
+        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
+        guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else { throw ValidationError("--out must end in .safetensors or .npz") }
+    }
+
+    var trainingConfiguration: TrainingConfiguration {
+        let opt: Optimizer
+        switch optimizer.lowercased() {
+        case "adam": opt = .adam(weightDecay: weightDecay)
+        case "adamw": opt = .adamW(weightDecay: weightDecay)
+        default: opt = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        }
+        return TrainingConfiguration(
+            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: opt, schedule: LearningRateSchedule(parsing: schedule)!,
+            seed: seed, initialization: Initialization(rawValue: initialization)!, loss: loss.flatMap(LossFunction.init(rawValue:)))
+    }
+
+    func run() throws {
+        global.apply()
+        if double { try train(Double.self) } else { try train(Float.self) }
+    }
+
+    func train<Scalar: BLASScalar & TensorScalar>(_: Scalar.Type) throws {
+        let network = try Network(parsing: arch)
+        let dataset = try data.load()
+        let config = trainingConfiguration
+        let progress = ProgressReporter(style: quiet ? .quiet : .automatic)
+        let trainer = try Trainer<Scalar>(network: network, dataset: dataset, configuration: config, progress: progress)
+        try ensureParentDirectory(out)
+        let statePath = out + ".state.safetensors"
+        var start = trainer.initialState()
+        if resume {
+            guard FileManager.default.fileExists(atPath: statePath) else {
+                throw ValidationError("--resume: no saved state at \(statePath)")
+            }
+            start = try TrainingStateFile.read(statePath, network: network, configuration: config, as: Scalar.self)
+            progress.note("resumed from \(statePath) after epoch \(start.completedEpochs)")
+        }
+        progress.note(
+            "training \(network.compactDescription ?? "network") (\(network.parameterCount) parameters) on \(dataset.name): "
+                + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads")
+        let final = try trainer.run(from: start) { state in
+            try TrainingStateFile.write(state, network: network, configuration: config, to: statePath)
+        }
+        let train = network.evaluate(final.parameters, on: dataset.train, loss: config.loss)
+        let test = dataset.test.map { network.evaluate(final.parameters, on: $0, loss: config.loss) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let model = Model(
+            network: network, parameters: final.parameters,
+            metadata: [
+                "orbit.version": orbitVersion, "orbit.seed": "\(seed)", "orbit.data": dataset.name,
+                "orbit.training": String(decoding: try encoder.encode(config), as: UTF8.self),
+                "orbit.train.loss": "\(train.loss)", "orbit.test.loss": test.map { "\($0.loss)" } ?? "",
+            ])
+        try ModelFile.write(model, to: out)
+        try? FileManager.default.removeItem(atPath: statePath)
+        let loss = config.loss ?? dataset.train.targets.defaultLoss
+        print(metricsTable([("train", train)] + (test.map { [("test", $0)] } ?? []), loss: loss))
+        print("saved \(out)")
+    }
+}
