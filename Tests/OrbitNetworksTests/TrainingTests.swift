@@ -121,3 +121,31 @@ import Testing
         #expect(abs(a.loss - b.loss) < 1e-12 && a.accuracy == b.accuracy)
     }
 }
+
+@Suite struct TrainingStateFileTests {
+    /// A run checkpointed to disk after epoch 1 and resumed from the file ends with the same bytes as
+    /// an uninterrupted run; a state from another configuration is refused.
+    @Test func resumeFromFileIsBitIdentical() throws {
+        let network = try Network(parsing: "mlp:10-12-3:relu")
+        let dataset = TrainingTests.dataset
+        let config = TrainingConfiguration(epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: .sgd(momentum: 0.9, nesterov: true), schedule: .cosine, seed: 4)
+        let trainer = try Trainer<Float>(network: network, dataset: dataset, configuration: config)
+        let uninterrupted = try trainer.run(from: trainer.initialState())
+        let path = CheckpointTests.temporaryPath("run.state.safetensors")
+        struct Stop: Error {}
+        do {
+            _ = try trainer.run(from: trainer.initialState()) { state in
+                try TrainingStateFile.write(state, network: network, configuration: config, to: path)
+                if state.completedEpochs == 1 { throw Stop() }
+            }
+        } catch is Stop {}
+        let saved: TrainingState<Float> = try TrainingStateFile.read(path, network: network, configuration: config)
+        #expect(saved.completedEpochs == 1 && saved.history.count == 1)
+        let resumed = try trainer.run(from: saved)
+        #expect(resumed.parameters == uninterrupted.parameters)
+        #expect(resumed.history.map(\.runningTrain) == uninterrupted.history.map(\.runningTrain))
+        var other = config
+        other.learningRate = 0.1
+        #expect(throws: TrainingError.self) { let _: TrainingState<Float> = try TrainingStateFile.read(path, network: network, configuration: other) }
+    }
+}
