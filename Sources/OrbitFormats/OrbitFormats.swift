@@ -1,2 +1,0 @@
-// Orbit file formats: safetensors, NPY/NPZ, IDX, CSV (bounded, validated parsers).
-import OrbitNumerics
