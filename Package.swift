@@ -4,6 +4,7 @@
 // Layers, each importing only those below (DESIGN.md):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
+//   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
 //   OrbitCheckpoints                          model files (safetensors, NPZ) with their descriptions
 //   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
@@ -45,9 +46,12 @@ let package = Package(
         .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
         .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
         .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
+        .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
         .target(
             name: "OrbitKit",
-            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining"]
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
+            ]
         ),
         .executableTarget(
             name: "orbit",
@@ -67,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "OrbitNetworksTests",
             dependencies: [
-                "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

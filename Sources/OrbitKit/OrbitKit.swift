@@ -4,6 +4,7 @@
 @_exported import OrbitFormats
 @_exported import OrbitNetworks
 @_exported import OrbitNumerics
+@_exported import OrbitReports
 @_exported import OrbitTraining
 
 /// Orbit's version, recorded in every report and checkpoint it writes.
