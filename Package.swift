@@ -50,7 +50,8 @@ let package = Package(
         .target(
             name: "OrbitKit",
             dependencies: [
-                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitReports",
             ]
         ),
         .executableTarget(

@@ -1,15 +1,18 @@
+import OrbitKit
+
 #if canImport(Accelerate)
     import Accelerate
 #else
     import CBLAS
 #endif
-import OrbitKit
 
 /// GEMM through Orbit's generic wrapper against the same `cblas_sgemm` called directly, on the
 /// shapes a 784-512-512-512-10 MLP meets (batch × in × out) and a square one. The ratio shows the
 /// wrapper's overhead (goal: wrapper ≥ 0.95 of direct).
 enum GEMMWorkloads {
-    static let shapes: [(m: Int, k: Int, n: Int)] = [(128, 784, 512), (512, 512, 512), (60000, 784, 512), (1024, 1024, 1024)]
+    static let shapes: [(m: Int, k: Int, n: Int)] = [
+        (128, 784, 512), (512, 512, 512), (60000, 784, 512), (1024, 1024, 1024),
+    ]
 
     static var all: [Workload] {
         shapes.flatMap { s in
@@ -31,8 +34,10 @@ enum GEMMWorkloads {
                             b.matrix.withUnsafeBufferPointer { bp in
                                 c.matrix.withUnsafeMutableBufferPointer { cp in
                                     cblas_sgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.m), Int32(s.n), Int32(s.k), 1,
-                                        ap.baseAddress, Int32(s.k), bp.baseAddress, Int32(s.n), 0, cp.baseAddress, Int32(s.n))
+                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.m), Int32(s.n), Int32(s.k),
+                                        1,
+                                        ap.baseAddress, Int32(s.k), bp.baseAddress, Int32(s.n), 0, cp.baseAddress,
+                                        Int32(s.n))
                                 }
                             }
                         }

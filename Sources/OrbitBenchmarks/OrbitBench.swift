@@ -39,7 +39,9 @@ struct OrbitBench: ParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 let gflops = w.flops.map { String(format: "%9.1f", $0 / m / 1e9) } ?? "        -"
-                print(w.name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "  %11.3f", m * 1e3) + "   " + gflops)
+                print(
+                    w.name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "  %11.3f", m * 1e3)
+                        + "   " + gflops)
             }
             fflush(nil)
         }

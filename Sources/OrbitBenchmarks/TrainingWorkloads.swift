@@ -9,8 +9,11 @@ enum TrainingWorkloads {
             Workload(name: "train-epoch/mlp-784-512-512-512-10", flops: epochFlops) {
                 let dataset = BenchmarkData.fashionMNISTOrRandom()
                 let network = try! Network(parsing: "mlp:784-512-512-512-10:relu")
-                let config = TrainingConfiguration(epochs: 1, batchSize: 128, learningRate: 0.01, optimizer: .sgd(momentum: 0.9), seed: 0)
-                let trainer = try! Trainer<Float>(network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil), configuration: config)
+                let config = TrainingConfiguration(
+                    epochs: 1, batchSize: 128, learningRate: 0.01, optimizer: .sgd(momentum: 0.9), seed: 0)
+                let trainer = try! Trainer<Float>(
+                    network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil),
+                    configuration: config)
                 let start = trainer.initialState()
                 return { _ = try! trainer.run(from: start) }
             }

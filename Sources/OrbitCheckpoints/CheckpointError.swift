@@ -23,16 +23,19 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
         switch self {
         case .noDescription(let file):
-            return "\(file): no network description is stored in the file; pass one with --arch (e.g. --arch mlp:784-512-10:relu)"
+            return
+                "\(file): no network description is stored in the file; pass one with --arch (e.g. --arch mlp:784-512-10:relu)"
         case .badDescription(let file, let reason):
             return "\(file): the stored network description cannot be read: \(reason)"
         case .missingTensor(let file, let tensor, let expected, let available):
             let shown = available.prefix(8).joined(separator: ", ") + (available.count > 8 ? ", …" : "")
-            return "\(file): tensor '\(tensor)' \(shape(expected)) is missing (the file has: \(shown)); map names with --map FILE_NAME=ORBIT_NAME"
+            return
+                "\(file): tensor '\(tensor)' \(shape(expected)) is missing (the file has: \(shown)); map names with --map FILE_NAME=ORBIT_NAME"
         case .shapeMismatch(let file, let tensor, let expected, let found):
             return "\(file): tensor '\(tensor)' has shape \(shape(found)), the network needs \(shape(expected))"
         case .extraTensors(let file, let tensors):
-            return "\(file): tensors the network does not use: \(tensors.prefix(8).joined(separator: ", "))\(tensors.count > 8 ? ", …" : "") (is --arch right?)"
+            return
+                "\(file): tensors the network does not use: \(tensors.prefix(8).joined(separator: ", "))\(tensors.count > 8 ? ", …" : "") (is --arch right?)"
         case .unsupportedDType(let file, let tensor, let dtype):
             return "\(file): tensor '\(tensor)' has dtype \(dtype), which Orbit cannot read as weights"
         case .nonFinite(let file, let tensor, let index):

@@ -70,7 +70,9 @@ public enum ModelFile {
             var metadata: [String: String] = [:]
             if let raw = file.arrays.first(where: { $0.name == npzMetadataMember }) {
                 let bytes: [UInt8] = (try? raw.elements(as: UInt8.self)) ?? []
-                if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String] { metadata = object }
+                if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String] {
+                    metadata = object
+                }
             }
             return (file.arrays.filter { $0.name != npzMetadataMember }, metadata)
         }
@@ -91,7 +93,9 @@ public enum ModelFile {
         if let given {
             network = given
         } else if let json = metadata[networkKey] {
-            do { network = try Network(json: json) } catch { throw CheckpointError.badDescription(file: path, reason: "\(error)") }
+            do { network = try Network(json: json) } catch {
+                throw CheckpointError.badDescription(file: path, reason: "\(error)")
+            }
         } else {
             throw CheckpointError.noDescription(file: path)
         }
@@ -102,8 +106,11 @@ public enum ModelFile {
         try theta.withUnsafeMutableBufferPointer { flat in
             for spec in layout.tensors {
                 let raw = assignment[spec.name]!
-                guard raw.shape.reduce(1, *) == spec.count, raw.shape == spec.shape || squeezed(raw.shape) == squeezed(spec.shape) else {
-                    throw CheckpointError.shapeMismatch(file: path, tensor: spec.name, expected: spec.shape, found: raw.shape)
+                guard raw.shape.reduce(1, *) == spec.count,
+                    raw.shape == spec.shape || squeezed(raw.shape) == squeezed(spec.shape)
+                else {
+                    throw CheckpointError.shapeMismatch(
+                        file: path, tensor: spec.name, expected: spec.shape, found: raw.shape)
                 }
                 switch raw.dtype {
                 case .float16, .bfloat16, .float32, .float64, .int64, .int32, .int16, .int8, .uint8: break
@@ -141,7 +148,9 @@ public enum ModelFile {
             }
             // `layers.0.weight` → look for names equal to or ending in `.0.weight`.
             let local = spec.name.hasPrefix(prefix + ".") ? String(spec.name.dropFirst(prefix.count + 1)) : spec.name
-            let candidates = tensors.filter { !used.contains($0.name) && ($0.name == local || $0.name.hasSuffix("." + local)) }
+            let candidates = tensors.filter {
+                !used.contains($0.name) && ($0.name == local || $0.name.hasSuffix("." + local))
+            }
             if candidates.count == 1 {
                 result[spec.name] = candidates[0]
                 used.insert(candidates[0].name)
@@ -161,7 +170,8 @@ public enum ModelFile {
                 return (result, renamed)
             }
             let spec = unmatched[0]
-            throw CheckpointError.missingTensor(file: file, tensor: spec.name, expectedShape: spec.shape, available: tensors.map(\.name))
+            throw CheckpointError.missingTensor(
+                file: file, tensor: spec.name, expectedShape: spec.shape, available: tensors.map(\.name))
         }
         if !leftovers.isEmpty {
             throw CheckpointError.extraTensors(file: file, tensors: leftovers.map(\.name))

@@ -1,3 +1,5 @@
+import OrbitNumerics
+
 /// An elementwise activation σ applied after a dense layer's affine map.
 ///
 /// Names follow PyTorch's modules: `identity`, `relu`, `leaky_relu(0.1)`, `tanh`, `sigmoid`, `gelu`
@@ -87,5 +89,3 @@ public enum Activation: Hashable, Sendable {
         }
     }
 }
-
-import OrbitNumerics

@@ -22,8 +22,10 @@ extension Network {
         func step(_ d: DenseLayer, name: String, activation: Activation, skip: Int?, scale: Double) {
             steps.append(
                 DenseStep(
-                    weight: layout.tensor(named: "\(name).weight")!, bias: d.bias ? layout.tensor(named: "\(name).bias")! : nil,
-                    inputs: size, outputs: d.outputs, activation: activation, input: current, skipFrom: skip, skipScale: scale))
+                    weight: layout.tensor(named: "\(name).weight")!,
+                    bias: d.bias ? layout.tensor(named: "\(name).bias")! : nil,
+                    inputs: size, outputs: d.outputs, activation: activation, input: current, skipFrom: skip,
+                    skipScale: scale))
             current = steps.count - 1
             size = d.outputs
         }
@@ -37,7 +39,8 @@ extension Network {
                 for (i, (innerName, d)) in zip(names, r.layers).enumerated() {
                     let last = i == r.layers.count - 1
                     step(
-                        d, name: innerName, activation: last ? r.activation : d.activation, skip: last ? blockInput : nil,
+                        d, name: innerName, activation: last ? r.activation : d.activation,
+                        skip: last ? blockInput : nil,
                         scale: last ? r.skipScale : 0)
                 }
             }

@@ -23,7 +23,10 @@ extension Network {
         for spec in layout.tensors {
             let isWeight = spec.name.hasSuffix(".weight")
             // The fan-in of a bias is its layer's: the weight listed just before it.
-            let fanIn = isWeight ? spec.shape[1] : layout.tensors.last { $0.offset < spec.offset && $0.name.hasSuffix(".weight") }!.shape[1]
+            let fanIn =
+                isWeight
+                ? spec.shape[1]
+                : layout.tensors.last { $0.offset < spec.offset && $0.name.hasSuffix(".weight") }!.shape[1]
             let (rows, columns) = spec.matrixShape
             let value: Matrix<Scalar>
             switch (scheme, isWeight) {
@@ -31,7 +34,9 @@ extension Network {
                 let bound = 1 / Double(fanIn).squareRoot()
                 value = .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)
             case (.he, true):
-                value = .normal(rows: rows, columns: columns, standardDeviation: (2 / Double(fanIn)).squareRoot(), generator: &generator)
+                value = .normal(
+                    rows: rows, columns: columns, standardDeviation: (2 / Double(fanIn)).squareRoot(),
+                    generator: &generator)
             case (.xavier, true):
                 let bound = (6 / Double(rows + columns)).squareRoot()
                 value = .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)

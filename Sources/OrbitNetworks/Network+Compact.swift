@@ -17,14 +17,20 @@ extension Network {
         }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let kind = parts[0].lowercased()
-        func fail(_ part: String, _ reason: String) -> NetworkError { .unparsable(description: text, part: part, reason: reason) }
-        guard parts.count >= 2, !parts[1].isEmpty else { throw fail(text, "expected KIND:SIZES, e.g. mlp:784-512-10:relu") }
+        func fail(_ part: String, _ reason: String) -> NetworkError {
+            .unparsable(description: text, part: part, reason: reason)
+        }
+        guard parts.count >= 2, !parts[1].isEmpty else {
+            throw fail(text, "expected KIND:SIZES, e.g. mlp:784-512-10:relu")
+        }
         var options = Array(parts.dropFirst(2))
 
         func sizes(_ s: String) throws(NetworkError) -> [Int] {
             var result: [Int] = []
             for token in s.split(separator: "-", omittingEmptySubsequences: false) {
-                guard let n = Int(token), n > 0 else { throw fail(String(token), "layer sizes are positive integers separated by '-'") }
+                guard let n = Int(token), n > 0 else {
+                    throw fail(String(token), "layer sizes are positive integers separated by '-'")
+                }
                 result.append(n)
             }
             guard result.count >= 2 else { throw fail(s, "need an input size and at least one layer") }
@@ -39,16 +45,21 @@ extension Network {
                 bias = false
                 options.remove(at: i)
             }
-            guard options.count <= 1 else { throw fail(options.joined(separator: ":"), "mlp takes one activation and optionally 'nobias'") }
-            let activation = try options.first.map { (o: String) throws(NetworkError) in try Activation(name: o) } ?? .relu
+            guard options.count <= 1 else {
+                throw fail(options.joined(separator: ":"), "mlp takes one activation and optionally 'nobias'")
+            }
+            let activation =
+                try options.first.map { (o: String) throws(NetworkError) in try Activation(name: o) } ?? .relu
             let blocks = (1..<dims.count).map { i in
-                NetworkBlock.dense(DenseLayer(outputs: dims[i], bias: bias, activation: i == dims.count - 1 ? .identity : activation))
+                NetworkBlock.dense(
+                    DenseLayer(outputs: dims[i], bias: bias, activation: i == dims.count - 1 ? .identity : activation))
             }
             try self.init(inputSize: dims[0], blocks: blocks)
         case "linear":
             let dims = try sizes(parts[1])
             guard options.isEmpty else { throw fail(options.joined(separator: ":"), "linear takes no options") }
-            try self.init(inputSize: dims[0], blocks: dims.dropFirst().map { .dense(DenseLayer(outputs: $0, bias: false)) })
+            try self.init(
+                inputSize: dims[0], blocks: dims.dropFirst().map { .dense(DenseLayer(outputs: $0, bias: false)) })
         case "linear-skip":
             let dims = try sizes(parts[1])
             guard dims.count == 4, dims[2] == dims[0] else {
@@ -56,16 +67,22 @@ extension Network {
             }
             var eps = 1.0
             for o in options {
-                guard o.hasPrefix("eps="), let e = Double(o.dropFirst(4)), e.isFinite else { throw fail(o, "expected eps=NUMBER") }
+                guard o.hasPrefix("eps="), let e = Double(o.dropFirst(4)), e.isFinite else {
+                    throw fail(o, "expected eps=NUMBER")
+                }
                 eps = e
             }
             let inner = [DenseLayer(outputs: dims[1], bias: false), DenseLayer(outputs: dims[2], bias: false)]
             try self.init(
                 inputSize: dims[0],
-                blocks: [.residual(ResidualBlock(layers: inner, skipScale: eps)), .dense(DenseLayer(outputs: dims[3], bias: false))])
+                blocks: [
+                    .residual(ResidualBlock(layers: inner, skipScale: eps)),
+                    .dense(DenseLayer(outputs: dims[3], bias: false)),
+                ])
         case "resmlp":
             let tokens = parts[1].split(separator: "-").map(String.init)
-            guard tokens.count == 3, let input = Int(tokens[0]), let output = Int(tokens[2]), input > 0, output > 0 else {
+            guard tokens.count == 3, let input = Int(tokens[0]), let output = Int(tokens[2]), input > 0, output > 0
+            else {
                 throw fail(parts[1], "resmlp sizes are IN-WIDTHxBLOCKS-OUT, e.g. 784-256x3-10")
             }
             let wb = tokens[1].lowercased().split(separator: "x")
@@ -73,7 +90,8 @@ extension Network {
                 throw fail(tokens[1], "expected WIDTHxBLOCKS, e.g. 256x3")
             }
             guard options.count <= 1 else { throw fail(options.joined(separator: ":"), "resmlp takes one activation") }
-            let activation = try options.first.map { (o: String) throws(NetworkError) in try Activation(name: o) } ?? .relu
+            let activation =
+                try options.first.map { (o: String) throws(NetworkError) in try Activation(name: o) } ?? .relu
             let block = ResidualBlock(
                 layers: [DenseLayer(outputs: width, activation: activation), DenseLayer(outputs: width)],
                 skipScale: 1, activation: activation)

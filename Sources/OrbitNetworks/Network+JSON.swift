@@ -17,7 +17,8 @@ extension Network: Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         if let format = try c.decodeIfPresent(String.self, forKey: .format), format != Self.formatTag {
-            throw NetworkError.unparsable(description: format, part: "format", reason: "unknown network format (expected \(Self.formatTag))")
+            throw NetworkError.unparsable(
+                description: format, part: "format", reason: "unknown network format (expected \(Self.formatTag))")
         }
         var blocksContainer = try c.nestedUnkeyedContainer(forKey: .blocks)
         var blocks: [NetworkBlock] = []
@@ -28,14 +29,18 @@ extension Network: Codable {
             case "residual":
                 var inner = try b.nestedUnkeyedContainer(forKey: .layers)
                 var layers: [DenseLayer] = []
-                while !inner.isAtEnd { layers.append(try Self.decodeDense(try inner.nestedContainer(keyedBy: Keys.self))) }
+                while !inner.isAtEnd {
+                    layers.append(try Self.decodeDense(try inner.nestedContainer(keyedBy: Keys.self)))
+                }
                 blocks.append(
                     .residual(
                         ResidualBlock(
                             layers: layers, skipScale: try b.decodeIfPresent(Double.self, forKey: .skipScale) ?? 1,
-                            activation: try Activation(name: try b.decodeIfPresent(String.self, forKey: .activation) ?? "identity"))))
+                            activation: try Activation(
+                                name: try b.decodeIfPresent(String.self, forKey: .activation) ?? "identity"))))
             case let other:
-                throw NetworkError.unparsable(description: other, part: "type", reason: "block type must be dense or residual")
+                throw NetworkError.unparsable(
+                    description: other, part: "type", reason: "block type must be dense or residual")
             }
         }
         try self.init(
@@ -45,7 +50,8 @@ extension Network: Codable {
 
     private static func decodeDense(_ c: KeyedDecodingContainer<Keys>) throws -> DenseLayer {
         DenseLayer(
-            outputs: try c.decode(Int.self, forKey: .outputs), bias: try c.decodeIfPresent(Bool.self, forKey: .bias) ?? true,
+            outputs: try c.decode(Int.self, forKey: .outputs),
+            bias: try c.decodeIfPresent(Bool.self, forKey: .bias) ?? true,
             activation: try Activation(name: try c.decodeIfPresent(String.self, forKey: .activation) ?? "identity"))
     }
 

@@ -93,17 +93,25 @@ public struct Network: Hashable, Sendable {
                 size = d.outputs
             case .residual(let r):
                 guard !r.layers.isEmpty else { throw .invalid(reason: "residual block \(index) has no layers") }
-                guard r.skipScale.isFinite else { throw .invalid(reason: "residual block \(index) has a non-finite skip scale") }
+                guard r.skipScale.isFinite else {
+                    throw .invalid(reason: "residual block \(index) has a non-finite skip scale")
+                }
                 var inner = size
                 for d in r.layers {
-                    guard d.outputs > 0 else { throw .invalid(reason: "residual block \(index) has a layer with \(d.outputs) outputs") }
+                    guard d.outputs > 0 else {
+                        throw .invalid(reason: "residual block \(index) has a layer with \(d.outputs) outputs")
+                    }
                     inner = d.outputs
                 }
                 guard inner == size else {
-                    throw .invalid(reason: "residual block \(index) maps \(size) features to \(inner); a skip needs equal sizes")
+                    throw .invalid(
+                        reason: "residual block \(index) maps \(size) features to \(inner); a skip needs equal sizes")
                 }
                 guard r.layers.last!.activation == .identity else {
-                    throw .invalid(reason: "residual block \(index): the last inner layer's activation must be identity (the block's activation follows the sum)")
+                    throw .invalid(
+                        reason:
+                            "residual block \(index): the last inner layer's activation must be identity (the block's activation follows the sum)"
+                    )
                 }
             }
         }

@@ -46,11 +46,13 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
     @discardableResult
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
     public func forward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>) -> MatrixView<Scalar> {
         precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
-        precondition(inputs.columns == network.inputSize, "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
+        precondition(
+            inputs.columns == network.inputSize,
+            "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
         precondition(parameters.layout == gradient.layout, "parameters do not match the workspace's network")
         let b = inputs.rows
         batchSize = b
@@ -60,13 +62,17 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
                 let x = slotView(step.input, inputs: inputs)
                 let w = MatrixView(baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
                 let zk = z[k].baseAddress
-                gemm(x, w, into: MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs), transposeB: .transposed)
+                gemm(
+                    x, w, into: MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs),
+                    transposeB: .transposed)
                 if let from = step.skipFrom {
                     // Skip sources are contiguous b × outputs blocks (or the input, added row by row).
                     let source = slotView(from, inputs: inputs)
                     let scale = Scalar(step.skipScale)
                     for i in 0..<b {
-                        axpy(scale, source.row(i), UnsafeMutableBufferPointer(start: zk + i * step.outputs, count: step.outputs))
+                        axpy(
+                            scale, source.row(i),
+                            UnsafeMutableBufferPointer(start: zk + i * step.outputs, count: step.outputs))
                     }
                 }
                 ActivationKernels.biasActivation(
@@ -84,9 +90,11 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
 
     /// Σ_i ℓ_i of the last forward pass; with `gradient`, also seeds backward with ∂L/∂f for the
     /// batch mean L = (1/b)·Σ_i ℓ_i (or, with `meanOver`, for the mean over that many samples).
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
-    public func loss(_ loss: LossFunction, targets: TargetBatch<Scalar>, gradient: Bool, meanOver: Int? = nil) -> BatchLoss {
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func loss(_ loss: LossFunction, targets: TargetBatch<Scalar>, gradient: Bool, meanOver: Int? = nil)
+        -> BatchLoss
+    {
         let last = steps.count - 1
         let g = MutableMatrixView(baseAddress: da[last].baseAddress, rows: batchSize, columns: steps[last].outputs)
         return LossKernels.evaluate(
@@ -97,9 +105,10 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     /// Back-propagates the output gradient seeded by ``loss(_:targets:gradient:meanOver:)`` into
     /// ``gradient`` (overwritten) and, when `inputGradient` is true, into ``inputGradientView``.
     /// `parameters` and `inputs` must be those of the last forward pass.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
-    public func backward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false) {
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func backward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false)
+    {
         let b = batchSize
         precondition(inputs.rows == b, "backward with \(inputs.rows) rows after a forward pass of \(b)")
         for i in started.indices { started[i] = false }
@@ -123,13 +132,19 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
                     let dz = MatrixView(baseAddress: dzk, rows: b, columns: step.outputs)
                     let x = slotView(step.input, inputs: inputs)
                     gemm(
-                        dz, x, into: MutableMatrixView(baseAddress: gbase + step.weight.offset, rows: step.outputs, columns: step.inputs),
+                        dz, x,
+                        into: MutableMatrixView(
+                            baseAddress: gbase + step.weight.offset, rows: step.outputs, columns: step.inputs),
                         transposeA: .transposed)
                     if let bias = step.bias {
-                        gemv(dz, onesView, into: UnsafeMutableBufferPointer(start: gbase + bias.offset, count: step.outputs), transpose: .transposed)
+                        gemv(
+                            dz, onesView,
+                            into: UnsafeMutableBufferPointer(start: gbase + bias.offset, count: step.outputs),
+                            transpose: .transposed)
                     }
                     if step.input >= 0 || inputGradient {
-                        let w = MatrixView(baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
+                        let w = MatrixView(
+                            baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
                         let slot = step.input + 1
                         gemm(dz, w, into: gradientView(step.input), beta: started[slot] ? 1 : 0)
                         started[slot] = true

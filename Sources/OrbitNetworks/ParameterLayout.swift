@@ -46,11 +46,13 @@ public struct ParameterLayout: Hashable, Sendable, Codable {
         }
         if tensors.count > other.tensors.count {
             let t = tensors[other.tensors.count]
-            throw .layoutMismatch(tensor: t.name, expected: "\(t.name) \(t.shapeDescription)", found: "nothing (missing)")
+            throw .layoutMismatch(
+                tensor: t.name, expected: "\(t.name) \(t.shapeDescription)", found: "nothing (missing)")
         }
         if other.tensors.count > tensors.count {
             let t = other.tensors[tensors.count]
-            throw .layoutMismatch(tensor: t.name, expected: "no further tensor", found: "\(t.name) \(t.shapeDescription) (extra)")
+            throw .layoutMismatch(
+                tensor: t.name, expected: "no further tensor", found: "\(t.name) \(t.shapeDescription) (extra)")
         }
     }
 }

@@ -28,7 +28,9 @@ extension ParameterVector {
     /// Σ_i c_i·P_i for coefficients c and points P (all of one layout): the evaluation of an
     /// affine path θ(t) = Σ c_i(t)·P_i.
     public static func combination(_ coefficients: [Scalar], _ points: [ParameterVector]) -> ParameterVector {
-        precondition(coefficients.count == points.count && !points.isEmpty, "combination of \(coefficients.count) coefficients and \(points.count) points")
+        precondition(
+            coefficients.count == points.count && !points.isEmpty,
+            "combination of \(coefficients.count) coefficients and \(points.count) points")
         var result = ParameterVector(layout: points[0].layout)
         for (c, p) in zip(coefficients, points) { result.add(p, scaledBy: c) }
         return result

@@ -34,7 +34,9 @@ public struct ParameterVector<Scalar: BLASScalar>: @unchecked Sendable {
         try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(storage.buffer)) }
     }
 
-    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
+    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R)
+        rethrows -> R
+    {
         makeUnique()
         return try withExtendedLifetime(storage) { try body(storage.buffer) }
     }
@@ -51,7 +53,9 @@ public struct ParameterVector<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// Calls `body` with tensor `spec` viewed as a mutable matrix, no copy.
-    public mutating func withMutableTensor<R>(_ spec: TensorSpec, _ body: (MutableMatrixView<Scalar>) throws -> R) rethrows -> R {
+    public mutating func withMutableTensor<R>(_ spec: TensorSpec, _ body: (MutableMatrixView<Scalar>) throws -> R)
+        rethrows -> R
+    {
         let (rows, columns) = spec.matrixShape
         return try withUnsafeMutableBufferPointer { buffer in
             try body(MutableMatrixView(baseAddress: buffer.baseAddress! + spec.offset, rows: rows, columns: columns))
@@ -69,7 +73,9 @@ public struct ParameterVector<Scalar: BLASScalar>: @unchecked Sendable {
         guard let spec = layout.tensor(named: name) else { preconditionFailure("no tensor \(name)") }
         precondition(value.count == spec.count, "\(name) has \(spec.count) entries, got \(value.count)")
         withUnsafeMutableBufferPointer { buffer in
-            value.withUnsafeBufferPointer { (buffer.baseAddress! + spec.offset).update(from: $0.baseAddress!, count: spec.count) }
+            value.withUnsafeBufferPointer {
+                (buffer.baseAddress! + spec.offset).update(from: $0.baseAddress!, count: spec.count)
+            }
         }
     }
 
@@ -96,6 +102,7 @@ public struct ParameterVector<Scalar: BLASScalar>: @unchecked Sendable {
 
 extension ParameterVector: Equatable {
     public static func == (lhs: ParameterVector, rhs: ParameterVector) -> Bool {
-        lhs.layout == rhs.layout && lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { a.elementsEqual($0) } }
+        lhs.layout == rhs.layout
+            && lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { a.elementsEqual($0) } }
     }
 }

@@ -94,8 +94,8 @@ final class BatchLoader<Scalar: BLASScalar> {
 extension Network {
     /// Mean loss and accuracy of f(·; θ) on `split`, streamed in batches of `batchSize`.
     /// Cost: one forward pass over the split (2·n·Σ in·out flops).
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
     public func evaluate<Scalar: BLASScalar>(
         _ parameters: ParameterVector<Scalar>, on split: DataSplit, loss: LossFunction? = nil, batchSize: Int = 1000
     ) -> SplitMetrics {
@@ -117,7 +117,11 @@ extension Network {
         }
         let n = Double(Swift.max(split.count, 1))
         let hasAccuracy: Bool
-        if case .classes = split.targets { hasAccuracy = true } else { hasAccuracy = lossFunction == .softmaxCrossEntropy }
+        if case .classes = split.targets {
+            hasAccuracy = true
+        } else {
+            hasAccuracy = lossFunction == .softmaxCrossEntropy
+        }
         return SplitMetrics(loss: total / n, accuracy: hasAccuracy ? Double(correct) / n : nil)
     }
 }

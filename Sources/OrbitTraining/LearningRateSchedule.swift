@@ -1,3 +1,5 @@
+import OrbitNumerics
+
 /// How the learning rate evolves over training, as a factor of the base rate η₀ evaluated at each
 /// optimisation step s of S = epochs × steps-per-epoch.
 public enum LearningRateSchedule: Hashable, Sendable, Codable {
@@ -45,5 +47,3 @@ public enum LearningRateSchedule: Hashable, Sendable, Codable {
         }
     }
 }
-
-import OrbitNumerics

@@ -26,7 +26,10 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Called often within an epoch; redraws at most ten times a second.
-    public func update(epoch: Int, epochs: Int, fraction: Double, loss: Double, accuracy: Double?, samplesPerSecond: Double, eta: Double) {
+    public func update(
+        epoch: Int, epochs: Int, fraction: Double, loss: Double, accuracy: Double?, samplesPerSecond: Double,
+        eta: Double
+    ) {
         guard style == .bar else { return }
         let now = Date().timeIntervalSince(start)
         if now - lastDraw < 0.1 && fraction < 1 { return }
@@ -34,7 +37,8 @@ public final class ProgressReporter: @unchecked Sendable {
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        var line = "\(label) epoch \(epoch)/\(epochs) \(bar) \(Int(fraction * 100))%  loss \(String(format: "%.4f", loss))"
+        var line =
+            "\(label) epoch \(epoch)/\(epochs) \(bar) \(Int(fraction * 100))%  loss \(String(format: "%.4f", loss))"
         if let accuracy { line += "  acc \(String(format: "%.2f%%", accuracy * 100))" }
         line += "  \(Int(samplesPerSecond)) samples/s  ETA \(Self.clock(eta))"
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
@@ -57,6 +61,7 @@ public final class ProgressReporter: @unchecked Sendable {
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

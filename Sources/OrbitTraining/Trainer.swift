@@ -26,21 +26,29 @@ public final class Trainer<Scalar: BLASScalar> {
     public let progress: ProgressReporter
     let lossFunction: LossFunction
 
-    public init(network: Network, dataset: Dataset, configuration: TrainingConfiguration, progress: ProgressReporter = ProgressReporter(style: .quiet)) throws {
+    public init(
+        network: Network, dataset: Dataset, configuration: TrainingConfiguration,
+        progress: ProgressReporter = ProgressReporter(style: .quiet)
+    ) throws {
         guard configuration.epochs >= 0 else { throw TrainingError.invalidConfiguration("epochs must be ≥ 0") }
-        guard configuration.batchSize > 0 else { throw TrainingError.invalidConfiguration("batch size must be positive") }
+        guard configuration.batchSize > 0 else {
+            throw TrainingError.invalidConfiguration("batch size must be positive")
+        }
         guard configuration.learningRate.isFinite, configuration.learningRate > 0 else {
             throw TrainingError.invalidConfiguration("learning rate must be positive")
         }
         guard dataset.train.featureCount == network.inputSize else {
             throw TrainingError.invalidConfiguration(
-                "the network takes \(network.inputSize) inputs but '\(dataset.name)' has \(dataset.train.featureCount) features")
+                "the network takes \(network.inputSize) inputs but '\(dataset.name)' has \(dataset.train.featureCount) features"
+            )
         }
         if case .classes(_, let k) = dataset.train.targets, k > network.outputSize {
-            throw TrainingError.invalidConfiguration("'\(dataset.name)' has \(k) classes but the network has \(network.outputSize) outputs")
+            throw TrainingError.invalidConfiguration(
+                "'\(dataset.name)' has \(k) classes but the network has \(network.outputSize) outputs")
         }
         if case .values(let v) = dataset.train.targets, v.columns != network.outputSize {
-            throw TrainingError.invalidConfiguration("targets have \(v.columns) columns but the network has \(network.outputSize) outputs")
+            throw TrainingError.invalidConfiguration(
+                "targets have \(v.columns) columns but the network has \(network.outputSize) outputs")
         }
         self.network = network
         self.dataset = dataset
@@ -54,15 +62,19 @@ public final class Trainer<Scalar: BLASScalar> {
         let theta = parameters ?? network.initialParameters(configuration.initialization, seed: configuration.seed)
         let optimizer = OptimizerState<Scalar>(configuration.optimizer, count: theta.count)
         let snap = optimizer.snapshot
-        return TrainingState(completedEpochs: 0, parameters: theta, optimizerStep: 0, optimizerFirst: snap.first, optimizerSecond: snap.second, history: [])
+        return TrainingState(
+            completedEpochs: 0, parameters: theta, optimizerStep: 0, optimizerFirst: snap.first,
+            optimizerSecond: snap.second, history: [])
     }
 
     /// Trains from `state` to the configured number of epochs. `afterEpoch` sees the state after each
     /// epoch (to checkpoint it). On a non-finite loss it throws; the last completed epoch's state
     /// has been passed to `afterEpoch` already.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
-    public func run(from state: TrainingState<Scalar>, afterEpoch: (TrainingState<Scalar>) throws -> Void = { _ in }) throws -> TrainingState<Scalar> {
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func run(from state: TrainingState<Scalar>, afterEpoch: (TrainingState<Scalar>) throws -> Void = { _ in })
+        throws -> TrainingState<Scalar>
+    {
         var state = state
         let train = dataset.train
         let n = train.count
@@ -95,7 +107,8 @@ public final class Trainer<Scalar: BLASScalar> {
                 }
                 workspace.backward(state.parameters, inputs: loader.inputs)
                 rate = configuration.schedule.rate(
-                    base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+                    base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
+                    stepsPerEpoch: stepsPerEpoch)
                 optimizer.step(&state.parameters, gradient: workspace.gradient, learningRate: rate)
                 lossSum += result.lossSum
                 correct += result.correct ?? 0
@@ -105,12 +118,18 @@ public final class Trainer<Scalar: BLASScalar> {
                 let speed = Double(samplesDone) / max(elapsed, 1e-9)
                 let remaining = Double((configuration.epochs - epoch) * n + (n - seen))
                 progress.update(
-                    epoch: epoch, epochs: configuration.epochs, fraction: Double(seen) / Double(n), loss: lossSum / Double(seen),
-                    accuracy: result.correct == nil ? nil : Double(correct) / Double(seen), samplesPerSecond: speed, eta: remaining / speed)
+                    epoch: epoch, epochs: configuration.epochs, fraction: Double(seen) / Double(n),
+                    loss: lossSum / Double(seen),
+                    accuracy: result.correct == nil ? nil : Double(correct) / Double(seen), samplesPerSecond: speed,
+                    eta: remaining / speed)
             }
             let seconds = Date().timeIntervalSince(epochStart)
-            let hasAccuracy = lossFunction == .softmaxCrossEntropy || { if case .classes = train.targets { return true } else { return false } }()
-            let running = SplitMetrics(loss: lossSum / Double(max(seen, 1)), accuracy: hasAccuracy ? Double(correct) / Double(max(seen, 1)) : nil)
+            let hasAccuracy =
+                lossFunction == .softmaxCrossEntropy
+                || { if case .classes = train.targets { return true } else { return false } }()
+            let running = SplitMetrics(
+                loss: lossSum / Double(max(seen, 1)),
+                accuracy: hasAccuracy ? Double(correct) / Double(max(seen, 1)) : nil)
             let test = dataset.test.map { network.evaluate(state.parameters, on: $0, loss: lossFunction) }
             let record = EpochRecord(
                 epoch: epoch, learningRate: rate, runningTrain: running, test: test, seconds: seconds,
@@ -129,7 +148,8 @@ public final class Trainer<Scalar: BLASScalar> {
 
     static func summary(_ r: EpochRecord, epochs: Int) -> String {
         func metrics(_ m: SplitMetrics) -> String {
-            "loss \(String(format: "%.4f", m.loss))" + (m.accuracy.map { String(format: " acc %.2f%%", $0 * 100) } ?? "")
+            "loss \(String(format: "%.4f", m.loss))"
+                + (m.accuracy.map { String(format: " acc %.2f%%", $0 * 100) } ?? "")
         }
         var s = "epoch \(r.epoch)/\(epochs)  train \(metrics(r.runningTrain))"
         if let t = r.test { s += "  test \(metrics(t))" }

@@ -52,7 +52,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .nonFiniteLoss(let epoch, let step, let loss):
-            return "training stopped: the loss became \(loss) at epoch \(epoch), step \(step) (try a smaller learning rate; the parameters of the last completed epoch are kept)"
+            return
+                "training stopped: the loss became \(loss) at epoch \(epoch), step \(step) (try a smaller learning rate; the parameters of the last completed epoch are kept)"
         case .invalidConfiguration(let reason):
             return "invalid training configuration: \(reason)"
         }

@@ -27,7 +27,8 @@ public enum TrainingStateFile {
         let tensors = [
             try RawTensor(name: "theta", shape: [state.parameters.count], elements: state.parameters.flat),
             try RawTensor(name: "optimizer.first", shape: [state.optimizerFirst.count], elements: state.optimizerFirst),
-            try RawTensor(name: "optimizer.second", shape: [state.optimizerSecond.count], elements: state.optimizerSecond),
+            try RawTensor(
+                name: "optimizer.second", shape: [state.optimizerSecond.count], elements: state.optimizerSecond),
         ]
         try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
     }
@@ -39,15 +40,21 @@ public enum TrainingStateFile {
     ) throws -> TrainingState<Scalar> {
         let file = try SafetensorsFile.read(path)
         let decoder = JSONDecoder()
-        guard let storedNetwork = file.metadata["orbit.network"].flatMap({ try? Network(json: $0) }), storedNetwork == network else {
-            throw TrainingError.invalidConfiguration("\(path) was written for another network; delete it or drop --resume")
+        guard let storedNetwork = file.metadata["orbit.network"].flatMap({ try? Network(json: $0) }),
+            storedNetwork == network
+        else {
+            throw TrainingError.invalidConfiguration(
+                "\(path) was written for another network; delete it or drop --resume")
         }
         guard let configText = file.metadata["orbit.training"],
-            let stored = try? decoder.decode(TrainingConfiguration.self, from: Data(configText.utf8)), stored == configuration
+            let stored = try? decoder.decode(TrainingConfiguration.self, from: Data(configText.utf8)),
+            stored == configuration
         else {
-            throw TrainingError.invalidConfiguration("\(path) was written with other training options; resume with the same options")
+            throw TrainingError.invalidConfiguration(
+                "\(path) was written with other training options; resume with the same options")
         }
-        guard let epochs = file.metadata["orbit.epochs"].flatMap(Int.init), let step = file.metadata["orbit.optimizer-step"].flatMap(Int.init),
+        guard let epochs = file.metadata["orbit.epochs"].flatMap(Int.init),
+            let step = file.metadata["orbit.optimizer-step"].flatMap(Int.init),
             let historyText = file.metadata["orbit.history"],
             let history = try? decoder.decode([EpochRecord].self, from: Data(historyText.utf8))
         else {
@@ -61,10 +68,13 @@ public enum TrainingStateFile {
         }
         let theta = try values("theta")
         guard theta.count == network.parameterCount else {
-            throw TrainingError.invalidConfiguration("\(path) holds \(theta.count) parameters, the network has \(network.parameterCount)")
+            throw TrainingError.invalidConfiguration(
+                "\(path) holds \(theta.count) parameters, the network has \(network.parameterCount)")
         }
         return TrainingState(
-            completedEpochs: epochs, parameters: ParameterVector(layout: network.layout, flat: theta), optimizerStep: step,
-            optimizerFirst: try values("optimizer.first"), optimizerSecond: try values("optimizer.second"), history: history)
+            completedEpochs: epochs, parameters: ParameterVector(layout: network.layout, flat: theta),
+            optimizerStep: step,
+            optimizerFirst: try values("optimizer.first"), optimizerSecond: try values("optimizer.second"),
+            history: history)
     }
 }

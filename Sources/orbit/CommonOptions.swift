@@ -13,28 +13,37 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Use at most this many samples of each split.")
     var limit: Int?
 
-    @Option(help: ArgumentHelp("none, scalar, per-feature or mean=M,std=S (default: scalar for real data).", valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "none, scalar, per-feature or mean=M,std=S (default: scalar for real data).", valueName: "mode"))
     var standardize: String?
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let standardize, Standardization(parsing: standardize) == nil {
-            throw ValidationError("--standardize takes none, scalar, per-feature or mean=M,std=S (got '\(standardize)')")
+            throw ValidationError(
+                "--standardize takes none, scalar, per-feature or mean=M,std=S (got '\(standardize)')")
         }
     }
 
     func load() throws -> Dataset {
-        let spec = try DatasetSpec(parsing: data, limit: limit, standardization: standardize.flatMap(Standardization.init(parsing:)))
+        let spec = try DatasetSpec(
+            parsing: data, limit: limit, standardization: standardize.flatMap(Standardization.init(parsing:)))
         return try spec.load()
     }
 }
 
 /// How a model file is read: `--arch`, `--map`.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Network description for files that store none (e.g. mlp:784-512-10:relu).", valueName: "description"))
+    @Option(
+        help: ArgumentHelp(
+            "Network description for files that store none (e.g. mlp:784-512-10:relu).", valueName: "description"))
     var arch: String?
 
-    @Option(help: ArgumentHelp("Rename a tensor of the file (repeatable), e.g. --map fc1.weight=layers.0.weight.", valueName: "file=orbit"))
+    @Option(
+        help: ArgumentHelp(
+            "Rename a tensor of the file (repeatable), e.g. --map fc1.weight=layers.0.weight.", valueName: "file=orbit")
+    )
     var map: [String] = []
 
     func validate() throws {
@@ -64,7 +73,9 @@ func metricsTable(_ rows: [(String, SplitMetrics)], loss: LossFunction) -> Strin
     var lines = ["split    loss (\(loss.rawValue))    accuracy"]
     for (name, m) in rows {
         let accuracy = m.accuracy.map { String(format: "%7.2f%%", $0 * 100) } ?? "      –"
-        lines.append(name.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: " %15.6f", m.loss) + "    " + accuracy)
+        lines.append(
+            name.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: " %15.6f", m.loss) + "    "
+                + accuracy)
     }
     return lines.joined(separator: "\n")
 }

@@ -5,7 +5,9 @@ import OrbitKit
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report the numerics backend, threads and data, and check the numerical core end to end.",
-        discussion: "Each check computes something with a known answer and prints the error and the time; any failure exits non-zero.")
+        discussion:
+            "Each check computes something with a known answer and prints the error and the time; any failure exits non-zero."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -21,12 +23,20 @@ struct Doctor: ParsableCommand {
         print("orbit \(orbitVersion)")
         print("backend: \(BLASBackend.description)")
         print("threads: \(Threading.threadCount) (cores: \(ProcessInfo.processInfo.activeProcessorCount))")
-        let fashion = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
-        print("fashion-mnist: " + (fashion ? "/usr/share/datasets/fashion-mnist" : "not installed (apt-get install dataset-fashion-mnist)"))
+        let fashion = FileManager.default.fileExists(
+            atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+        print(
+            "fashion-mnist: "
+                + (fashion
+                    ? "/usr/share/datasets/fashion-mnist" : "not installed (apt-get install dataset-fashion-mnist)"))
         print("")
-        let checks = try [gemmCheck(), determinantCheck(), matrixFunctionCheck(), polarCheck(), assignmentCheck(), gradientCheck()]
+        let checks = try [
+            gemmCheck(), determinantCheck(), matrixFunctionCheck(), polarCheck(), assignmentCheck(), gradientCheck(),
+        ]
         for c in checks {
-            print("\(c.passed ? "ok  " : "FAIL") \(c.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(c.detail)  [\(String(format: "%.1f", c.seconds * 1e3)) ms]")
+            print(
+                "\(c.passed ? "ok  " : "FAIL") \(c.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(c.detail)  [\(String(format: "%.1f", c.seconds * 1e3)) ms]"
+            )
         }
         let failed = checks.filter { !$0.passed }.count
         print(failed == 0 ? "\nall \(checks.count) checks passed" : "\n\(failed) of \(checks.count) checks failed")
@@ -70,7 +80,8 @@ struct Doctor: ParsableCommand {
         let expected = (1...n).reduce(0.0) { $0 + log(Double($1)) }
         let error = abs(lu.logAbsDeterminant - expected)
         return Check(
-            name: "LU: log|det| of Q·diag(1…12)·Qᵀ", detail: String(format: "log 12! error %.1e, sign %+d", error, lu.determinantSign),
+            name: "LU: log|det| of Q·diag(1…12)·Qᵀ",
+            detail: String(format: "log 12! error %.1e, sign %+d", error, lu.determinantSign),
             passed: error < 1e-10 && lu.determinantSign == 1, seconds: seconds)
     }
 
@@ -78,11 +89,14 @@ struct Doctor: ParsableCommand {
     func matrixFunctionCheck() throws -> Check {
         var g = SeededGenerator(seed: 3)
         let n = 64
-        let a = Matrix<Double>.identity(n) + (0.5 / Double(n).squareRoot()) * Matrix.normal(rows: n, columns: n, generator: &g)
+        let a =
+            Matrix<Double>.identity(n) + (0.5 / Double(n).squareRoot())
+            * Matrix.normal(rows: n, columns: n, generator: &g)
         let (roundTrip, seconds) = try timed { try a.logm().expm() }
         let error = (roundTrip - a).frobeniusNorm / a.frobeniusNorm
         return Check(
-            name: "expm(logm(A)) = A, 64×64", detail: String(format: "relative error %.1e", error), passed: error < 1e-10, seconds: seconds)
+            name: "expm(logm(A)) = A, 64×64", detail: String(format: "relative error %.1e", error),
+            passed: error < 1e-10, seconds: seconds)
     }
 
     /// Polar factors of a random g with det < 0: Q orthogonal with det −1, P symmetric, QP = g.
@@ -110,7 +124,8 @@ struct Doctor: ParsableCommand {
         for i in 0..<n { cost[i, planted[i]] = 0 }
         let (solution, seconds) = try timed { try LinearAssignment.solve(cost) }
         return Check(
-            name: "assignment 512×512 (planted optimum)", detail: "recovered: \(solution.permutation == planted), cost \(solution.cost)",
+            name: "assignment 512×512 (planted optimum)",
+            detail: "recovered: \(solution.permutation == planted), cost \(solution.cost)",
             passed: solution.permutation == planted && solution.cost == 0, seconds: seconds)
     }
 
@@ -125,11 +140,17 @@ struct Doctor: ParsableCommand {
         func loss(_ p: ParameterVector<Double>) -> Double {
             x.withView { xv in
                 ws.forward(p, inputs: xv)
-                return labels.withUnsafeBufferPointer { ws.loss(.softmaxCrossEntropy, targets: .classes($0), gradient: false).lossSum } / 4
+                return labels.withUnsafeBufferPointer {
+                    ws.loss(.softmaxCrossEntropy, targets: .classes($0), gradient: false).lossSum
+                } / 4
             }
         }
         let (worst, seconds) = timed { () -> Double in
-            x.withView { xv in _ = labels.withUnsafeBufferPointer { ws.lossAndGradient(theta, inputs: xv, targets: .classes($0), loss: .softmaxCrossEntropy) } }
+            x.withView { xv in
+                _ = labels.withUnsafeBufferPointer {
+                    ws.lossAndGradient(theta, inputs: xv, targets: .classes($0), loss: .softmaxCrossEntropy)
+                }
+            }
             let analytic = ws.gradient.flat
             var worst = 0.0
             for i in 0..<theta.count {
@@ -142,7 +163,8 @@ struct Doctor: ParsableCommand {
             return worst
         }
         return Check(
-            name: "backprop vs finite differences", detail: String(format: "worst relative error %.1e over %d parameters", worst, theta.count),
+            name: "backprop vs finite differences",
+            detail: String(format: "worst relative error %.1e over %d parameters", worst, theta.count),
             passed: worst < 1e-6, seconds: seconds)
     }
 }

@@ -12,7 +12,8 @@ struct Eval: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
     @Option(help: "Evaluation batch size.") var batch = 1000
-    @Option(help: "Also write the metrics as JSON ({\"train\": {\"loss\", \"accuracy\"}, \"test\": …}).") var json: String?
+    @Option(help: "Also write the metrics as JSON ({\"train\": {\"loss\", \"accuracy\"}, \"test\": …}).") var json:
+        String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -25,13 +26,20 @@ struct Eval: ParsableCommand {
         let m = try modelOptions.load(model)
         let dataset = try data.load()
         guard dataset.train.featureCount == m.network.inputSize else {
-            throw ValidationError("\(model) takes \(m.network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
+            throw ValidationError(
+                "\(model) takes \(m.network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
+            )
         }
         let lossFunction = loss.flatMap(LossFunction.init(rawValue:)) ?? dataset.train.targets.defaultLoss
-        let rows = dataset.splits.map { ($0.name, m.network.evaluate(m.parameters, on: $0.split, loss: lossFunction, batchSize: batch)) }
+        let rows = dataset.splits.map {
+            ($0.name, m.network.evaluate(m.parameters, on: $0.split, loss: lossFunction, batchSize: batch))
+        }
         print(metricsTable(rows, loss: lossFunction))
         if let json {
-            var object: [String: Any] = ["model": model, "data": dataset.name, "loss_function": lossFunction.rawValue, "orbit_version": orbitVersion]
+            var object: [String: Any] = [
+                "model": model, "data": dataset.name, "loss_function": lossFunction.rawValue,
+                "orbit_version": orbitVersion,
+            ]
             for (name, metrics) in rows { object[name] = metricsObject(metrics) }
             try writeJSON(object, to: json)
         }

@@ -15,13 +15,16 @@ struct Inspect: ParsableCommand {
         let width = max(6, tensors.map(\.name.count).max() ?? 0)
         print("tensor".padding(toLength: width, withPad: " ", startingAt: 0) + "  dtype  shape")
         for t in tensors {
-            print(t.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + t.dtype.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)
-                + "  [" + t.shape.map(String.init).joined(separator: ", ") + "]")
+            print(
+                t.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + t.dtype.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)
+                    + "  [" + t.shape.map(String.init).joined(separator: ", ") + "]")
         }
         if !metadata.isEmpty { print("metadata:") }
         for key in metadata.keys.sorted() {
             var value = metadata[key]!
-            if key == "orbit.network", let network = try? Network(json: value), let compact = network.compactDescription {
+            if key == "orbit.network", let network = try? Network(json: value), let compact = network.compactDescription
+            {
                 value = compact + "  (" + "\(network.parameterCount) parameters)"
             }
             print("  \(key): \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")

@@ -12,7 +12,9 @@ struct Train: ParsableCommand {
             interruption, the same command with --resume continues to the bit-identical result.
             """)
 
-    @Option(help: ArgumentHelp("Network description, e.g. mlp:784-512-10:relu or linear:8-8-8-8.", valueName: "description"))
+    @Option(
+        help: ArgumentHelp("Network description, e.g. mlp:784-512-10:relu or linear:8-8-8-8.", valueName: "description")
+    )
     var arch: String
     @OptionGroup var data: DataOptions
     @Option(help: "Epochs.") var epochs = 10
@@ -37,13 +39,20 @@ struct Train: ParsableCommand {
         _ = try Network(parsing: arch)
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
-        guard ["sgd", "adam", "adamw"].contains(optimizer.lowercased()) else { throw ValidationError("--optimizer is sgd, adam or adamw") }
-        guard LearningRateSchedule(parsing: schedule) != nil else {
-            throw ValidationError("--schedule is constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS (got '\(schedule)')")
+        guard ["sgd", "adam", "adamw"].contains(optimizer.lowercased()) else {
+            throw ValidationError("--optimizer is sgd, adam or adamw")
         }
-        guard Initialization(rawValue: initialization) != nil else { throw ValidationError("--initialization is pytorch, he, xavier or orthogonal") }
+        guard LearningRateSchedule(parsing: schedule) != nil else {
+            throw ValidationError(
+                "--schedule is constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS (got '\(schedule)')")
+        }
+        guard Initialization(rawValue: initialization) != nil else {
+            throw ValidationError("--initialization is pytorch, he, xavier or orthogonal")
+        }
         if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
-        guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else { throw ValidationError("--out must end in .safetensors or .npz") }
+        guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
+            throw ValidationError("--out must end in .safetensors or .npz")
+        }
     }
 
     var trainingConfiguration: TrainingConfiguration {
@@ -54,8 +63,10 @@ struct Train: ParsableCommand {
         default: opt = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
         }
         return TrainingConfiguration(
-            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: opt, schedule: LearningRateSchedule(parsing: schedule)!,
-            seed: seed, initialization: Initialization(rawValue: initialization)!, loss: loss.flatMap(LossFunction.init(rawValue:)))
+            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: opt,
+            schedule: LearningRateSchedule(parsing: schedule)!,
+            seed: seed, initialization: Initialization(rawValue: initialization)!,
+            loss: loss.flatMap(LossFunction.init(rawValue:)))
     }
 
     func run() throws {
@@ -81,7 +92,8 @@ struct Train: ParsableCommand {
         }
         progress.note(
             "training \(network.compactDescription ?? "network") (\(network.parameterCount) parameters) on \(dataset.name): "
-                + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads")
+                + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads"
+        )
         let final = try trainer.run(from: start) { state in
             try TrainingStateFile.write(state, network: network, configuration: config, to: statePath)
         }

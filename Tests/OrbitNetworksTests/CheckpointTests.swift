@@ -43,7 +43,9 @@ import Testing
         let theta: ParameterVector<Float> = network.initialParameters(seed: 3)
         func write(_ names: [String], to path: String) throws {
             let tensors = try zip(names, network.layout.tensors).map { name, spec in
-                try RawTensor(name: name, shape: spec.shape, elements: Array(theta.flat[spec.offset..<(spec.offset + spec.count)]))
+                try RawTensor(
+                    name: name, shape: spec.shape, elements: Array(theta.flat[spec.offset..<(spec.offset + spec.count)])
+                )
             }
             try SafetensorsFile(tensors: tensors).write(to: path)
         }
@@ -53,7 +55,10 @@ import Testing
         let exact: Model<Float> = try ModelFile.read(path, network: network)
         #expect(exact.parameters == theta && exact.renamedTensors.isEmpty)
         // nn.Sequential saved directly: "0.weight"…; a wrapper module: "model.layers.0.weight"…
-        for names in [["0.weight", "0.bias", "2.weight", "2.bias"], ["model.layers.0.weight", "model.layers.0.bias", "model.layers.2.weight", "model.layers.2.bias"]] {
+        for names in [
+            ["0.weight", "0.bias", "2.weight", "2.bias"],
+            ["model.layers.0.weight", "model.layers.0.bias", "model.layers.2.weight", "model.layers.2.bias"],
+        ] {
             try write(names, to: path)
             let m: Model<Float> = try ModelFile.read(path, network: network)
             #expect(m.parameters == theta && m.renamedTensors.count == 4)
@@ -61,11 +66,14 @@ import Testing
         // ModuleList numbering (fc.0, fc.1): matched by position because the shapes agree in order.
         try write(["fc.0.weight", "fc.0.bias", "fc.1.weight", "fc.1.bias"], to: path)
         let positional: Model<Float> = try ModelFile.read(path, network: network)
-        #expect(positional.parameters == theta && positional.renamedTensors.map(\.orbit) == network.layout.tensors.map(\.name))
+        #expect(
+            positional.parameters == theta
+                && positional.renamedTensors.map(\.orbit) == network.layout.tensors.map(\.name))
         // An explicit map wins.
         try write(["a", "b", "c", "d"], to: path)
         let mapped: Model<Float> = try ModelFile.read(
-            path, network: network, nameMap: ["a": "layers.0.weight", "b": "layers.0.bias", "c": "layers.2.weight", "d": "layers.2.bias"])
+            path, network: network,
+            nameMap: ["a": "layers.0.weight", "b": "layers.0.bias", "c": "layers.2.weight", "d": "layers.2.bias"])
         #expect(mapped.parameters == theta && mapped.renamedTensors.isEmpty)
     }
 
@@ -74,7 +82,10 @@ import Testing
         let path = Self.temporaryPath("m.safetensors")
         try ModelFile.write(small, to: path)
         let wider = try Network(parsing: "mlp:6-7-3:relu")
-        #expect(throws: CheckpointError.shapeMismatch(file: path, tensor: "layers.0.weight", expected: [7, 6], found: [5, 6])) {
+        #expect(
+            throws: CheckpointError.shapeMismatch(
+                file: path, tensor: "layers.0.weight", expected: [7, 6], found: [5, 6])
+        ) {
             let _: Model<Float> = try ModelFile.read(path, network: wider)
         }
         let deeper = try Network(parsing: "mlp:6-5-5-3:relu")
@@ -121,7 +132,9 @@ import Testing
         #expect(model.tensorValue("layers.2.bias", 0, 2) == 2)
         let out = Self.temporaryPath("orbit.npz")
         try ModelFile.write(model, to: out)
-        try Self.python("import numpy as np; d = np.load('\(out)'); assert abs(d['layers.0.weight'][1, 2] - 8 / 7) < 1e-15; assert d['layers.2.bias'].dtype == np.float64")
+        try Self.python(
+            "import numpy as np; d = np.load('\(out)'); assert abs(d['layers.0.weight'][1, 2] - 8 / 7) < 1e-15; assert d['layers.2.bias'].dtype == np.float64"
+        )
     }
 
     static func python(_ script: String) throws {

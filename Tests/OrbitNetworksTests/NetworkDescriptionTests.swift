@@ -7,10 +7,11 @@ import Testing
 @Suite struct NetworkDescriptionTests {
     @Test func mlpNamesFollowPyTorchSequential() throws {
         let net = try Network(parsing: "mlp:784-512-512-512-10:relu")
-        #expect(net.layout.tensors.map(\.name) == [
-            "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
-            "layers.4.weight", "layers.4.bias", "layers.6.weight", "layers.6.bias",
-        ])
+        #expect(
+            net.layout.tensors.map(\.name) == [
+                "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                "layers.4.weight", "layers.4.bias", "layers.6.weight", "layers.6.bias",
+            ])
         #expect(net.layout.tensors[0].shape == [512, 784] && net.layout.tensors[7].shape == [10])
         #expect(net.parameterCount == 784 * 512 + 512 + 2 * (512 * 512 + 512) + 512 * 10 + 10)
         #expect(net.outputSize == 10)
@@ -57,7 +58,10 @@ import Testing
     @Test func layoutMismatchNamesTheFirstDifferingTensor() throws {
         let a = try Network(parsing: "mlp:4-5-3:relu").layout
         let b = try Network(parsing: "mlp:4-6-3:relu").layout
-        #expect(throws: NetworkError.layoutMismatch(tensor: "layers.0.weight", expected: "layers.0.weight [5, 4]", found: "layers.0.weight [6, 4]")) {
+        #expect(
+            throws: NetworkError.layoutMismatch(
+                tensor: "layers.0.weight", expected: "layers.0.weight [5, 4]", found: "layers.0.weight [6, 4]")
+        ) {
             try a.requireMatches(b)
         }
         let c = try Network(parsing: "mlp:4-5-3:relu:nobias").layout
@@ -86,6 +90,7 @@ import Testing
         #expect(w.rows == 2 && w.columns == 3 && w[1, 2] == 5)
         var c = a
         c.setTensor("layers.2.bias", to: Matrix([[42]]))
-        #expect(c.tensor("layers.2.bias")![0, 0] == 42 && a.tensor("layers.2.bias")![0, 0] == Double(layout.totalCount - 1))
+        #expect(
+            c.tensor("layers.2.bias")![0, 0] == 42 && a.tensor("layers.2.bias")![0, 0] == Double(layout.totalCount - 1))
     }
 }

@@ -28,7 +28,10 @@ import Testing
     ]
 
     /// L(θ, X) = (1/b)·Σ ℓ_i in Float64.
-    func loss(_ ws: NetworkWorkspace<Double>, _ theta: ParameterVector<Double>, _ x: Matrix<Double>, _ t: TargetsBox, _ f: LossFunction) -> Double {
+    func loss(
+        _ ws: NetworkWorkspace<Double>, _ theta: ParameterVector<Double>, _ x: Matrix<Double>, _ t: TargetsBox,
+        _ f: LossFunction
+    ) -> Double {
         x.withView { xv in
             ws.forward(theta, inputs: xv)
             return t.withBatch { ws.loss(f, targets: $0, gradient: false).lossSum } / Double(x.rows)
@@ -54,7 +57,8 @@ import Testing
         // Non-zero biases everywhere, so bias gradients are exercised away from zero.
         theta.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] += 0.05 * g.nextGaussian() } }
         let x = Matrix<Double>.normal(rows: b, columns: network.inputSize, generator: &g)
-        let targets = c.regression
+        let targets =
+            c.regression
             ? TargetsBox(labels: nil, values: .normal(rows: b, columns: network.outputSize, generator: &g))
             : TargetsBox(labels: (0..<b).map { Int32($0 % network.outputSize) }, values: nil)
         let ws = NetworkWorkspace<Double>(network: network, capacity: 8)
@@ -82,8 +86,10 @@ import Testing
                 var plus = x, minus = x
                 plus[r, j] += h
                 minus[r, j] -= h
-                let numeric = (loss(ws, theta, plus, targets, c.loss) - loss(ws, theta, minus, targets, c.loss)) / (2 * h)
-                worstInput = max(worstInput, abs(numeric - inputGradient[r, j]) / max(1e-3, abs(numeric) + abs(inputGradient[r, j])))
+                let numeric =
+                    (loss(ws, theta, plus, targets, c.loss) - loss(ws, theta, minus, targets, c.loss)) / (2 * h)
+                worstInput = max(
+                    worstInput, abs(numeric - inputGradient[r, j]) / max(1e-3, abs(numeric) + abs(inputGradient[r, j])))
             }
         }
         #expect(worstInput < 1e-5, "input-gradient relative error \(worstInput)")
@@ -107,7 +113,10 @@ import Testing
         let labels: [Int32] = [1]
         let result = logits.withView { z in
             labels.withUnsafeBufferPointer { l in
-                grad.withMutableView { g in LossKernels.evaluate(.softmaxCrossEntropy, outputs: z, targets: .classes(l), gradient: g, gradientScale: 1) }
+                grad.withMutableView { g in
+                    LossKernels.evaluate(
+                        .softmaxCrossEntropy, outputs: z, targets: .classes(l), gradient: g, gradientScale: 1)
+                }
             }
         }
         #expect(abs(result.lossSum + log(0.75)) < 1e-15 && result.correct == 1)

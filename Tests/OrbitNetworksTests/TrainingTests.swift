@@ -24,13 +24,15 @@ import Testing
     static let dataset = Dataset(name: "blobs", train: blobs(n: 600, seed: 1), test: blobs(n: 200, seed: 2))
 
     @Test(arguments: [
-        Optimizer.sgd(momentum: 0.9), .sgd(momentum: 0.9, nesterov: true, weightDecay: 1e-4), .adam(), .adamW(weightDecay: 0.01),
+        Optimizer.sgd(momentum: 0.9), .sgd(momentum: 0.9, nesterov: true, weightDecay: 1e-4), .adam(),
+        .adamW(weightDecay: 0.01),
     ])
     func trainingLowersTheLoss(_ optimizer: Optimizer) throws {
         let network = try Network(parsing: "mlp:10-32-32-3:relu")
         let lr: Double
         if case .sgd = optimizer { lr = 0.05 } else { lr = 0.005 }
-        let config = TrainingConfiguration(epochs: 5, batchSize: 32, learningRate: lr, optimizer: optimizer, schedule: .cosine, seed: 7)
+        let config = TrainingConfiguration(
+            epochs: 5, batchSize: 32, learningRate: lr, optimizer: optimizer, schedule: .cosine, seed: 7)
         let trainer = try Trainer<Float>(network: network, dataset: Self.dataset, configuration: config)
         let start = trainer.initialState()
         let before = network.evaluate(start.parameters, on: Self.dataset.train)
@@ -50,12 +52,18 @@ import Testing
         #expect(a.parameters == b.parameters)
         // Stop after two epochs, resume from that state: the same bytes as the uninterrupted run.
         var saved: TrainingState<Float>?
-        let partialConfig = TrainingConfiguration(epochs: 2, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 11)
-        _ = try Trainer<Float>(network: network, dataset: Self.dataset, configuration: partialConfig).run(from: trainer.initialState()) { saved = $0 }
+        let partialConfig = TrainingConfiguration(
+            epochs: 2, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 11)
+        _ = try Trainer<Float>(network: network, dataset: Self.dataset, configuration: partialConfig).run(
+            from: trainer.initialState()
+        ) { saved = $0 }
         let resumed = try trainer.run(from: try #require(saved))
         // The cosine-free constant schedule makes the first two epochs identical to the full run's.
         #expect(resumed.parameters == a.parameters)
-        let other = try Trainer<Float>(network: network, dataset: Self.dataset, configuration: TrainingConfiguration(epochs: 4, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 12))
+        let other = try Trainer<Float>(
+            network: network, dataset: Self.dataset,
+            configuration: TrainingConfiguration(
+                epochs: 4, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 12))
         #expect(try other.run(from: other.initialState()).parameters != a.parameters)
     }
 
@@ -64,7 +72,9 @@ import Testing
         let config = TrainingConfiguration(epochs: 3, batchSize: 600, learningRate: 1e30, optimizer: .sgd(), seed: 1)
         let trainer = try Trainer<Float>(network: network, dataset: Self.dataset, configuration: config)
         #expect(throws: TrainingError.self) { try trainer.run(from: trainer.initialState()) }
-        #expect(throws: TrainingError.self) { try Trainer<Float>(network: try Network(parsing: "mlp:9-3"), dataset: Self.dataset, configuration: config) }
+        #expect(throws: TrainingError.self) {
+            try Trainer<Float>(network: try Network(parsing: "mlp:9-3"), dataset: Self.dataset, configuration: config)
+        }
     }
 
     /// One parameter, gradient g = θ (loss θ²/2): every optimiser's first two updates by hand.
@@ -128,7 +138,9 @@ import Testing
     @Test func resumeFromFileIsBitIdentical() throws {
         let network = try Network(parsing: "mlp:10-12-3:relu")
         let dataset = TrainingTests.dataset
-        let config = TrainingConfiguration(epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: .sgd(momentum: 0.9, nesterov: true), schedule: .cosine, seed: 4)
+        let config = TrainingConfiguration(
+            epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: .sgd(momentum: 0.9, nesterov: true),
+            schedule: .cosine, seed: 4)
         let trainer = try Trainer<Float>(network: network, dataset: dataset, configuration: config)
         let uninterrupted = try trainer.run(from: trainer.initialState())
         let path = CheckpointTests.temporaryPath("run.state.safetensors")
@@ -146,6 +158,8 @@ import Testing
         #expect(resumed.history.map(\.runningTrain) == uninterrupted.history.map(\.runningTrain))
         var other = config
         other.learningRate = 0.1
-        #expect(throws: TrainingError.self) { let _: TrainingState<Float> = try TrainingStateFile.read(path, network: network, configuration: other) }
+        #expect(throws: TrainingError.self) {
+            let _: TrainingState<Float> = try TrainingStateFile.read(path, network: network, configuration: other)
+        }
     }
 }

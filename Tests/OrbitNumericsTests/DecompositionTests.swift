@@ -62,13 +62,25 @@ import Testing
         #expect(throws: LinearAlgebraError.singular(operation: "solve", pivot: 2)) { try singular.solve(.identity(2)) }
         var bad = Matrix<Double>.identity(3)
         bad[1, 2] = .nan
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "LU decomposition", row: 1, column: 2)) { try bad.determinant() }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "LU decomposition", row: 1, column: 2)) {
+            try bad.determinant()
+        }
         bad[1, 2] = .infinity
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "SVD", row: 1, column: 2)) { try SingularValueDecomposition(bad) }
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "QR decomposition", row: 1, column: 2)) { try QRDecomposition(bad) }
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "symmetric eigen-decomposition", row: 1, column: 2)) { try SymmetricEigendecomposition(bad) }
-        #expect(throws: LinearAlgebraError.nonFinite(operation: "real Schur decomposition", row: 1, column: 2)) { try RealSchurDecomposition(bad) }
-        #expect(throws: LinearAlgebraError.notSquare(operation: "LU decomposition", rows: 2, columns: 3)) { try LUDecomposition(Matrix<Double>(rows: 2, columns: 3)) }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "SVD", row: 1, column: 2)) {
+            try SingularValueDecomposition(bad)
+        }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "QR decomposition", row: 1, column: 2)) {
+            try QRDecomposition(bad)
+        }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "symmetric eigen-decomposition", row: 1, column: 2)) {
+            try SymmetricEigendecomposition(bad)
+        }
+        #expect(throws: LinearAlgebraError.nonFinite(operation: "real Schur decomposition", row: 1, column: 2)) {
+            try RealSchurDecomposition(bad)
+        }
+        #expect(throws: LinearAlgebraError.notSquare(operation: "LU decomposition", rows: 2, columns: 3)) {
+            try LUDecomposition(Matrix<Double>(rows: 2, columns: 3))
+        }
         #expect(throws: LinearAlgebraError.dimensionMismatch(operation: "solve", detail: "A is 3×3 but B has 2 rows")) {
             try Matrix<Double>.identity(3).solve(Matrix(rows: 2, columns: 1))
         }
@@ -82,7 +94,9 @@ import Testing
         #expect(relativeError(svd.reconstructed(), a) < 1e-13)
         #expect(relativeError(Matrix.product(svd.u, svd.u, transposeA: .transposed), .identity(k)) < 1e-13)
         #expect(relativeError(Matrix.product(svd.vt, svd.vt, transposeB: .transposed), .identity(k)) < 1e-13)
-        #expect(zip(svd.singularValues, svd.singularValues.dropFirst()).allSatisfy { $0 >= $1 } && svd.singularValues.last! >= 0)
+        #expect(
+            zip(svd.singularValues, svd.singularValues.dropFirst()).allSatisfy { $0 >= $1 }
+                && svd.singularValues.last! >= 0)
         // Σσ² = ‖A‖_F².
         let sumSquares = svd.singularValues.reduce(0) { $0 + $1 * $1 }
         #expect(abs(sumSquares - a.sumOfSquares()) < 1e-12 * a.sumOfSquares())
@@ -127,7 +141,8 @@ import Testing
         let theta = 0.7
         let rotation = Matrix<Double>([[cos(theta), -sin(theta)], [sin(theta), cos(theta)]])
         let e = try Eigendecomposition(rotation)
-        #expect(abs(e.eigenvaluesReal[0] - cos(theta)) < 1e-14 && abs(abs(e.eigenvaluesImaginary[0]) - sin(theta)) < 1e-14)
+        #expect(
+            abs(e.eigenvaluesReal[0] - cos(theta)) < 1e-14 && abs(abs(e.eigenvaluesImaginary[0]) - sin(theta)) < 1e-14)
         // Real eigenvectors satisfy A·v = λ·v.
         let sym = Matrix<Double>([[4, 1], [2, 3]])  // eigenvalues 5 and 2
         let es = try Eigendecomposition(sym)

@@ -5,10 +5,16 @@ import Testing
 /// GEMM through Orbit's wrapper against a naive triple loop in Double, for every transpose
 /// combination, odd shapes, strided views, α/β, in Float and Double.
 @Suite struct GEMMTests {
-    static let shapes: [(m: Int, k: Int, n: Int)] = [(1, 1, 1), (3, 5, 7), (17, 1, 9), (33, 65, 31), (64, 64, 64), (2, 129, 3), (0, 4, 3), (4, 0, 3)]
-    static let transposes: [(Transpose, Transpose)] = [(.none, .none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)]
+    static let shapes: [(m: Int, k: Int, n: Int)] = [
+        (1, 1, 1), (3, 5, 7), (17, 1, 9), (33, 65, 31), (64, 64, 64), (2, 129, 3), (0, 4, 3), (4, 0, 3),
+    ]
+    static let transposes: [(Transpose, Transpose)] = [
+        (.none, .none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed),
+    ]
 
-    func naive<T: BLASScalar>(_ a: Matrix<T>, _ ta: Transpose, _ b: Matrix<T>, _ tb: Transpose, alpha: Double, beta: Double, c: Matrix<T>) -> Matrix<Double> {
+    func naive<T: BLASScalar>(
+        _ a: Matrix<T>, _ ta: Transpose, _ b: Matrix<T>, _ tb: Transpose, alpha: Double, beta: Double, c: Matrix<T>
+    ) -> Matrix<Double> {
         let opA = ta == .none ? a : a.transposed()
         let opB = tb == .none ? b : b.transposed()
         var out = Matrix<Double>(rows: opA.rows, columns: opB.columns)
@@ -28,13 +34,22 @@ import Testing
             for (ta, tb) in Self.transposes {
                 seed += 1
                 let a: Matrix<T> = ta == .none ? randomMatrix(s.m, s.k, seed: seed) : randomMatrix(s.k, s.m, seed: seed)
-                let b: Matrix<T> = tb == .none ? randomMatrix(s.k, s.n, seed: seed + 100) : randomMatrix(s.n, s.k, seed: seed + 100)
+                let b: Matrix<T> =
+                    tb == .none ? randomMatrix(s.k, s.n, seed: seed + 100) : randomMatrix(s.n, s.k, seed: seed + 100)
                 let c0: Matrix<T> = randomMatrix(s.m, s.n, seed: seed + 200)
                 for (alpha, beta) in [(1.0, 0.0), (-0.5, 2.0)] {
                     var c = c0
-                    a.withView { av in b.withView { bv in c.withMutableView { gemm(av, bv, into: $0, transposeA: ta, transposeB: tb, alpha: T(alpha), beta: T(beta)) } } }
+                    a.withView { av in
+                        b.withView { bv in
+                            c.withMutableView {
+                                gemm(av, bv, into: $0, transposeA: ta, transposeB: tb, alpha: T(alpha), beta: T(beta))
+                            }
+                        }
+                    }
                     let expected = naive(a, ta, b, tb, alpha: alpha, beta: beta, c: c0)
-                    let err = s.m * s.n == 0 ? 0 : relativeError(c.converted(to: Double.self), expected) / Double(max(s.k, 1)).squareRoot()
+                    let err =
+                        s.m * s.n == 0
+                        ? 0 : relativeError(c.converted(to: Double.self), expected) / Double(max(s.k, 1)).squareRoot()
                     #expect(err <= tolerance, "\(T.self) \(s) \(ta) \(tb) α=\(alpha) β=\(beta): error \(err)")
                 }
             }
@@ -52,7 +67,9 @@ import Testing
         big.withView { a in
             bigB.withView { b in
                 bigC.withMutableView { c in
-                    gemm(a.submatrix(rows: 0..<3, columns: 1..<6), b.submatrix(rows: 2..<7, columns: 0..<4), into: c.submatrix(rows: 1..<4, columns: 2..<6))
+                    gemm(
+                        a.submatrix(rows: 0..<3, columns: 1..<6), b.submatrix(rows: 2..<7, columns: 0..<4),
+                        into: c.submatrix(rows: 1..<4, columns: 2..<6))
                 }
             }
         }

@@ -65,7 +65,9 @@ import Testing
     func orthogonalInitialisation(rows: Int, columns: Int) {
         var g = SeededGenerator(seed: 9)
         let q = Matrix<Double>.orthogonal(rows: rows, columns: columns, gain: 2, generator: &g)
-        let gram = rows >= columns ? Matrix.product(q, q, transposeA: .transposed) : Matrix.product(q, q, transposeB: .transposed)
+        let gram =
+            rows >= columns
+            ? Matrix.product(q, q, transposeA: .transposed) : Matrix.product(q, q, transposeB: .transposed)
         #expect(relativeError(gram, 4 * Matrix.identity(min(rows, columns))) < 1e-13)
     }
 

@@ -31,7 +31,8 @@ where RawSignificand: FixedWidthInteger {
         _ trans: Transpose, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
         x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
     /// y ← α·x + y.
-    static func blasAxpy(n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
+    static func blasAxpy(
+        n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
     /// x ← α·x.
     static func blasScal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
     /// xᵀy.
@@ -42,29 +43,43 @@ where RawSignificand: FixedWidthInteger {
     // MARK: LAPACK (column-major, in place)
 
     /// LU with partial pivoting, A = P·L·U (`?getrf`). `ipiv` is 1-based.
-    static func lapackGetrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, ipiv: UnsafeMutablePointer<Int32>) -> Int32
+    static func lapackGetrf(
+        m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, ipiv: UnsafeMutablePointer<Int32>
+    ) -> Int32
     /// Solves op(A)·X = B from an LU factorisation (`?getrs`).
     static func lapackGetrs(
         transposed: Bool, n: Int32, nrhs: Int32, a: UnsafePointer<Self>, lda: Int32, ipiv: UnsafePointer<Int32>,
-        b: UnsafeMutablePointer<Self>, ldb: Int32) -> Int32
+        b: UnsafeMutablePointer<Self>, ldb: Int32
+    ) -> Int32
     /// Inverse from an LU factorisation (`?getri`).
     static func lapackGetri(n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, ipiv: UnsafePointer<Int32>) -> Int32
     /// SVD by divide and conquer (`?gesdd`); `jobz` is "A", "S" or "N".
     static func lapackGesdd(
         jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, s: UnsafeMutablePointer<Self>,
-        u: UnsafeMutablePointer<Self>?, ldu: Int32, vt: UnsafeMutablePointer<Self>?, ldvt: Int32) -> Int32
+        u: UnsafeMutablePointer<Self>?, ldu: Int32, vt: UnsafeMutablePointer<Self>?, ldvt: Int32
+    ) -> Int32
     /// Symmetric eigen-decomposition by divide and conquer (`?syevd`, upper triangle read).
-    static func lapackSyevd(vectors: Bool, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, w: UnsafeMutablePointer<Self>) -> Int32
+    static func lapackSyevd(
+        vectors: Bool, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, w: UnsafeMutablePointer<Self>
+    ) -> Int32
     /// Householder QR (`?geqrf`).
-    static func lapackGeqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, tau: UnsafeMutablePointer<Self>) -> Int32
+    static func lapackGeqrf(
+        m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, tau: UnsafeMutablePointer<Self>
+    ) -> Int32
     /// Forms the first n columns of Q from `?geqrf`'s reflectors (`?orgqr`).
-    static func lapackOrgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, tau: UnsafePointer<Self>) -> Int32
+    static func lapackOrgqr(
+        m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, tau: UnsafePointer<Self>
+    ) -> Int32
     /// Real Schur form A = Z·T·Zᵀ, T quasi-upper-triangular (`?gees`, no sorting).
     static func lapackGees(
-        n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, wr: UnsafeMutablePointer<Self>, wi: UnsafeMutablePointer<Self>,
-        vs: UnsafeMutablePointer<Self>, ldvs: Int32) -> Int32
+        n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, wr: UnsafeMutablePointer<Self>,
+        wi: UnsafeMutablePointer<Self>,
+        vs: UnsafeMutablePointer<Self>, ldvs: Int32
+    ) -> Int32
     /// Eigenvalues and (optionally) right eigenvectors of a general matrix (`?geev`).
     static func lapackGeev(
-        n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, wr: UnsafeMutablePointer<Self>, wi: UnsafeMutablePointer<Self>,
-        vr: UnsafeMutablePointer<Self>?, ldvr: Int32) -> Int32
+        n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, wr: UnsafeMutablePointer<Self>,
+        wi: UnsafeMutablePointer<Self>,
+        vr: UnsafeMutablePointer<Self>?, ldvr: Int32
+    ) -> Int32
 }

@@ -1,4 +1,5 @@
 import RealModule
+
 #if canImport(Accelerate)
     import Accelerate
 #else
@@ -41,7 +42,9 @@ extension Double: BLASScalar {
     }
 
     @inlinable @inline(__always)
-    public static func blasDot(n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int) -> Double {
+    public static func blasDot(n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int)
+        -> Double
+    {
         cblas_ddot(Int32(n), x, Int32(incx), y, Int32(incy))
     }
 
@@ -63,7 +66,9 @@ extension Double: BLASScalar {
         LAPACKE_dgetrs(LAPACK_COL_MAJOR, lapackChar(transposed ? "T" : "N"), n, nrhs, a, lda, ipiv, b, ldb)
     }
 
-    public static func lapackGetri(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32, ipiv: UnsafePointer<Int32>) -> Int32 {
+    public static func lapackGetri(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32, ipiv: UnsafePointer<Int32>)
+        -> Int32
+    {
         LAPACKE_dgetri(LAPACK_COL_MAJOR, n, a, lda, ipiv)
     }
 

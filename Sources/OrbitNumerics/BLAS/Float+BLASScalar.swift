@@ -1,4 +1,5 @@
 import RealModule
+
 #if canImport(Accelerate)
     import Accelerate
 #else
@@ -41,7 +42,8 @@ extension Float: BLASScalar {
     }
 
     @inlinable @inline(__always)
-    public static func blasDot(n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int) -> Float {
+    public static func blasDot(n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int) -> Float
+    {
         cblas_sdot(Int32(n), x, Int32(incx), y, Int32(incy))
     }
 
@@ -63,7 +65,9 @@ extension Float: BLASScalar {
         LAPACKE_sgetrs(LAPACK_COL_MAJOR, lapackChar(transposed ? "T" : "N"), n, nrhs, a, lda, ipiv, b, ldb)
     }
 
-    public static func lapackGetri(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32, ipiv: UnsafePointer<Int32>) -> Int32 {
+    public static func lapackGetri(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32, ipiv: UnsafePointer<Int32>)
+        -> Int32
+    {
         LAPACKE_sgetri(LAPACK_COL_MAJOR, n, a, lda, ipiv)
     }
 

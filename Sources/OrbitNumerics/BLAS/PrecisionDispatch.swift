@@ -35,7 +35,8 @@ extension MatrixView {
     /// The same view typed as `T`; only valid when `T.self == Scalar.self`.
     @inlinable @inline(__always)
     public func reinterpreted<T: BLASScalar>(as _: T.Type) -> MatrixView<T> {
-        MatrixView<T>(baseAddress: baseAddress.reinterpreted(as: T.self), rows: rows, columns: columns, rowStride: rowStride)
+        MatrixView<T>(
+            baseAddress: baseAddress.reinterpreted(as: T.self), rows: rows, columns: columns, rowStride: rowStride)
     }
 }
 
@@ -43,6 +44,7 @@ extension MutableMatrixView {
     /// The same view typed as `T`; only valid when `T.self == Scalar.self`.
     @inlinable @inline(__always)
     public func reinterpreted<T: BLASScalar>(as _: T.Type) -> MutableMatrixView<T> {
-        MutableMatrixView<T>(baseAddress: baseAddress.reinterpreted(as: T.self), rows: rows, columns: columns, rowStride: rowStride)
+        MutableMatrixView<T>(
+            baseAddress: baseAddress.reinterpreted(as: T.self), rows: rows, columns: columns, rowStride: rowStride)
     }
 }

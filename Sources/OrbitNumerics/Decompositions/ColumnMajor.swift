@@ -24,7 +24,9 @@ extension Matrix {
     }
 
     init(rows: Int, columns: Int, columnMajor entries: [Scalar], leadingDimension ld: Int? = nil) {
-        self = entries.withUnsafeBufferPointer { Matrix(rows: rows, columns: columns, columnMajor: $0, leadingDimension: ld) }
+        self = entries.withUnsafeBufferPointer {
+            Matrix(rows: rows, columns: columns, columnMajor: $0, leadingDimension: ld)
+        }
     }
 
     /// Throws ``LinearAlgebraError/nonFinite(operation:row:column:)`` at the first NaN or ±∞.

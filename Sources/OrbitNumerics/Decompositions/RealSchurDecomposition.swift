@@ -26,7 +26,9 @@ public struct RealSchurDecomposition<Scalar: BLASScalar>: Sendable {
         var wi = [Scalar](repeating: 0, count: n)
         var vs = [Scalar](repeating: 0, count: n * n)
         let info = Scalar.lapackGees(n: Int32(n), a: &f, lda: Int32(n), wr: &wr, wi: &wi, vs: &vs, ldvs: Int32(n))
-        try checkLAPACK(info, "real Schur decomposition") { .notConverged(operation: "real Schur decomposition", info: $0) }
+        try checkLAPACK(info, "real Schur decomposition") {
+            .notConverged(operation: "real Schur decomposition", info: $0)
+        }
         var tt = Matrix<Scalar>(rows: n, columns: n, columnMajor: f)
         // gees leaves rounding-level garbage below the subdiagonal in some builds; T is defined as zero there.
         for i in 0..<n {

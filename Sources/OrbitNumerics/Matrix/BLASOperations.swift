@@ -38,7 +38,8 @@ public func gemv<Scalar: BLASScalar>(
     transpose: Transpose = .none, alpha: Scalar = 1, beta: Scalar = 0
 ) {
     let (outCount, inCount) = transpose == .none ? (a.rows, a.columns) : (a.columns, a.rows)
-    precondition(x.count == inCount && y.count == outCount, "gemv: op(A) \(outCount)×\(inCount), x \(x.count), y \(y.count)")
+    precondition(
+        x.count == inCount && y.count == outCount, "gemv: op(A) \(outCount)×\(inCount), x \(x.count), y \(y.count)")
     if outCount == 0 { return }
     if inCount == 0 {
         for i in 0..<outCount { y[i] = beta == 0 ? 0 : beta * y[i] }
@@ -51,7 +52,9 @@ public func gemv<Scalar: BLASScalar>(
 
 /// y ← α·x + y through `?axpy`.
 @inlinable
-public func axpy<Scalar: BLASScalar>(_ alpha: Scalar, _ x: UnsafeBufferPointer<Scalar>, _ y: UnsafeMutableBufferPointer<Scalar>) {
+public func axpy<Scalar: BLASScalar>(
+    _ alpha: Scalar, _ x: UnsafeBufferPointer<Scalar>, _ y: UnsafeMutableBufferPointer<Scalar>
+) {
     precondition(x.count == y.count, "axpy: lengths \(x.count) and \(y.count)")
     if x.isEmpty { return }
     Scalar.blasAxpy(n: x.count, alpha: alpha, x: x.baseAddress!, incx: 1, y: y.baseAddress!, incy: 1)

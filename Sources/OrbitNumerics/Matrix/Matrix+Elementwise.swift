@@ -30,8 +30,11 @@ extension Matrix {
 
     /// A new matrix with `combine(self[i,j], other[i,j])` at every entry; shapes must agree.
     @inlinable
-    public func zipMap(_ other: Matrix, costPerElement: Int = 1, _ combine: @Sendable (Scalar, Scalar) -> Scalar) -> Matrix {
-        precondition(rows == other.rows && columns == other.columns, "zipMap: \(shapeDescription) and \(other.shapeDescription)")
+    public func zipMap(_ other: Matrix, costPerElement: Int = 1, _ combine: @Sendable (Scalar, Scalar) -> Scalar)
+        -> Matrix
+    {
+        precondition(
+            rows == other.rows && columns == other.columns, "zipMap: \(shapeDescription) and \(other.shapeDescription)")
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 let pa = SendablePointer(a.baseAddress!)

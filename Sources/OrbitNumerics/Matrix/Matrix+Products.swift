@@ -22,7 +22,9 @@ extension Matrix {
         let outCount = transpose == .none ? rows : columns
         var y = [Scalar](repeating: 0, count: outCount)
         withView { a in
-            x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { gemv(a, xb, into: $0, transpose: transpose) } }
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { gemv(a, xb, into: $0, transpose: transpose) }
+            }
         }
         return y
     }

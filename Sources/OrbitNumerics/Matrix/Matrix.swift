@@ -73,11 +73,15 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "index (\(row), \(column)) out of \(rows)×\(columns)")
             return storage.baseAddress[row * columns + column]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "index (\(row), \(column)) out of \(rows)×\(columns)")
             makeUnique()
             storage.baseAddress[row * columns + column] = newValue
         }

@@ -21,7 +21,9 @@ public struct MatrixView<Scalar: BLASScalar>: @unchecked Sendable {
 
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
-        precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows)×\(columns)")
+        precondition(
+            row >= 0 && row < rows && column >= 0 && column < columns,
+            "index (\(row), \(column)) out of \(rows)×\(columns)")
         return baseAddress[row * rowStride + column]
     }
 
@@ -38,7 +40,9 @@ public struct MatrixView<Scalar: BLASScalar>: @unchecked Sendable {
     /// A block of this view (no copy).
     public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) -> MatrixView {
         precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows, "rows \(rowRange) out of \(rows)")
-        precondition(columnRange.lowerBound >= 0 && columnRange.upperBound <= columns, "columns \(columnRange) out of \(columns)")
+        precondition(
+            columnRange.lowerBound >= 0 && columnRange.upperBound <= columns, "columns \(columnRange) out of \(columns)"
+        )
         return MatrixView(
             baseAddress: baseAddress + rowRange.lowerBound * rowStride + columnRange.lowerBound,
             rows: rowRange.count, columns: columnRange.count, rowStride: rowStride)
@@ -71,11 +75,15 @@ public struct MutableMatrixView<Scalar: BLASScalar>: @unchecked Sendable {
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "index (\(row), \(column)) out of \(rows)×\(columns)")
             return baseAddress[row * rowStride + column]
         }
         nonmutating set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index (\(row), \(column)) out of \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "index (\(row), \(column)) out of \(rows)×\(columns)")
             baseAddress[row * rowStride + column] = newValue
         }
     }
@@ -91,7 +99,9 @@ public struct MutableMatrixView<Scalar: BLASScalar>: @unchecked Sendable {
     /// A block of this view (no copy).
     public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) -> MutableMatrixView {
         precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows, "rows \(rowRange) out of \(rows)")
-        precondition(columnRange.lowerBound >= 0 && columnRange.upperBound <= columns, "columns \(columnRange) out of \(columns)")
+        precondition(
+            columnRange.lowerBound >= 0 && columnRange.upperBound <= columns, "columns \(columnRange) out of \(columns)"
+        )
         return MutableMatrixView(
             baseAddress: baseAddress + rowRange.lowerBound * rowStride + columnRange.lowerBound,
             rows: rowRange.count, columns: columnRange.count, rowStride: rowStride)
@@ -99,7 +109,9 @@ public struct MutableMatrixView<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// Copies `source` (same shape) into this view.
     public func assign(_ source: MatrixView<Scalar>) {
-        precondition(source.rows == rows && source.columns == columns, "assign \(source.rows)×\(source.columns) into \(rows)×\(columns)")
+        precondition(
+            source.rows == rows && source.columns == columns,
+            "assign \(source.rows)×\(source.columns) into \(rows)×\(columns)")
         for i in 0..<rows { row(i).baseAddress!.update(from: source.row(i).baseAddress!, count: columns) }
     }
 }

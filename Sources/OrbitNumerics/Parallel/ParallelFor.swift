@@ -26,7 +26,9 @@ public func parallelChunks(
 @inlinable
 public func chunkCount(count: Int, costPerElement: Int = 1, parallelThreshold: Int = 1 << 20) -> Int {
     let threads = Threading.threadCount
-    if threads == 1 || count < 2 || count.multipliedReportingOverflow(by: costPerElement).partialValue < parallelThreshold {
+    if threads == 1 || count < 2
+        || count.multipliedReportingOverflow(by: costPerElement).partialValue < parallelThreshold
+    {
         return 1
     }
     return min(threads, count)
