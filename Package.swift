@@ -4,6 +4,7 @@
 // Layers, each importing only those below (DESIGN.md):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
+//   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
 //   OrbitCheckpoints                          model files (safetensors, NPZ) with their descriptions
@@ -47,11 +48,12 @@ let package = Package(
         .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
         .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
         .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
+        .target(name: "OrbitPaths", dependencies: ["OrbitNetworks", "OrbitData", "OrbitTraining"]),
         .target(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports",
+                "OrbitReports", "OrbitPaths",
             ]
         ),
         .executableTarget(
@@ -73,7 +75,7 @@ let package = Package(
             name: "OrbitNetworksTests",
             dependencies: [
                 "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "OrbitPaths", .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

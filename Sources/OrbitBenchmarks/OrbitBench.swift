@@ -29,7 +29,7 @@ struct OrbitBench: ParsableCommand {
         if !json { print("workload".padding(toLength: 36, withPad: " ", startingAt: 0) + "  median (ms)   GFLOP/s") }
         for w in selected {
             let body = w.prepare()
-            let times = measure(repetitions: repetitions, body)
+            let times = measure(repetitions: repetitions, minimumSeconds: 0.3, body)
             let m = median(times)
             if json {
                 let data = try JSONSerialization.data(withJSONObject: [

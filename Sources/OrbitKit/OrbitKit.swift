@@ -4,6 +4,7 @@
 @_exported import OrbitFormats
 @_exported import OrbitNetworks
 @_exported import OrbitNumerics
+@_exported import OrbitPaths
 @_exported import OrbitReports
 @_exported import OrbitTraining
 

@@ -45,10 +45,15 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     }
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
+    /// `firstPreactivations`, when given, writes X·W₁ᵀ (without bias) for the first layer in place of
+    /// the GEMM — the evaluator of affine paths forms it from per-control-point products.
     @discardableResult
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
-    public func forward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>) -> MatrixView<Scalar> {
+    public func forward(
+        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>,
+        firstPreactivations: ((MutableMatrixView<Scalar>) -> Void)? = nil
+    ) -> MatrixView<Scalar> {
         precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
         precondition(
             inputs.columns == network.inputSize,
@@ -62,9 +67,13 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
                 let x = slotView(step.input, inputs: inputs)
                 let w = MatrixView(baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
                 let zk = z[k].baseAddress
-                gemm(
-                    x, w, into: MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs),
-                    transposeB: .transposed)
+                let zView = MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs)
+                if k == 0, let firstPreactivations {
+                    // The caller supplies X·W₁ᵀ (e.g. Σ c_i(t)·X·W₁,iᵀ along an affine path); bias and σ follow.
+                    firstPreactivations(zView)
+                } else {
+                    gemm(x, w, into: zView, transposeB: .transposed)
+                }
                 if let from = step.skipFrom {
                     // Skip sources are contiguous b × outputs blocks (or the input, added row by row).
                     let source = slotView(from, inputs: inputs)
@@ -82,6 +91,9 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         }
         return outputView
     }
+
+    /// The first layer's weight tensor (whose product with the inputs `firstPreactivations` supplies).
+    public var firstLayerWeight: TensorSpec { steps[0].weight }
 
     /// The output of the last forward pass.
     public var outputView: MatrixView<Scalar> {

@@ -28,15 +28,15 @@ extension Targets {
 
 /// Copies minibatches out of a split into preallocated buffers (converting Float32 features to the
 /// network's precision): the only per-step data movement of training and evaluation.
-final class BatchLoader<Scalar: BLASScalar> {
+public final class BatchLoader<Scalar: BLASScalar> {
     let split: DataSplit
     let features: AlignedBuffer<Scalar>
     var labels: [Int32]
     let values: AlignedBuffer<Scalar>
     let targetColumns: Int
-    private(set) var count = 0
+    public private(set) var count = 0
 
-    init(split: DataSplit, capacity: Int) {
+    public init(split: DataSplit, capacity: Int) {
         self.split = split
         features = AlignedBuffer(repeating: 0, count: capacity * split.featureCount)
         switch split.targets {
@@ -51,7 +51,7 @@ final class BatchLoader<Scalar: BLASScalar> {
     }
 
     /// Loads the samples `indices` (in that order).
-    func load<C: Collection>(_ indices: C) where C.Element == Int {
+    public func load<C: Collection>(_ indices: C) where C.Element == Int {
         let d = split.featureCount
         count = indices.count
         split.features.withUnsafeBufferPointer { source in
@@ -77,11 +77,11 @@ final class BatchLoader<Scalar: BLASScalar> {
         }
     }
 
-    var inputs: MatrixView<Scalar> {
+    public var inputs: MatrixView<Scalar> {
         MatrixView(baseAddress: features.baseAddress, rows: count, columns: split.featureCount)
     }
 
-    func withTargets<R>(_ body: (TargetBatch<Scalar>) -> R) -> R {
+    public func withTargets<R>(_ body: (TargetBatch<Scalar>) -> R) -> R {
         switch split.targets {
         case .classes:
             return labels.withUnsafeBufferPointer { body(.classes(UnsafeBufferPointer(rebasing: $0[0..<count]))) }

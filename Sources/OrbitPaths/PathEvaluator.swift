@@ -1,0 +1,106 @@
+import OrbitData
+import OrbitNetworks
+import OrbitNumerics
+import OrbitTraining
+
+/// Loss and accuracy along paths, on every split of a data set, at a grid of t.
+///
+/// The data is streamed once per path: each batch is loaded once and every t is evaluated on it.
+/// For an affine path θ(t) = Σ c_i(t)·P_i the first layer's pre-activations are affine in t too,
+/// X·W₁(t)ᵀ = Σ c_i(t)·(X·W₁,ᵢᵀ), so each batch costs one first-layer GEMM per control point
+/// instead of one per t; only the cheaper later layers run per t. With the first layer of a
+/// 784-512-… MLP that removes about 60% of the work of a 25-point line. Other paths
+/// (``ParameterPath``) run one full forward pass per t.
+public struct PathEvaluator: Sendable {
+    public let network: Network
+    public var batchSize: Int
+    /// nil picks the targets' default (cross-entropy for classes, squared error for values).
+    public var loss: LossFunction?
+
+    public init(network: Network, batchSize: Int = 1000, loss: LossFunction? = nil) {
+        self.network = network
+        self.batchSize = batchSize
+        self.loss = loss
+    }
+
+    /// The profile of an affine path, fused as described above.
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func profile<Scalar: BLASScalar>(
+        _ path: AffinePath<Scalar>, on dataset: Dataset, t: [Double], name: String
+    ) throws -> PathProfile {
+        try network.layout.requireMatches(path.layout)
+        var splits: [String: [SplitMetrics]] = [:]
+        for (splitName, split) in dataset.splits {
+            splits[splitName] = fusedMetrics(path, split: split, t: t)
+        }
+        return PathProfile(
+            name: name, kind: path.kindDescription, t: t, splits: splits, length: path.length(),
+            chordLength: path.chordLength)
+    }
+
+    /// The profile of any path: one full evaluation per t (the reference the fused evaluator is
+    /// tested against, and the route for non-affine paths).
+    public func profile<Path: ParameterPath>(
+        naive path: Path, on dataset: Dataset, t: [Double], name: String
+    ) throws -> PathProfile {
+        try network.layout.requireMatches(path.layout)
+        var splits: [String: [SplitMetrics]] = [:]
+        for (splitName, split) in dataset.splits {
+            splits[splitName] = t.map {
+                network.evaluate(path.point(at: $0), on: split, loss: loss, batchSize: batchSize)
+            }
+        }
+        return PathProfile(name: name, kind: path.kindDescription, t: t, splits: splits, length: nil, chordLength: nil)
+    }
+
+    func fusedMetrics<Scalar: BLASScalar>(_ path: AffinePath<Scalar>, split: DataSplit, t: [Double]) -> [SplitMetrics] {
+        let lossFunction = loss ?? split.targets.defaultLoss
+        let capacity = Swift.max(1, Swift.min(batchSize, split.count))
+        let workspace = NetworkWorkspace<Scalar>(network: network, capacity: capacity)
+        let loader = BatchLoader<Scalar>(split: split, capacity: capacity)
+        let w1 = workspace.firstLayerWeight
+        let hidden = w1.shape[0], inputs = w1.shape[1]
+        let k = path.controlPoints.count
+        let products = (0..<k).map { _ in AlignedBuffer<Scalar>(repeating: 0, count: capacity * hidden) }
+        let points = t.map { path.point(at: $0) }
+        let coefficients = t.map { path.coefficients(at: $0).map { Scalar($0) } }
+        var lossSums = [Double](repeating: 0, count: t.count)
+        var correct = [Int](repeating: 0, count: t.count)
+        var start = 0
+        while start < split.count {
+            let end = Swift.min(start + capacity, split.count)
+            let b = end - start
+            loader.load(start..<end)
+            for i in 0..<k {
+                path.controlPoints[i].withTensor(w1) { w in
+                    gemm(
+                        loader.inputs, MatrixView(baseAddress: w.baseAddress, rows: hidden, columns: inputs),
+                        into: MutableMatrixView(baseAddress: products[i].baseAddress, rows: b, columns: hidden),
+                        transposeB: .transposed)
+                }
+            }
+            for (j, theta) in points.enumerated() {
+                let c = coefficients[j]
+                workspace.forward(theta, inputs: loader.inputs) { z in
+                    // z = Σ_i c_i·H_i over the b × hidden block (contiguous in the workspace).
+                    let out = UnsafeMutableBufferPointer(start: z.baseAddress, count: b * hidden)
+                    out.update(repeating: 0)
+                    for i in 0..<k where c[i] != 0 {
+                        axpy(c[i], UnsafeBufferPointer(start: products[i].baseAddress, count: b * hidden), out)
+                    }
+                }
+                let result = loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: false) }
+                lossSums[j] += result.lossSum
+                correct[j] += result.correct ?? 0
+            }
+            start = end
+        }
+        let n = Double(Swift.max(split.count, 1))
+        let hasAccuracy: Bool
+        if case .classes = split.targets { hasAccuracy = true } else { hasAccuracy = false }
+        return (0..<t.count).map { j in
+            SplitMetrics(loss: lossSums[j] / n, accuracy: hasAccuracy ? Double(correct[j]) / n : nil)
+        }
+    }
+}
