@@ -168,3 +168,70 @@ import Testing
         #expect(profile.barriers.count == 16)  // 4 definitions × {loss, accuracy} × {train, test}
     }
 }
+
+@Suite struct CurveFitterTests {
+    /// A minimum and its hidden-unit permutation on memorised random labels: the straight line has a
+    /// barrier; a fitted quadratic Bézier curve (and a one-bend chain) brings the path maximum well
+    /// below it. Resuming after the first epoch reproduces the uninterrupted fit.
+    @Test func curveFittingRemovesMostOfTheBarrier() throws {
+        let network = try Network(parsing: "mlp:10-32-3:relu")
+        let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=10,k=3,n=200,test=50,seed=1").load()
+        let trainer = try Trainer<Float>(
+            network: network, dataset: dataset,
+            configuration: TrainingConfiguration(
+                epochs: 150, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 1))
+        let a = try trainer.run(from: trainer.initialState()).parameters
+        var b = a
+        for name in ["layers.0.weight", "layers.0.bias"] {
+            let m = a.tensor(name)!
+            let rows = name.hasSuffix("bias") ? 1 : 32, columns = name.hasSuffix("bias") ? 32 : 10
+            b.setTensor(
+                name,
+                to: Matrix(rows: rows, columns: columns) { out in
+                    for i in 0..<rows {
+                        for j in 0..<columns { out[i * columns + j] = rows == 1 ? m[0, 31 - j] : m[31 - i, j] }
+                    }
+                })
+        }
+        let w2 = a.tensor("layers.2.weight")!
+        b.setTensor(
+            "layers.2.weight",
+            to: Matrix(rows: 3, columns: 32) { out in
+                for i in 0..<3 { for j in 0..<32 { out[i * 32 + j] = w2[i, 31 - j] } }
+            })
+        let evaluator = PathEvaluator(network: network)
+        let t = PathProfile.grid(points: 21)
+        let line = try evaluator.profile(AffinePath.line(a, b), on: dataset, t: t, name: "line")
+        let lineMax = line.barrier(.pathMaximum)!
+        let endLoss = line.splits["train"]!.first!.loss
+        for kind in [AffinePath<Float>.Kind.bezier, .polygonalChain] {
+            let config = TrainingConfiguration(
+                epochs: 60, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 5)
+            let fitter = try CurveFitter(
+                network: network, dataset: dataset, kind: kind, from: a, to: b, configuration: config)
+            let fitted = try fitter.run(from: fitter.initialState())
+            let curve = try evaluator.profile(fitter.path(fitted), on: dataset, t: t, name: "curve")
+            let curveMax = curve.barrier(.pathMaximum)!
+            // "Well below": the excess over the end points' loss shrinks to less than a third.
+            #expect(
+                curveMax - endLoss < (lineMax - endLoss) / 3,
+                "\(kind): line max \(lineMax), curve max \(curveMax), ends \(endLoss)")
+        }
+        // Resume after epoch 1 of 3 equals the uninterrupted 3-epoch fit.
+        let short = TrainingConfiguration(epochs: 3, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 5)
+        let fitter = try CurveFitter(
+            network: network, dataset: dataset, kind: .bezier, from: a, to: b, configuration: short)
+        let full = try fitter.run(from: fitter.initialState())
+        var saved: CurveState<Float>?
+        struct Stop: Error {}
+        do {
+            _ = try fitter.run(from: fitter.initialState()) {
+                if $0.completedEpochs == 1 {
+                    saved = $0
+                    throw Stop()
+                }
+            }
+        } catch is Stop {}
+        #expect(try fitter.run(from: try #require(saved)).bends == full.bends)
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import OrbitKit
+
+struct PathCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "path",
+        abstract: "Loss and accuracy along a path between two models, with every barrier definition.",
+        discussion: """
+            The straight line A → B is always measured; --via C adds Lin et al.'s fold-line A → C → B,
+            --bezier M a quadratic Bézier curve with control point M, --chain M1,M2,… a polygonal chain.
+            Writes DIR/profile.json, profile.csv, profile.svg and report.html.
+            Example: orbit path a.safetensors b.safetensors --data fashion-mnist --out ab
+            """)
+
+    @Argument(help: "Start model (.safetensors or .npz).") var a: String
+    @Argument(help: "End model.") var b: String
+    @Option(help: "Centre of a fold-line A → C → B.") var via: String?
+    @Option(help: "Control point of a quadratic Bézier curve.") var bezier: String?
+    @Option(help: "Bends of a polygonal chain, comma-separated.") var chain: String?
+    @OptionGroup var data: DataOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Points on [0, 1], both ends included (t = 0.5 is added when missing).") var points = 25
+    @Option(help: "Evaluation batch size.") var batch = 1000
+    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(help: "Output directory.") var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard points >= 2 else { throw ValidationError("--points must be at least 2 (a path profile needs both ends)") }
+        guard [via, bezier, chain].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("give at most one of --via, --bezier, --chain")
+        }
+        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func run() throws {
+        global.apply()
+        let modelA = try modelOptions.load(a)
+        let network = modelA.network
+        func load(_ path: String) throws -> ParameterVector<Float> {
+            let m = try modelOptions.load(path)
+            do {
+                try network.layout.requireMatches(m.network.layout)
+            } catch {
+                throw ValidationError("\(path) does not match \(a): \(error)")
+            }
+            return m.parameters
+        }
+        let pa = modelA.parameters, pb = try load(b)
+        var paths: [(name: String, path: AffinePath<Float>)] = [("line A→B", .line(pa, pb))]
+        if let via { paths.append(("fold-line A→C→B", .foldLine(pa, via: try load(via), pb))) }
+        if let bezier {
+            paths.append(("Bézier A→M→B", AffinePath(kind: .bezier, controlPoints: [pa, try load(bezier), pb])))
+        }
+        if let chain {
+            let bends = try chain.split(separator: ",").map { try load(String($0)) }
+            paths.append(
+                ("chain (\(bends.count) bends)", AffinePath(kind: .polygonalChain, controlPoints: [pa] + bends + [pb])))
+        }
+        let dataset = try data.load()
+        guard dataset.train.featureCount == network.inputSize else {
+            throw ValidationError(
+                "\(a) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
+        }
+        let evaluator = PathEvaluator(
+            network: network, batchSize: batch, loss: loss.flatMap(LossFunction.init(rawValue:)))
+        let t = PathProfile.grid(points: points)
+        var profiles: [PathProfile] = []
+        for (name, path) in paths {
+            let start = Date()
+            profiles.append(try evaluator.profile(path, on: dataset, t: t, name: name))
+            FileHandle.standardError.write(
+                Data(
+                    "\(name): \(t.count) points in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n".utf8)
+            )
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let lossName = (evaluator.loss ?? dataset.train.targets.defaultLoss).rawValue
+        let context = PathReportContext(
+            models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
+            network: network)
+        let written = try writePathReport(profiles, context: context, directory: out)
+        print(pathSummary(profiles))
+        print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
+    }
+}
+
+/// What a path report records about its inputs.
+struct PathReportContext {
+    var models: [String]
+    var data: String
+    var loss: String
+    var network: Network
+}
+
+/// The table printed after `orbit path`: every barrier of every path, train and test.
+func pathSummary(_ profiles: [PathProfile]) -> String {
+    var lines: [String] = []
+    let splits = profiles.first.map { $0.splits.keys.sorted(by: >) } ?? []
+    var header =
+        "path".padding(toLength: 22, withPad: " ", startingAt: 0)
+        + "barrier".padding(toLength: 20, withPad: " ", startingAt: 0)
+    for s in splits { header += "\(s) loss".leftPadded(12) + "\(s) acc".leftPadded(11) }
+    lines.append(header)
+    for p in profiles {
+        for d in BarrierDefinition.allCases {
+            var line =
+                p.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                + d.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+            for s in splits {
+                let l = p.barrier(d, split: s, metric: "loss").map { String(format: "%.4f", $0) } ?? "–"
+                let acc = p.barrier(d, split: s, metric: "accuracy").map { String(format: "%.2f%%", $0 * 100) } ?? "–"
+                line += l.leftPadded(12) + acc.leftPadded(11)
+            }
+            lines.append(line)
+        }
+        if let n = p.normalizedLength {
+            lines.append(
+                p.name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "length / chord = %.4f", n))
+        }
+    }
+    return lines.joined(separator: "\n")
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
