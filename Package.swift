@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
         .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
         .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
-        .target(name: "OrbitPaths", dependencies: ["OrbitNetworks", "OrbitData", "OrbitTraining"]),
+        .target(name: "OrbitPaths", dependencies: ["OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]),
         .target(
             name: "OrbitKit",
             dependencies: [

@@ -17,16 +17,7 @@ struct Train: ParsableCommand {
     )
     var arch: String
     @OptionGroup var data: DataOptions
-    @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Minibatch size.") var batch = 128
-    @Option(help: "sgd, adam or adamw.") var optimizer = "sgd"
-    @Option(help: "Learning rate.") var lr = 0.01
-    @Option(help: "SGD momentum.") var momentum = 0.9
-    @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
-    @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay = 0.0
-    @Option(help: ArgumentHelp("constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS.", valueName: "schedule"))
-    var schedule = "constant"
-    @Option(help: "Seed of the initial parameters and of every epoch's shuffle.") var seed: UInt64 = 0
+    @OptionGroup var optimization: OptimizationOptions
     @Option(help: "Initialisation: pytorch, he, xavier or orthogonal.") var initialization = "pytorch"
     @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
     @Flag(help: "Train in Float64 instead of Float32.") var double = false
@@ -37,15 +28,6 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         _ = try Network(parsing: arch)
-        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
-        guard ["sgd", "adam", "adamw"].contains(optimizer.lowercased()) else {
-            throw ValidationError("--optimizer is sgd, adam or adamw")
-        }
-        guard LearningRateSchedule(parsing: schedule) != nil else {
-            throw ValidationError(
-                "--schedule is constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS (got '\(schedule)')")
-        }
         guard Initialization(rawValue: initialization) != nil else {
             throw ValidationError("--initialization is pytorch, he, xavier or orthogonal")
         }
@@ -56,17 +38,10 @@ struct Train: ParsableCommand {
     }
 
     var trainingConfiguration: TrainingConfiguration {
-        let opt: Optimizer
-        switch optimizer.lowercased() {
-        case "adam": opt = .adam(weightDecay: weightDecay)
-        case "adamw": opt = .adamW(weightDecay: weightDecay)
-        default: opt = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
-        }
-        return TrainingConfiguration(
-            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: opt,
-            schedule: LearningRateSchedule(parsing: schedule)!,
-            seed: seed, initialization: Initialization(rawValue: initialization)!,
-            loss: loss.flatMap(LossFunction.init(rawValue:)))
+        var config = optimization.configuration
+        config.initialization = Initialization(rawValue: initialization)!
+        config.loss = loss.flatMap(LossFunction.init(rawValue:))
+        return config
     }
 
     func run() throws {
@@ -104,7 +79,7 @@ struct Train: ParsableCommand {
         let model = Model(
             network: network, parameters: final.parameters,
             metadata: [
-                "orbit.version": orbitVersion, "orbit.seed": "\(seed)", "orbit.data": dataset.name,
+                "orbit.version": orbitVersion, "orbit.seed": "\(optimization.seed)", "orbit.data": dataset.name,
                 "orbit.training": String(decoding: try encoder.encode(config), as: UTF8.self),
                 "orbit.train.loss": "\(train.loss)", "orbit.test.loss": test.map { "\($0.loss)" } ?? "",
             ])

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import OrbitKit
+
+struct CurveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curve",
+        abstract: "Fit a low-loss Bézier curve or polygonal chain between two models (Garipov et al. 2018).",
+        discussion: """
+            Learns the bend(s) by minimising the loss at one t ~ U(0, 1) per minibatch, end points fixed,
+            then compares the fitted curve with the straight line. With one bend OUT holds the control
+            point (use it with `orbit path A B --bezier OUT` or `--chain OUT`); with k bends OUT-bend1 …
+            OUT-bendk. The state is saved after every epoch to OUT.state.safetensors; --resume continues.
+            Example: orbit curve a.safetensors b.safetensors --kind bezier --epochs 10 --data fashion-mnist --out m.safetensors
+            """)
+
+    @Argument(help: "Start model.") var a: String
+    @Argument(help: "End model.") var b: String
+    @Option(help: "bezier or chain.") var kind = "bezier"
+    @Option(help: "Free control points (a Bézier curve of degree bends + 1, or a chain with this many bends).")
+    var bends = 1
+    @OptionGroup var optimization: OptimizationOptions
+    @OptionGroup var data: DataOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Output model file for the bend (.safetensors or .npz).") var out: String
+    @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
+    @Flag(help: "No progress output.") var quiet = false
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard ["bezier", "chain"].contains(kind) else {
+            throw ValidationError("--kind is bezier or chain (got '\(kind)')")
+        }
+        guard bends >= 1 else { throw ValidationError("--bends must be at least 1") }
+        guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
+            throw ValidationError("--out must end in .safetensors or .npz")
+        }
+    }
+
+    func bendPath(_ j: Int) -> String {
+        if bends == 1 { return out }
+        let ext = out.hasSuffix(".npz") ? ".npz" : ".safetensors"
+        return String(out.dropLast(ext.count)) + "-bend\(j)" + ext
+    }
+
+    func run() throws {
+        global.apply()
+        let modelA = try modelOptions.load(a)
+        let modelB = try modelOptions.load(b)
+        do { try modelA.network.layout.requireMatches(modelB.network.layout) } catch {
+            throw ValidationError("\(b) does not match \(a): \(error)")
+        }
+        let network = modelA.network
+        let dataset = try data.load()
+        let config = optimization.configuration
+        let progress = ProgressReporter(style: quiet ? .quiet : .automatic, label: "curve")
+        let fitter = try CurveFitter(
+            network: network, dataset: dataset, kind: kind == "bezier" ? .bezier : .polygonalChain,
+            from: modelA.parameters,
+            to: modelB.parameters, configuration: config, progress: progress)
+        try ensureParentDirectory(out)
+        let statePath = out + ".state.safetensors"
+        var start = fitter.initialState(bends: bends)
+        if resume {
+            guard FileManager.default.fileExists(atPath: statePath) else {
+                throw ValidationError("--resume: no saved state at \(statePath)")
+            }
+            start = try CurveStateFile.read(statePath, network: network, configuration: config, bends: bends)
+            progress.note("resumed from \(statePath) after epoch \(start.completedEpochs)")
+        }
+        let final = try fitter.run(from: start) { state in
+            try CurveStateFile.write(state, network: network, configuration: config, to: statePath)
+        }
+        for (j, bend) in final.bends.enumerated() {
+            let model = Model(
+                network: network, parameters: bend,
+                metadata: [
+                    "orbit.version": orbitVersion,
+                    "orbit.curve": "\(kind) bend \(j + 1) of \(bends) between \(a) and \(b)",
+                    "orbit.seed": "\(config.seed)",
+                ])
+            try ModelFile.write(model, to: bendPath(j + 1))
+        }
+        try? FileManager.default.removeItem(atPath: statePath)
+        let evaluator = PathEvaluator(network: network)
+        let t = PathProfile.grid(points: 25)
+        let line = try evaluator.profile(
+            AffinePath.line(modelA.parameters, modelB.parameters), on: dataset, t: t, name: "line A→B")
+        let curve = try evaluator.profile(fitter.path(final), on: dataset, t: t, name: "fitted \(kind)")
+        print(pathSummary([line, curve]))
+        print("saved " + (1...bends).map(bendPath).joined(separator: ", "))
+    }
+}
