@@ -55,25 +55,50 @@ public struct PathEvaluator: Sendable {
     }
 
     func fusedMetrics<Scalar: BLASScalar>(_ path: AffinePath<Scalar>, split: DataSplit, t: [Double]) -> [SplitMetrics] {
+        metrics(controlPoints: path.controlPoints, coefficients: t.map { path.coefficients(at: $0) }, on: split)
+    }
+
+    /// Loss and accuracy at the points θ_j = Σ_i coefficients[j][i]·P_i, fused as described above.
+    /// Points are processed in chunks of `chunk` (each chunk holds its θ_j in memory and streams the
+    /// data once), so a 21×21 plane of a large network does not hold 441 copies of θ.
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func metrics<Scalar: BLASScalar>(
+        controlPoints: [ParameterVector<Scalar>], coefficients: [[Double]], on split: DataSplit, chunk: Int = 32
+    ) -> [SplitMetrics] {
+        var result: [SplitMetrics] = []
+        var lower = 0
+        while lower < coefficients.count {
+            let upper = Swift.min(lower + chunk, coefficients.count)
+            result += chunkMetrics(
+                controlPoints: controlPoints, coefficients: Array(coefficients[lower..<upper]), on: split)
+            lower = upper
+        }
+        return result
+    }
+
+    func chunkMetrics<Scalar: BLASScalar>(
+        controlPoints: [ParameterVector<Scalar>], coefficients allCoefficients: [[Double]], on split: DataSplit
+    ) -> [SplitMetrics] {
         let lossFunction = loss ?? split.targets.defaultLoss
         let capacity = Swift.max(1, Swift.min(batchSize, split.count))
         let workspace = NetworkWorkspace<Scalar>(network: network, capacity: capacity)
         let loader = BatchLoader<Scalar>(split: split, capacity: capacity)
         let w1 = workspace.firstLayerWeight
         let hidden = w1.shape[0], inputs = w1.shape[1]
-        let k = path.controlPoints.count
+        let k = controlPoints.count
         let products = (0..<k).map { _ in AlignedBuffer<Scalar>(repeating: 0, count: capacity * hidden) }
-        let points = t.map { path.point(at: $0) }
-        let coefficients = t.map { path.coefficients(at: $0).map { Scalar($0) } }
-        var lossSums = [Double](repeating: 0, count: t.count)
-        var correct = [Int](repeating: 0, count: t.count)
+        let coefficients = allCoefficients.map { $0.map { Scalar($0) } }
+        let points = coefficients.map { ParameterVector.combination($0, controlPoints) }
+        var lossSums = [Double](repeating: 0, count: points.count)
+        var correct = [Int](repeating: 0, count: points.count)
         var start = 0
         while start < split.count {
             let end = Swift.min(start + capacity, split.count)
             let b = end - start
             loader.load(start..<end)
             for i in 0..<k {
-                path.controlPoints[i].withTensor(w1) { w in
+                controlPoints[i].withTensor(w1) { w in
                     gemm(
                         loader.inputs, MatrixView(baseAddress: w.baseAddress, rows: hidden, columns: inputs),
                         into: MutableMatrixView(baseAddress: products[i].baseAddress, rows: b, columns: hidden),
@@ -99,7 +124,7 @@ public struct PathEvaluator: Sendable {
         let n = Double(Swift.max(split.count, 1))
         let hasAccuracy: Bool
         if case .classes = split.targets { hasAccuracy = true } else { hasAccuracy = false }
-        return (0..<t.count).map { j in
+        return (0..<points.count).map { j in
             SplitMetrics(loss: lossSums[j] / n, accuracy: hasAccuracy ? Double(correct[j]) / n : nil)
         }
     }

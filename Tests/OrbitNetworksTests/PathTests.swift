@@ -235,3 +235,50 @@ import Testing
         #expect(try fitter.run(from: try #require(saved)).bends == full.bends)
     }
 }
+
+@Suite struct LossPlaneTests {
+    @Test func basisIsOrthonormalAndReproducesThePoints() throws {
+        let network = try Network(parsing: "mlp:10-8-3:relu")
+        let (a, b, c): (ParameterVector<Double>, ParameterVector<Double>, ParameterVector<Double>) =
+            (network.initialParameters(seed: 1), network.initialParameters(seed: 2), network.initialParameters(seed: 3))
+        let basis = try PlaneBasis(a, b, c)
+        #expect(abs(basis.u.norm - 1) < 1e-12 && abs(basis.v.norm - 1) < 1e-12 && abs(basis.u.dot(basis.v)) < 1e-12)
+        for (point, marker) in zip([a, b, c], basis.markers) {
+            #expect(
+                basis.point(x: marker.x, y: marker.y).distance(to: point) < 1e-12 * max(1, point.norm), "\(marker.name)"
+            )
+        }
+        #expect(basis.markers[1].y == 0 && basis.markers[2].y > 0)
+        #expect(throws: TrainingError.self) { try PlaneBasis(a, b, ParameterVector.lerp(a, b, 0.3)) }
+        let (x, y) = basis.grid(points: 5)
+        #expect(x.count == 5 && x.first! < 0 && x.last! > basis.markers[1].x && y.first! < 0)
+    }
+
+    /// The surface evaluated at the markers equals the models' own loss; a 1-D landscape at α = 0
+    /// equals the model's loss; filter-normalised directions have θ's row norms and zero biases.
+    @Test func surfacesAgreeWithDirectEvaluation() throws {
+        let network = try Network(parsing: "mlp:10-8-3:relu")
+        let dataset = Dataset(name: "blobs", train: TrainingTests.blobs(n: 90, seed: 3), test: nil)
+        let points: [ParameterVector<Double>] = (1...3).map { network.initialParameters(seed: UInt64($0)) }
+        let basis = try PlaneBasis(points[0], points[1], points[2])
+        let evaluator = PathEvaluator(network: network, batchSize: 32)
+        let markers = basis.markers
+        let surface = try evaluator.surface(
+            origin: basis.origin, u: basis.u, v: basis.v, x: markers.map(\.x), y: markers.map(\.y), on: dataset)
+        for (i, p) in points.enumerated() {
+            let direct = network.evaluate(p, on: dataset.train)
+            #expect(abs(surface.splits["train"]![i][i].loss - direct.loss) < 1e-10)
+        }
+        let d = network.filterNormalizedDirection(around: points[0], seed: 9)
+        for spec in network.layout.tensors {
+            let w = points[0].tensor(spec.name)!, dw = d.tensor(spec.name)!
+            for r in 0..<w.rows {
+                let wn = (0..<w.columns).reduce(0.0) { $0 + w[r, $1] * w[r, $1] }
+                let dn = (0..<w.columns).reduce(0.0) { $0 + dw[r, $1] * dw[r, $1] }
+                #expect(spec.name.hasSuffix(".bias") ? dn == 0 : abs(dn.squareRoot() - wn.squareRoot()) < 1e-12)
+            }
+        }
+        let line = try evaluator.surface(origin: points[0], u: d, v: nil, x: [-1, 0, 1], y: [0], on: dataset)
+        #expect(abs(line.splits["train"]![0][1].loss - network.evaluate(points[0], on: dataset.train).loss) < 1e-12)
+    }
+}
