@@ -1,0 +1,61 @@
+extension HTMLReport {
+    /// A titled part of the report: a heading, then blocks in order.
+    public struct Section: Sendable, Equatable {
+        public var heading: String
+        public var blocks: [Block]
+
+        public init(_ heading: String, blocks: [Block] = []) {
+            self.heading = heading
+            self.blocks = blocks
+        }
+
+        public mutating func paragraph(_ text: String) { blocks.append(.paragraph(text)) }
+        public mutating func table(_ table: Table) { blocks.append(.table(table)) }
+        public mutating func figure(_ figure: Figure) { blocks.append(.figure(figure)) }
+        /// Renders `chart` at its default size and adds it with `caption`.
+        public mutating func figure(_ chart: some SVGFigure, caption: String) {
+            blocks.append(.figure(Figure(chart, caption: caption)))
+        }
+        public mutating func preformatted(_ text: String) { blocks.append(.preformatted(text)) }
+        public mutating func list(_ items: [String]) { blocks.append(.list(items)) }
+
+        func html(numbering: inout Numbering) -> [String] {
+            var out = ["<section>", "<h2>\(MarkupEscaping.escape(heading))</h2>"]
+            for block in blocks {
+                out += block.html(numbering: &numbering)
+            }
+            out.append("</section>")
+            return out
+        }
+    }
+
+    /// One piece of a section.
+    public enum Block: Sendable, Equatable {
+        /// A paragraph of plain text (escaped; line breaks are kept as spaces by the browser).
+        case paragraph(String)
+        case table(Table)
+        case figure(Figure)
+        /// Monospaced text with its line breaks kept: a configuration, a command line.
+        case preformatted(String)
+        /// A bulleted list of plain-text items.
+        case list([String])
+
+        func html(numbering: inout Numbering) -> [String] {
+            let e = MarkupEscaping.escape
+            switch self {
+            case .paragraph(let text):
+                return ["<p>\(e(text))</p>"]
+            case .preformatted(let text):
+                return ["<pre>\(e(text))</pre>"]
+            case .list(let items):
+                return ["<ul>"] + items.map { "<li>\(e($0))</li>" } + ["</ul>"]
+            case .table(let table):
+                numbering.tables += 1
+                return table.html(number: numbering.tables)
+            case .figure(let figure):
+                numbering.figures += 1
+                return figure.html(number: numbering.figures)
+            }
+        }
+    }
+}
