@@ -34,6 +34,11 @@ public enum TargetBatch<Scalar: BLASScalar> {
 public struct BatchLoss: Sendable {
     public var lossSum: Double
     public var correct: Int?
+
+    public init(lossSum: Double, correct: Int?) {
+        self.lossSum = lossSum
+        self.correct = correct
+    }
 }
 
 enum LossKernels {

@@ -176,6 +176,12 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         }
     }
 
+    /// gradient ← gradient + other.gradient (`?axpy`): sums the gradients of the parts of a minibatch
+    /// that several workspaces processed in parallel.
+    public func accumulateGradient(from other: NetworkWorkspace<Scalar>) {
+        gradient.add(other.gradient)
+    }
+
     /// ∂L/∂x after a backward pass with `inputGradient: true`.
     public var inputGradientView: MatrixView<Scalar> {
         MatrixView(baseAddress: dx.baseAddress, rows: batchSize, columns: network.inputSize)

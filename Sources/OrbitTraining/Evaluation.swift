@@ -81,6 +81,20 @@ public final class BatchLoader<Scalar: BLASScalar> {
         MatrixView(baseAddress: features.baseAddress, rows: count, columns: split.featureCount)
     }
 
+    /// The targets of the loaded rows `rows` (all by default).
+    public func withTargets<R>(rows: Range<Int>, _ body: (TargetBatch<Scalar>) -> R) -> R {
+        switch split.targets {
+        case .classes:
+            return labels.withUnsafeBufferPointer { body(.classes(UnsafeBufferPointer(rebasing: $0[rows]))) }
+        case .values:
+            return body(
+                .values(
+                    MatrixView(
+                        baseAddress: values.baseAddress + rows.lowerBound * targetColumns, rows: rows.count,
+                        columns: targetColumns)))
+        }
+    }
+
     public func withTargets<R>(_ body: (TargetBatch<Scalar>) -> R) -> R {
         switch split.targets {
         case .classes:

@@ -53,6 +53,17 @@ public final class OptimizerState<Scalar: BLASScalar> {
 
     /// θ ← update(θ, ∇) with learning rate η.
     public func step(_ theta: inout ParameterVector<Scalar>, gradient: ParameterVector<Scalar>, learningRate: Double) {
+        step(&theta, gradients: [gradient], learningRate: learningRate)
+    }
+
+    /// θ ← update(θ, ∇₁ + ∇₂) with the sum formed inside the one fused pass (the parts of a minibatch
+    /// split across cores, see ``MinibatchGradient``); one or two gradients.
+    public func step(_ theta: inout ParameterVector<Scalar>, gradients: [ParameterVector<Scalar>], learningRate: Double)
+    {
+        precondition(gradients.count == 1 || gradients.count == 2, "one or two gradients per step")
+        let gradient = gradients[0]
+        let other = gradients[gradients.count - 1]
+        let hasTwo = gradients.count == 2
         precondition(theta.count == first.count, "optimizer state for \(first.count) parameters, θ has \(theta.count)")
         stepCount += 1
         let update = Update(optimizer: optimizer, learningRate: learningRate, step: stepCount)
@@ -60,20 +71,26 @@ public final class OptimizerState<Scalar: BLASScalar> {
         let v = SendableMutablePointer(second.baseAddress)
         theta.withUnsafeMutableBufferPointer { thetaBuffer in
             gradient.withUnsafeBufferPointer { gradBuffer in
-                let p = SendableMutablePointer(thetaBuffer.baseAddress!)
-                let g = SendablePointer(gradBuffer.baseAddress!)
-                parallelChunks(count: thetaBuffer.count, costPerElement: 4) { _, range in
-                    switch Precision(Scalar.self) {
-                    case .float:
-                        update.apply(
-                            range, p.pointer.reinterpreted(as: Float.self), g.pointer.reinterpreted(as: Float.self),
-                            m.pointer.reinterpreted(as: Float.self), v.pointer.reinterpreted(as: Float.self))
-                    case .double:
-                        update.apply(
-                            range, p.pointer.reinterpreted(as: Double.self), g.pointer.reinterpreted(as: Double.self),
-                            m.pointer.reinterpreted(as: Double.self), v.pointer.reinterpreted(as: Double.self))
-                    case .other:
-                        update.apply(range, p.pointer, g.pointer, m.pointer, v.pointer)
+                other.withUnsafeBufferPointer { otherBuffer in
+                    let p = SendableMutablePointer(thetaBuffer.baseAddress!)
+                    let g = SendablePointer(gradBuffer.baseAddress!)
+                    let g2: SendablePointer<Scalar>? = hasTwo ? SendablePointer(otherBuffer.baseAddress!) : nil
+                    parallelChunks(count: thetaBuffer.count, costPerElement: 4) { _, range in
+                        switch Precision(Scalar.self) {
+                        case .float:
+                            update.apply(
+                                range, p.pointer.reinterpreted(as: Float.self), g.pointer.reinterpreted(as: Float.self),
+                                g2?.pointer.reinterpreted(as: Float.self), m.pointer.reinterpreted(as: Float.self),
+                                v.pointer.reinterpreted(as: Float.self))
+                        case .double:
+                            update.apply(
+                                range, p.pointer.reinterpreted(as: Double.self),
+                                g.pointer.reinterpreted(as: Double.self),
+                                g2?.pointer.reinterpreted(as: Double.self), m.pointer.reinterpreted(as: Double.self),
+                                v.pointer.reinterpreted(as: Double.self))
+                        case .other:
+                            update.apply(range, p.pointer, g.pointer, g2?.pointer, m.pointer, v.pointer)
+                        }
                     }
                 }
             }
@@ -90,20 +107,32 @@ struct Update: Sendable {
 
     @inline(__always)
     func apply<T: BLASScalar>(
-        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
-        _ v: UnsafeMutablePointer<T>
+        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ g2: UnsafePointer<T>?,
+        _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>
+    ) {
+        if let g2 {
+            apply(range, p, m, v) { g[$0] + g2[$0] }
+        } else {
+            apply(range, p, m, v) { g[$0] }
+        }
+    }
+
+    @inline(__always)
+    private func apply<T: BLASScalar>(
+        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
+        _ g: (Int) -> T
     ) {
         let lr = T(learningRate)
         switch optimizer {
         case .sgd(let momentum, let nesterov, let weightDecay):
             let mu = T(momentum), wd = T(weightDecay)
             if mu == 0 {
-                for i in range { p[i] -= lr * (g[i] + wd * p[i]) }
+                for i in range { p[i] -= lr * (g(i) + wd * p[i]) }
                 return
             }
             let firstStep = step == 1
             for i in range {
-                let d = g[i] + wd * p[i]
+                let d = g(i) + wd * p[i]
                 let buf = firstStep ? d : mu * m[i] + d
                 m[i] = buf
                 p[i] -= lr * (nesterov ? d + mu * buf : buf)
@@ -117,7 +146,7 @@ struct Update: Sendable {
             let stepSize = lr / T(1 - Double.pow(beta1, t))
             let sqrtCorrection2 = T((1 - Double.pow(beta2, t)).squareRoot())
             for i in range {
-                var d = g[i]
+                var d = g(i)
                 if decoupled {
                     p[i] -= lr * wd * p[i]
                 } else {

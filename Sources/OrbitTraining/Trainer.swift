@@ -81,7 +81,7 @@ public final class Trainer<Scalar: BLASScalar> {
         let batch = min(configuration.batchSize, max(n, 1))
         let stepsPerEpoch = (n + batch - 1) / batch
         let totalSteps = stepsPerEpoch * configuration.epochs
-        let workspace = NetworkWorkspace<Scalar>(network: network, capacity: batch)
+        let engine = MinibatchGradient<Scalar>(network: network, batchSize: batch)
         let loader = BatchLoader<Scalar>(split: train, capacity: batch)
         let optimizer = OptimizerState<Scalar>(configuration.optimizer, count: state.parameters.count)
         optimizer.restore(step: state.optimizerStep, first: state.optimizerFirst, second: state.optimizerSecond)
@@ -97,31 +97,32 @@ public final class Trainer<Scalar: BLASScalar> {
             order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &generator) }
             var lossSum = 0.0, correct = 0, seen = 0
             var rate = configuration.learningRate
-            for s in 0..<stepsPerEpoch {
-                let lower = s * batch, upper = min(lower + batch, n)
-                loader.load(order[lower..<upper])
-                workspace.forward(state.parameters, inputs: loader.inputs)
-                let result = loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: true) }
-                guard result.lossSum.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
+            // Each step splits its batch across the cores; BLAS then runs on one thread per part.
+            try Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+                for s in 0..<stepsPerEpoch {
+                    let lower = s * batch, upper = min(lower + batch, n)
+                    loader.load(order[lower..<upper])
+                    let result = engine.compute(state.parameters, loader: loader, loss: lossFunction)
+                    guard result.lossSum.isFinite else {
+                        throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
+                    }
+                    rate = configuration.schedule.rate(
+                        base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
+                        stepsPerEpoch: stepsPerEpoch)
+                    optimizer.step(&state.parameters, gradients: engine.gradientParts, learningRate: rate)
+                    lossSum += result.lossSum
+                    correct += result.correct ?? 0
+                    seen += upper - lower
+                    samplesDone += upper - lower
+                    let elapsed = Date().timeIntervalSince(runStart)
+                    let speed = Double(samplesDone) / max(elapsed, 1e-9)
+                    let remaining = Double((configuration.epochs - epoch) * n + (n - seen))
+                    progress.update(
+                        epoch: epoch, epochs: configuration.epochs, fraction: Double(seen) / Double(n),
+                        loss: lossSum / Double(seen),
+                        accuracy: result.correct == nil ? nil : Double(correct) / Double(seen), samplesPerSecond: speed,
+                        eta: remaining / speed)
                 }
-                workspace.backward(state.parameters, inputs: loader.inputs)
-                rate = configuration.schedule.rate(
-                    base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
-                    stepsPerEpoch: stepsPerEpoch)
-                optimizer.step(&state.parameters, gradient: workspace.gradient, learningRate: rate)
-                lossSum += result.lossSum
-                correct += result.correct ?? 0
-                seen += upper - lower
-                samplesDone += upper - lower
-                let elapsed = Date().timeIntervalSince(runStart)
-                let speed = Double(samplesDone) / max(elapsed, 1e-9)
-                let remaining = Double((configuration.epochs - epoch) * n + (n - seen))
-                progress.update(
-                    epoch: epoch, epochs: configuration.epochs, fraction: Double(seen) / Double(n),
-                    loss: lossSum / Double(seen),
-                    accuracy: result.correct == nil ? nil : Double(correct) / Double(seen), samplesPerSecond: speed,
-                    eta: remaining / speed)
             }
             let seconds = Date().timeIntervalSince(epochStart)
             let hasAccuracy =

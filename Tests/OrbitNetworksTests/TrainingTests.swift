@@ -163,3 +163,26 @@ import Testing
         }
     }
 }
+
+@Suite struct MinibatchGradientTests {
+    /// Splitting a batch across threads gives the same loss and gradient as one pass (Float64, to
+    /// rounding), including a batch smaller than the capacity and an odd size.
+    @Test func splitGradientEqualsUnsplit() throws {
+        let network = try Network(parsing: "mlp:10-16-3:tanh")
+        let theta: ParameterVector<Double> = network.initialParameters(seed: 4)
+        let split = TrainingTests.dataset.train
+        for (batch, rows) in [(128, 128), (128, 77), (64, 64)] {
+            let loader = BatchLoader<Double>(split: split, capacity: batch)
+            loader.load(0..<rows)
+            let single = MinibatchGradient<Double>(network: network, batchSize: batch, threads: 1)
+            let parallel = MinibatchGradient<Double>(network: network, batchSize: batch, threads: 2)
+            #expect(single.parts == 1 && parallel.parts == 2)
+            let a = single.compute(theta, loader: loader, loss: .softmaxCrossEntropy)
+            let b = Threading.withSingleThreadedBLAS {
+                parallel.compute(theta, loader: loader, loss: .softmaxCrossEntropy)
+            }
+            #expect(abs(a.lossSum - b.lossSum) < 1e-12 * a.lossSum && a.correct == b.correct)
+            #expect(single.gradient.distance(to: parallel.gradient) < 1e-13 * max(1, single.gradient.norm))
+        }
+    }
+}

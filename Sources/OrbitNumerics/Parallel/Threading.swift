@@ -27,4 +27,22 @@ public enum Threading {
         BLASBackend.setThreads(n)
         return n
     }
+
+    /// Runs `body` with BLAS on one thread, then restores ``threadCount``: for callers that split the
+    /// work across the cores themselves (e.g. halves of a minibatch), where BLAS's own threads would
+    /// oversubscribe the machine.
+    public static func withSingleThreadedBLAS<R>(when condition: Bool = true, _ body: () throws -> R) rethrows -> R {
+        guard condition else { return try body() }
+        let restore = threadCount
+        BLASBackend.setThreads(1)
+        defer { BLASBackend.setThreads(restore) }
+        return try body()
+    }
+}
+
+/// A value that may cross into a `@Sendable` closure because the caller guarantees that concurrent
+/// users touch disjoint parts of it (e.g. one workspace per thread).
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public var value: Value
+    public init(_ value: Value) { self.value = value }
 }
