@@ -54,9 +54,92 @@ func profileObject(_ p: PathProfile) -> [String: Any] {
     return object
 }
 
-/// The SVG chart and the HTML page; returns the files written.
+/// The loss and accuracy charts and the self-contained HTML page; returns the files written.
 func writePathFigures(_ profiles: [PathProfile], main: PathProfile, context: PathReportContext, directory: String)
     throws -> [String]
 {
-    []
+    let lossChart = pathChart(profiles, metric: "loss", title: "Loss along the paths (\(context.loss))")
+    try lossChart.write(to: "\(directory)/profile.svg")
+    var written = ["profile.svg"]
+    var accuracyChart: LineChart?
+    if profiles.allSatisfy({ $0.splits.values.allSatisfy { $0.allSatisfy { $0.accuracy != nil } } }) {
+        let chart = pathChart(profiles, metric: "accuracy", title: "Accuracy along the paths")
+        try chart.write(to: "\(directory)/accuracy.svg")
+        written.append("accuracy.svg")
+        accuracyChart = chart
+    }
+    var report = HTMLReport(
+        title: "Orbit path report",
+        facts: [
+            ("Orbit version", orbitVersion), ("models", context.models.joined(separator: ", ")), ("data", context.data),
+            ("network", context.network.compactDescription ?? "see profile.json"), ("loss", context.loss),
+            ("points", "\(main.t.count) values of t in [0, 1], t = 0.5 included"),
+        ])
+    var barriers = HTMLReport.Section("Barriers")
+    barriers.paragraph(
+        "Every barrier definition in use in the literature, each under its name (papers differ; see the definitions below). "
+            + "Loss barriers are excesses over the end points; accuracy barriers are drops.")
+    let splits = main.splits.keys.sorted(by: >)
+    var rows: [[String]] = []
+    for p in profiles {
+        for d in BarrierDefinition.allCases {
+            var row = [p.name, d.rawValue]
+            for split in splits {
+                row.append(p.barrier(d, split: split, metric: "loss").map { String(format: "%.4f", $0) } ?? "–")
+                row.append(
+                    p.barrier(d, split: split, metric: "accuracy").map { String(format: "%.2f%%", $0 * 100) } ?? "–")
+            }
+            rows.append(row)
+        }
+    }
+    barriers.table(
+        HTMLReport.Table(
+            columns: ["path", "definition"] + splits.flatMap { ["\($0) loss", "\($0) accuracy"] }, rows: rows))
+    barriers.figure(lossChart, caption: "Loss against t: train solid, test dashed; one colour per path.")
+    if let accuracyChart { barriers.figure(accuracyChart, caption: "Accuracy against t: train solid, test dashed.") }
+    var geometry = HTMLReport.Section("Geometry")
+    geometry.table(
+        HTMLReport.Table(
+            columns: ["path", "length ∫‖θ′(t)‖dt", "chord ‖θ(1) − θ(0)‖", "length / chord"],
+            rows: profiles.map { p in
+                [
+                    p.name, p.length.map { String(format: "%.4f", $0) } ?? "–",
+                    p.chordLength.map { String(format: "%.4f", $0) } ?? "–",
+                    p.normalizedLength.map { String(format: "%.4f", $0) } ?? "–",
+                ]
+            }))
+    geometry.paragraph(
+        "For a fold-line through a centre c, length / chord = (‖θ₁ − c‖ + ‖c − θ₂‖)/‖θ₁ − θ₂‖ is the upper bound on the normalised "
+            + "geodesic distance that a low-loss fold-line certifies (Lin, Li & Wu 2024, Eq. 8).")
+    var definitions = HTMLReport.Section("Definitions")
+    definitions.list(
+        BarrierDefinition.allCases.map { "\($0.rawValue): loss \($0.formula); accuracy \($0.accuracyFormula)" })
+    report.sections = [barriers, geometry, definitions]
+    try report.write(to: "\(directory)/report.html")
+    return written + ["report.html"]
+}
+
+/// One chart of `metric` against t: a colour per path, train solid and test dashed, the straight
+/// line's end-point mean as a reference, and t = ½ marked when a fold-line passes its centre there.
+func pathChart(_ profiles: [PathProfile], metric: String, title: String) -> LineChart {
+    var chart = LineChart(title: title, xLabel: "t", yLabel: metric)
+    for (index, p) in profiles.enumerated() {
+        for split in p.splits.keys.sorted(by: >) {
+            let values = p.splits[split]!.map { metric == "loss" ? $0.loss : ($0.accuracy ?? .nan) }
+            chart.series.append(
+                .init(
+                    name: "\(p.name) · \(split)", x: p.t, y: values,
+                    style: split == "test" ? .test(index) : .train(index)))
+        }
+    }
+    if let line = profiles.first, let train = line.splits["train"] {
+        let ends =
+            metric == "loss"
+            ? (train.first!.loss, train.last!.loss) : (train.first!.accuracy ?? .nan, train.last!.accuracy ?? .nan)
+        chart.horizontalLines.append(.init(at: (ends.0 + ends.1) / 2, label: "end-point mean (train)"))
+    }
+    if profiles.contains(where: { $0.kind.hasPrefix("fold-line") }) {
+        chart.verticalLines.append(.init(at: 0.5, label: "centre"))
+    }
+    return chart
 }
