@@ -64,6 +64,12 @@ public struct LossSurface: Sendable, Codable {
         public var name: String
         public var x: Double
         public var y: Double
+
+        public init(name: String, x: Double, y: Double) {
+            self.name = name
+            self.x = x
+            self.y = y
+        }
     }
 }
 

@@ -7,6 +7,9 @@ struct Orbit: ParsableCommand {
         commandName: "orbit",
         abstract: "Mode connectivity of neural-network minima: barriers, alignment, symmetry curves, star centres.",
         version: orbitVersion,
-        subcommands: [Train.self, Eval.self, Inspect.self, PathCommand.self, CurveCommand.self, Doctor.self]
+        subcommands: [
+            Train.self, Eval.self, Inspect.self, PathCommand.self, CurveCommand.self, PlaneCommand.self,
+            LandscapeCommand.self, Doctor.self,
+        ]
     )
 }
