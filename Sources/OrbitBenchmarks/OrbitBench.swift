@@ -17,6 +17,7 @@ struct OrbitBench: ParsableCommand {
 
     static var workloads: [Workload] {
         GEMMWorkloads.all + AssignmentWorkloads.all + MatrixFunctionWorkloads.all + TrainingWorkloads.all
+            + PathWorkloads.all
     }
 
     func run() throws {

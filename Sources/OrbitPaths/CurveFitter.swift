@@ -85,7 +85,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
         let batch = min(configuration.batchSize, max(n, 1))
         let stepsPerEpoch = (n + batch - 1) / batch
         let totalSteps = stepsPerEpoch * configuration.epochs
-        let workspace = NetworkWorkspace<Scalar>(network: network, capacity: batch)
+        let engine = MinibatchGradient<Scalar>(network: network, batchSize: batch)
         let loader = BatchLoader<Scalar>(split: train, capacity: batch)
         let optimizers = state.bends.indices.map { i in
             let o = OptimizerState<Scalar>(configuration.optimizer, count: state.bends[i].count)
@@ -108,16 +108,16 @@ public final class CurveFitter<Scalar: BLASScalar> {
                 let c = AffinePath<Scalar>.coefficients(kind: kind, count: k + 2, at: t)
                 let theta = ParameterVector.combination(c.map { Scalar($0) }, [start] + state.bends + [end])
                 loader.load(order[lower..<upper])
-                workspace.forward(theta, inputs: loader.inputs)
-                let result = loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: true) }
+                let result = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+                    engine.compute(theta, loader: loader, loss: lossFunction)
+                }
                 guard result.lossSum.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
                 }
-                workspace.backward(theta, inputs: loader.inputs)
                 let rate = configuration.schedule.rate(
                     base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                     stepsPerEpoch: stepsPerEpoch)
-                let gradient = workspace.gradient
+                let gradient = engine.gradient
                 for i in 0..<k where c[i + 1] != 0 {
                     // ∂L/∂P_i = c_i(t)·∇L(θ(t)), formed in one preallocated vector.
                     scaled.withUnsafeMutableBufferPointer { dst in

@@ -22,6 +22,8 @@ struct CurveCommand: ParsableCommand {
     @OptionGroup var optimization: OptimizationOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Start the bend(s) at these models (comma-separated) instead of on the segment A–B.") var initial:
+        String?
     @Option(help: "Output model file for the bend (.safetensors or .npz).") var out: String
     @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
     @Flag(help: "No progress output.") var quiet = false
@@ -60,7 +62,21 @@ struct CurveCommand: ParsableCommand {
             to: modelB.parameters, configuration: config, progress: progress)
         try ensureParentDirectory(out)
         let statePath = out + ".state.safetensors"
-        var start = fitter.initialState(bends: bends)
+        var given: [ParameterVector<Float>]?
+        if let initial {
+            let paths = initial.split(separator: ",").map(String.init)
+            guard paths.count == bends else {
+                throw ValidationError("--initial names \(paths.count) models for \(bends) bends")
+            }
+            given = try paths.map { path in
+                let m = try modelOptions.load(path)
+                do { try network.layout.requireMatches(m.network.layout) } catch {
+                    throw ValidationError("\(path) does not match \(a): \(error)")
+                }
+                return m.parameters
+            }
+        }
+        var start = fitter.initialState(bends: bends, given: given)
         if resume {
             guard FileManager.default.fileExists(atPath: statePath) else {
                 throw ValidationError("--resume: no saved state at \(statePath)")

@@ -93,6 +93,8 @@ struct PathReportContext {
     var data: String
     var loss: String
     var network: Network
+    /// The training seeds recorded in the end points' metadata.
+    var modelSeeds: [String] = []
 }
 
 /// The table printed after `orbit path`: every barrier of every path, train and test.

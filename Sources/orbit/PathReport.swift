@@ -10,6 +10,7 @@ func writePathReport(_ profiles: [PathProfile], context: PathReportContext, dire
     var object = profileObject(main)
     object["orbit_version"] = orbitVersion
     object["models"] = context.models
+    object["model_seeds"] = context.modelSeeds
     object["data"] = context.data
     object["loss_function"] = context.loss
     object["network"] = context.network.compactDescription ?? context.network.jsonDescription
