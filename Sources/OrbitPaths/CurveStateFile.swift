@@ -58,12 +58,7 @@ public enum CurveStateFile {
         else {
             throw TrainingError.invalidConfiguration("\(path) does not hold a \(bends)-bend curve state")
         }
-        func values(_ name: String) throws -> [Scalar] {
-            let raw = try file.tensor(name, file: path)
-            var out = [Scalar](repeating: 0, count: raw.elementCount)
-            out.withUnsafeMutableBufferPointer { raw.convert(into: $0) }
-            return out
-        }
+        func values(_ name: String) throws -> [Scalar] { try file.tensor(name, file: path).values(as: Scalar.self) }
         var state = CurveState<Scalar>(
             completedEpochs: epochs, bends: [], optimizerSteps: steps, optimizerFirst: [], optimizerSecond: [],
             history: history)

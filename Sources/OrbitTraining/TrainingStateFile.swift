@@ -60,12 +60,7 @@ public enum TrainingStateFile {
         else {
             throw TrainingError.invalidConfiguration("\(path) lacks its epoch count, optimizer step or history")
         }
-        func values(_ name: String) throws -> [Scalar] {
-            let raw = try file.tensor(name, file: path)
-            var out = [Scalar](repeating: 0, count: raw.elementCount)
-            out.withUnsafeMutableBufferPointer { raw.convert(into: $0) }
-            return out
-        }
+        func values(_ name: String) throws -> [Scalar] { try file.tensor(name, file: path).values(as: Scalar.self) }
         let theta = try values("theta")
         guard theta.count == network.parameterCount else {
             throw TrainingError.invalidConfiguration(

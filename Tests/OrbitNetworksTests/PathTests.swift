@@ -6,6 +6,35 @@ import Testing
 @testable import OrbitPaths
 @testable import OrbitTraining
 
+/// The same network with its 32 hidden units in reverse order (rows of W₁ and b₁, columns of W₂):
+/// the same function, a different point of parameter space.
+func reversedHiddenUnits(_ a: ParameterVector<Float>) -> ParameterVector<Float> {
+    var b = a
+    let w1 = a.tensor("layers.0.weight")!, b1 = a.tensor("layers.0.bias")!, w2 = a.tensor("layers.2.weight")!
+    b.setTensor(
+        "layers.0.weight",
+        to: Matrix(rows: 32, columns: 10) { out in
+            for i in 0..<32 { for j in 0..<10 { out[i * 10 + j] = w1[31 - i, j] } }
+        })
+    b.setTensor("layers.0.bias", to: Matrix(rows: 1, columns: 32) { out in for i in 0..<32 { out[i] = b1[0, 31 - i] } })
+    b.setTensor(
+        "layers.2.weight",
+        to: Matrix(rows: 3, columns: 32) { out in for i in 0..<3 { for j in 0..<32 { out[i * 32 + j] = w2[i, 31 - j] } }
+        })
+    return b
+}
+
+/// A 10-32-3 ReLU MLP trained with Adam to memorise random labels (so every unit matters).
+func memorisingMinimum() throws -> (Network, Dataset, ParameterVector<Float>) {
+    let network = try Network(parsing: "mlp:10-32-3:relu")
+    let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=10,k=3,n=200,test=50,seed=1").load()
+    let trainer = try Trainer<Float>(
+        network: network, dataset: dataset,
+        configuration: TrainingConfiguration(
+            epochs: 150, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 1))
+    return (network, dataset, try trainer.run(from: trainer.initialState()).parameters)
+}
+
 @Suite struct PathCoefficientTests {
     @Test func endPointsAreExactAndCoefficientsSumToOne() {
         for (kind, count) in [
@@ -135,28 +164,8 @@ import Testing
     @Test func permutedCopyHasEqualEndsAndABarrier() throws {
         // Memorising random labels makes the function depend on every unit, so averaging unrelated
         // units (the line's midpoint) must hurt.
-        let network = try Network(parsing: "mlp:10-32-3:relu")
-        let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=10,k=3,n=200,test=50,seed=1").load()
-        let trainer = try Trainer<Float>(
-            network: network, dataset: dataset,
-            configuration: TrainingConfiguration(
-                epochs: 150, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 1))
-        let a = try trainer.run(from: trainer.initialState()).parameters
-        // Reverse the 32 hidden units: rows of W₁ and b₁, columns of W₂.
-        var b = a
-        let w1 = a.tensor("layers.0.weight")!, b1 = a.tensor("layers.0.bias")!, w2 = a.tensor("layers.2.weight")!
-        b.setTensor(
-            "layers.0.weight",
-            to: Matrix(rows: 32, columns: 10) { out in
-                for i in 0..<32 { for j in 0..<10 { out[i * 10 + j] = w1[31 - i, j] } }
-            })
-        b.setTensor(
-            "layers.0.bias", to: Matrix(rows: 1, columns: 32) { out in for i in 0..<32 { out[i] = b1[0, 31 - i] } })
-        b.setTensor(
-            "layers.2.weight",
-            to: Matrix(rows: 3, columns: 32) { out in
-                for i in 0..<3 { for j in 0..<32 { out[i * 32 + j] = w2[i, 31 - j] } }
-            })
+        let (network, dataset, a) = try memorisingMinimum()
+        let b = reversedHiddenUnits(a)
         let profile = try PathEvaluator(network: network).profile(
             AffinePath.line(a, b), on: dataset, t: PathProfile.grid(points: 25), name: "A-πA")
         let loss = profile.splits["train"]!.map(\.loss)
@@ -174,31 +183,8 @@ import Testing
     /// barrier; a fitted quadratic Bézier curve (and a one-bend chain) brings the path maximum well
     /// below it. Resuming after the first epoch reproduces the uninterrupted fit.
     @Test func curveFittingRemovesMostOfTheBarrier() throws {
-        let network = try Network(parsing: "mlp:10-32-3:relu")
-        let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=10,k=3,n=200,test=50,seed=1").load()
-        let trainer = try Trainer<Float>(
-            network: network, dataset: dataset,
-            configuration: TrainingConfiguration(
-                epochs: 150, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 1))
-        let a = try trainer.run(from: trainer.initialState()).parameters
-        var b = a
-        for name in ["layers.0.weight", "layers.0.bias"] {
-            let m = a.tensor(name)!
-            let rows = name.hasSuffix("bias") ? 1 : 32, columns = name.hasSuffix("bias") ? 32 : 10
-            b.setTensor(
-                name,
-                to: Matrix(rows: rows, columns: columns) { out in
-                    for i in 0..<rows {
-                        for j in 0..<columns { out[i * columns + j] = rows == 1 ? m[0, 31 - j] : m[31 - i, j] }
-                    }
-                })
-        }
-        let w2 = a.tensor("layers.2.weight")!
-        b.setTensor(
-            "layers.2.weight",
-            to: Matrix(rows: 3, columns: 32) { out in
-                for i in 0..<3 { for j in 0..<32 { out[i * 32 + j] = w2[i, 31 - j] } }
-            })
+        let (network, dataset, a) = try memorisingMinimum()
+        let b = reversedHiddenUnits(a)
         let evaluator = PathEvaluator(network: network)
         let t = PathProfile.grid(points: 21)
         let line = try evaluator.profile(AffinePath.line(a, b), on: dataset, t: t, name: "line")

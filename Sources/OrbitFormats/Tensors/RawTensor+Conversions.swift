@@ -22,22 +22,19 @@ extension RawTensor {
     }
 
     /// The elements converted to Float.
-    public func floats() -> [Float] {
+    public func floats() -> [Float] { values(as: Float.self) }
+
+    /// The elements converted to any floating-point type (see ``convert(into:)``).
+    public func values<S: BinaryFloatingPoint>(as _: S.Type) -> [S] {
         let n = elementCount
-        return [Float](unsafeUninitializedCapacity: n) { out, initialized in
+        return [S](unsafeUninitializedCapacity: n) { out, initialized in
             convert(into: out)
             initialized = n
         }
     }
 
     /// The elements converted to Double.
-    public func doubles() -> [Double] {
-        let n = elementCount
-        return [Double](unsafeUninitializedCapacity: n) { out, initialized in
-            convert(into: out)
-            initialized = n
-        }
-    }
+    public func doubles() -> [Double] { values(as: Double.self) }
 
     /// The elements of an integer or BOOL tensor as Int64; throws for floating-point dtypes (whose
     /// values need not be integers) and for UInt64 values above Int64.max.
