@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// The `orbit` executable end to end on synthetic data: train two models, measure the path between
+/// them, and check the files and JSON keys the README documents; nonsense options exit non-zero
+/// with a one-line reason. Runs when the binary has been built next to the test bundle (as
+/// `scripts/test.sh` does).
+@Suite struct CommandLineTests {
+    static let binary: URL? = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("orbit")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }()
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func orbit(_ arguments: [String], in directory: URL) throws -> Run {
+        let p = Process()
+        p.executableURL = binary!
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(
+            status: p.terminationStatus, output: String(decoding: o, as: UTF8.self),
+            error: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: binary != nil)) func trainEvalPathEndToEnd() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let data = "synthetic:random-labels:d=8,k=3,n=200,test=50,seed=2"
+        for seed in ["1", "2"] {
+            let r = try Self.orbit(
+                [
+                    "train", "--arch", "mlp:8-16-3:relu", "--data", data, "--epochs", "3", "--seed", seed, "--quiet",
+                    "--out", "m\(seed).safetensors",
+                ],
+                in: dir)
+            #expect(r.status == 0, "\(r.error)")
+        }
+        let eval = try Self.orbit(["eval", "m1.safetensors", "--data", data, "--json", "eval.json"], in: dir)
+        #expect(eval.status == 0, "\(eval.error)")
+        let evalJSON =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("eval.json")))
+            as! [String: Any]
+        #expect(
+            (evalJSON["train"] as? [String: Any])?["loss"] is Double
+                && (evalJSON["test"] as? [String: Any])?["accuracy"] is Double)
+
+        let path = try Self.orbit(
+            ["path", "m1.safetensors", "m2.safetensors", "--data", data, "--points", "9", "--out", "ab"], in: dir)
+        #expect(path.status == 0, "\(path.error)")
+        for file in ["report.html", "profile.json", "profile.csv", "profile.svg"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ab/\(file)").path), "\(file)")
+        }
+        let profile =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("ab/profile.json")))
+            as! [String: Any]
+        let points = try #require(profile["points"] as? [[String: Any]])
+        #expect(points.count == 9 && points.first?["t"] as? Double == 0 && points.last?["t"] as? Double == 1)
+        #expect(((points[4]["train"] as? [String: Any])?["loss"]) is Double)
+        let barriers = try #require(profile["barriers"] as? [String: Any])
+        #expect(Set(barriers.keys) == ["convex_combination", "mean_endpoint", "midpoint", "path_max"])
+        #expect(path.output.contains("path_max"))
+
+        for bad in [
+            ["path", "m1.safetensors", "m2.safetensors", "--data", data, "--points", "1", "--out", "x"],
+            [
+                "plane", "m1.safetensors", "m2.safetensors", "m1.safetensors", "--grid", "1", "--data", data, "--out",
+                "x",
+            ],
+            [
+                "curve", "m1.safetensors", "m2.safetensors", "--kind", "spline", "--data", data, "--out",
+                "c.safetensors",
+            ],
+            ["train", "--arch", "mlp:8-16-3:swish", "--data", data, "--out", "x.safetensors"],
+            ["eval", "missing.safetensors", "--data", data],
+        ] {
+            let r = try Self.orbit(bad, in: dir)
+            #expect(r.status != 0, "\(bad) succeeded")
+            #expect(!r.error.isEmpty && !r.error.contains("Fatal error"), "\(bad): \(r.error)")
+        }
+        // A model of another architecture is refused, naming the first tensor that differs.
+        _ = try Self.orbit(
+            [
+                "train", "--arch", "mlp:8-17-3:relu", "--data", data, "--epochs", "1", "--quiet", "--out",
+                "w.safetensors",
+            ], in: dir)
+        let mismatch = try Self.orbit(
+            ["path", "m1.safetensors", "w.safetensors", "--data", data, "--out", "x"], in: dir)
+        #expect(mismatch.status != 0 && mismatch.error.contains("layers.0.weight"), "\(mismatch.error)")
+    }
+}
