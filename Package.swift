@@ -4,6 +4,7 @@
 // Layers, each importing only those below (DESIGN.md):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
+//   OrbitSymmetry                             group actions on θ, orbit curves, components (Zhao et al.)
 //   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
@@ -49,11 +50,12 @@ let package = Package(
         .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
         .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
         .target(name: "OrbitPaths", dependencies: ["OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]),
+        .target(name: "OrbitSymmetry", dependencies: ["OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths"]),
         .target(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry",
             ]
         ),
         .executableTarget(
@@ -75,7 +77,7 @@ let package = Package(
             name: "OrbitNetworksTests",
             dependencies: [
                 "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
-                "OrbitPaths", .product(name: "PropertyBased", package: "swift-property-based"),
+                "OrbitPaths", "OrbitSymmetry", .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

@@ -6,6 +6,7 @@
 @_exported import OrbitNumerics
 @_exported import OrbitPaths
 @_exported import OrbitReports
+@_exported import OrbitSymmetry
 @_exported import OrbitTraining
 
 /// Orbit's version, recorded in every report and checkpoint it writes.
