@@ -150,3 +150,35 @@ import Testing
 extension Model {
     func tensorValue(_ name: String, _ row: Int, _ column: Int) -> Scalar? { parameters.tensor(name)?[row, column] }
 }
+
+@Suite struct ModelCheckTests {
+    /// `ModelCheck` lists every problem at once: a missing tensor, a mis-shaped one, an extra one and
+    /// non-finite values.
+    @Test func reportsEveryProblem() throws {
+        let network = try Network(parsing: "mlp:6-5-3:relu")
+        var theta: ParameterVector<Float> = network.initialParameters(seed: 1)
+        let good = CheckpointTests.temporaryPath("good.safetensors")
+        try ModelFile.write(Model(network: network, parameters: theta), to: good)
+        #expect(try ModelCheck(good).isValid)
+        theta.withUnsafeMutableBufferPointer {
+            $0[3] = .nan
+            $0[4] = .infinity
+        }
+        let tensors = [
+            try RawTensor(name: "layers.0.weight", shape: [5, 6], elements: Array(theta.flat[0..<30])),
+            try RawTensor(name: "layers.0.bias", shape: [4], elements: [Float](repeating: 0, count: 4)),
+            try RawTensor(name: "layers.2.weight", shape: [3, 5], elements: [Float](repeating: 0, count: 15)),
+            try RawTensor(name: "stray", shape: [2], elements: [Float](repeating: 0, count: 2)),
+        ]
+        let bad = CheckpointTests.temporaryPath("bad.safetensors")
+        try SafetensorsFile(tensors: tensors, metadata: ["orbit.network": network.jsonDescription]).write(to: bad)
+        let check = try ModelCheck(bad)
+        #expect(
+            check.problems == [
+                .nonFinite(tensor: "layers.0.weight", count: 2, firstIndex: 3),
+                .shape(tensor: "layers.0.bias", expected: [5], found: [4]),
+                .missing(tensor: "layers.2.bias", expectedShape: [3]),
+                .extra(tensor: "stray", shape: [2]),
+            ])
+    }
+}

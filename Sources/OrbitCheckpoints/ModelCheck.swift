@@ -1,0 +1,81 @@
+import OrbitFormats
+import OrbitNetworks
+
+/// Every problem of a model file with respect to a network, not just the first: the report behind
+/// `orbit check`.
+public struct ModelCheck: Sendable {
+    public enum Problem: Equatable, Sendable, CustomStringConvertible {
+        case missing(tensor: String, expectedShape: [Int])
+        case extra(tensor: String, shape: [Int])
+        case shape(tensor: String, expected: [Int], found: [Int])
+        case dtype(tensor: String, dtype: String)
+        case nonFinite(tensor: String, count: Int, firstIndex: Int)
+
+        public var description: String {
+            func s(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+            switch self {
+            case .missing(let t, let e): return "missing tensor \(t) \(s(e))"
+            case .extra(let t, let shape): return "extra tensor \(t) \(s(shape)) (not part of the network)"
+            case .shape(let t, let e, let f): return "tensor \(t) has shape \(s(f)), the network needs \(s(e))"
+            case .dtype(let t, let d): return "tensor \(t) has dtype \(d), which cannot hold weights"
+            case .nonFinite(let t, let n, let i):
+                return "tensor \(t) holds \(n) NaN/infinite value\(n == 1 ? "" : "s") (first at flat index \(i))"
+            }
+        }
+    }
+
+    public let file: String
+    public let network: Network
+    /// Where the description came from: `metadata` or `given`.
+    public let descriptionSource: String
+    public let tensors: [RawTensor]
+    public let problems: [Problem]
+
+    public var isValid: Bool { problems.isEmpty }
+
+    /// Checks `path` against `network` (or the description stored in the file). Throws only when the
+    /// file cannot be read at all or has no description and none is given.
+    public init(_ path: String, network given: Network? = nil) throws {
+        let (tensors, metadata) = try ModelFile.readRaw(path)
+        let network: Network
+        if let given {
+            network = given
+            descriptionSource = "given"
+        } else if let json = metadata[ModelFile.networkKey] {
+            do { network = try Network(json: json) } catch {
+                throw CheckpointError.badDescription(file: path, reason: "\(error)")
+            }
+            descriptionSource = "metadata"
+        } else {
+            throw CheckpointError.noDescription(file: path)
+        }
+        var problems: [Problem] = []
+        var byName: [String: RawTensor] = [:]
+        for t in tensors { byName[t.name] = t }
+        for spec in network.layout.tensors {
+            guard let t = byName[spec.name] else {
+                problems.append(.missing(tensor: spec.name, expectedShape: spec.shape))
+                continue
+            }
+            if t.shape != spec.shape && ModelFile.squeezed(t.shape) != ModelFile.squeezed(spec.shape) {
+                problems.append(.shape(tensor: spec.name, expected: spec.shape, found: t.shape))
+            }
+            switch t.dtype {
+            case .float16, .bfloat16, .float32, .float64:
+                let values = t.doubles()
+                let bad = values.indices.filter { !values[$0].isFinite }
+                if let first = bad.first {
+                    problems.append(.nonFinite(tensor: spec.name, count: bad.count, firstIndex: first))
+                }
+            case .int64, .int32, .int16, .int8, .uint8: break
+            default: problems.append(.dtype(tensor: spec.name, dtype: t.dtype.rawValue))
+            }
+        }
+        let expected = Set(network.layout.tensors.map(\.name))
+        for t in tensors where !expected.contains(t.name) { problems.append(.extra(tensor: t.name, shape: t.shape)) }
+        file = path
+        self.network = network
+        self.tensors = tensors
+        self.problems = problems
+    }
+}
