@@ -92,7 +92,6 @@ public final class CurveFitter<Scalar: BLASScalar> {
             o.restore(step: state.optimizerSteps[i], first: state.optimizerFirst[i], second: state.optimizerSecond[i])
             return o
         }
-        var scaled = ParameterVector<Scalar>(layout: network.layout)
         var order = Array(0..<n)
         let k = state.bends.count
         while state.completedEpochs < configuration.epochs {
@@ -117,16 +116,10 @@ public final class CurveFitter<Scalar: BLASScalar> {
                 let rate = configuration.schedule.rate(
                     base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                     stepsPerEpoch: stepsPerEpoch)
-                let gradient = engine.gradient
+                let parts = engine.gradientParts
                 for i in 0..<k where c[i + 1] != 0 {
-                    // ∂L/∂P_i = c_i(t)·∇L(θ(t)), formed in one preallocated vector.
-                    scaled.withUnsafeMutableBufferPointer { dst in
-                        gradient.withUnsafeBufferPointer { src in
-                            dst.baseAddress!.update(from: src.baseAddress!, count: src.count)
-                        }
-                    }
-                    scaled.scale(by: Scalar(c[i + 1]))
-                    optimizers[i].step(&state.bends[i], gradient: scaled, learningRate: rate)
+                    // ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass.
+                    optimizers[i].step(&state.bends[i], gradients: parts, learningRate: rate, gradientScale: c[i + 1])
                 }
                 lossSum += result.lossSum / Double(upper - lower)
                 progress.update(

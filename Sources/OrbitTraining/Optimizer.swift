@@ -57,16 +57,20 @@ public final class OptimizerState<Scalar: BLASScalar> {
     }
 
     /// θ ← update(θ, ∇₁ + ∇₂) with the sum formed inside the one fused pass (the parts of a minibatch
-    /// split across cores, see ``MinibatchGradient``); one or two gradients.
-    public func step(_ theta: inout ParameterVector<Scalar>, gradients: [ParameterVector<Scalar>], learningRate: Double)
-    {
+    /// split across cores, see ``MinibatchGradient``); one or two gradients. `gradientScale`
+    /// multiplies the gradient inside the same pass (a curve's bend receives c_i(t)·∇L).
+    public func step(
+        _ theta: inout ParameterVector<Scalar>, gradients: [ParameterVector<Scalar>], learningRate: Double,
+        gradientScale: Double = 1
+    ) {
         precondition(gradients.count == 1 || gradients.count == 2, "one or two gradients per step")
         let gradient = gradients[0]
         let other = gradients[gradients.count - 1]
         let hasTwo = gradients.count == 2
         precondition(theta.count == first.count, "optimizer state for \(first.count) parameters, θ has \(theta.count)")
         stepCount += 1
-        let update = Update(optimizer: optimizer, learningRate: learningRate, step: stepCount)
+        let update = Update(
+            optimizer: optimizer, learningRate: learningRate, step: stepCount, gradientScale: gradientScale)
         let m = SendableMutablePointer(first.baseAddress)
         let v = SendableMutablePointer(second.baseAddress)
         theta.withUnsafeMutableBufferPointer { thetaBuffer in
@@ -104,16 +108,19 @@ struct Update: Sendable {
     let optimizer: Optimizer
     let learningRate: Double
     let step: Int
+    let gradientScale: Double
 
     @inline(__always)
     func apply<T: BLASScalar>(
         _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ g2: UnsafePointer<T>?,
         _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>
     ) {
-        if let g2 {
-            apply(range, p, m, v) { g[$0] + g2[$0] }
-        } else {
-            apply(range, p, m, v) { g[$0] }
+        let scale = T(gradientScale)
+        switch (g2, gradientScale == 1) {
+        case (let g2?, true): apply(range, p, m, v) { g[$0] + g2[$0] }
+        case (let g2?, false): apply(range, p, m, v) { scale * (g[$0] + g2[$0]) }
+        case (nil, true): apply(range, p, m, v) { g[$0] }
+        case (nil, false): apply(range, p, m, v) { scale * g[$0] }
         }
     }
 

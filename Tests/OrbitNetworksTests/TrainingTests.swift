@@ -186,3 +186,18 @@ import Testing
         }
     }
 }
+
+@Suite struct OptimizerScaleTests {
+    /// The fused gradient scale and the two-gradient sum: SGD θ₁ = 1 − 0.1·0.5·(1 + 2) = 0.85.
+    @Test func scaleAndSumInsideTheUpdate() {
+        let layout = ParameterLayout([("w", [1])])
+        var theta = ParameterVector<Double>(layout: layout, flat: [1])
+        let state = OptimizerState<Double>(.sgd(), count: 1)
+        state.step(
+            &theta,
+            gradients: [ParameterVector(layout: layout, flat: [1]), ParameterVector(layout: layout, flat: [2])],
+            learningRate: 0.1,
+            gradientScale: 0.5)
+        #expect(abs(theta.flat[0] - 0.85) < 1e-15)
+    }
+}
