@@ -66,6 +66,23 @@ enum ActivationKernels {
         count n: Int, gradient g: UnsafeMutablePointer<Scalar>, z: UnsafePointer<Scalar>, a: UnsafePointer<Scalar>,
         activation: Activation
     ) {
+        if case .relu = activation {
+            // Branch-free on the bit pattern of a = max(z, 0) ≥ 0 (non-zero exactly when z > 0): the
+            // select g = z > 0 ? g : 0 compiles to a mispredicted branch per element on SSE2 targets.
+            switch Precision(Scalar.self) {
+            case .float:
+                let gb = UnsafeMutableRawPointer(g).assumingMemoryBound(to: UInt32.self)
+                let ab = UnsafeRawPointer(a).assumingMemoryBound(to: UInt32.self)
+                for i in 0..<n { gb[i] &= 0 &- ((ab[i] | (0 &- ab[i])) >> 31) }
+                return
+            case .double:
+                let gb = UnsafeMutableRawPointer(g).assumingMemoryBound(to: UInt64.self)
+                let ab = UnsafeRawPointer(a).assumingMemoryBound(to: UInt64.self)
+                for i in 0..<n { gb[i] &= 0 &- ((ab[i] | (0 &- ab[i])) >> 63) }
+                return
+            case .other: break
+            }
+        }
         switch Precision(Scalar.self) {
         case .float:
             derivativeKernel(
