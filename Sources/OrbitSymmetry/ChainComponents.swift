@@ -71,7 +71,9 @@ extension LinearChain {
     }
 
     /// Whether two minima lie in the same connected component: their ``componentLabel(_:)``s agree.
-    public func sameComponent<S: BLASScalar>(_ a: ParameterVector<S>, _ b: ParameterVector<S>) throws(SymmetryError) -> Bool {
+    public func sameComponent<S: BLASScalar>(_ a: ParameterVector<S>, _ b: ParameterVector<S>) throws(SymmetryError)
+        -> Bool
+    {
         try componentLabel(a) == componentLabel(b)
     }
 }

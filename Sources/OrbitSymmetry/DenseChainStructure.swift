@@ -22,7 +22,8 @@ struct DenseChainStructure: Sendable {
         var dense: [DenseLayer] = []
         for (index, block) in network.blocks.enumerated() {
             guard case .dense(let d) = block else {
-                throw .unsupportedNetwork(reason: "block \(index) is a skip (residual) block; only plain dense chains are supported")
+                throw .unsupportedNetwork(
+                    reason: "block \(index) is a skip (residual) block; only plain dense chains are supported")
             }
             dense.append(d)
         }
@@ -38,7 +39,8 @@ struct DenseChainStructure: Sendable {
                 biasName = tensors[t].name
                 t += 1
             }
-            result.append(Layer(weight: w.name, bias: biasName, inputs: w.shape[1], outputs: d.outputs, activation: d.activation))
+            result.append(
+                Layer(weight: w.name, bias: biasName, inputs: w.shape[1], outputs: d.outputs, activation: d.activation))
         }
         layers = result
     }

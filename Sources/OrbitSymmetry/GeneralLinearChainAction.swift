@@ -25,7 +25,8 @@ public struct GeneralLinearChainAction: SymmetryAction, Sendable {
         let hidden = chain.hiddenSizes
         guard elements.count == hidden.count else {
             throw .groupElementShape(
-                layer: min(elements.count, hidden.count) + 1, expected: "\(hidden.count) group elements (one per hidden layer)",
+                layer: min(elements.count, hidden.count) + 1,
+                expected: "\(hidden.count) group elements (one per hidden layer)",
                 found: "\(elements.count)")
         }
         var inverses: [Matrix<Double>] = []
@@ -51,7 +52,9 @@ public struct GeneralLinearChainAction: SymmetryAction, Sendable {
     }
 
     /// The chain action with given g's and their inverses (shared by ``OrbitCurve``).
-    static func act(_ weights: [Matrix<Double>], elements: [Matrix<Double>], inverses: [Matrix<Double>]) -> [Matrix<Double>] {
+    static func act(_ weights: [Matrix<Double>], elements: [Matrix<Double>], inverses: [Matrix<Double>]) -> [Matrix<
+        Double
+    >] {
         let l = weights.count
         return (0..<l).map { i in
             var w = weights[i]

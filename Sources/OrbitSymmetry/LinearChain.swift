@@ -22,7 +22,9 @@ public struct LinearChain: Sendable, Hashable {
             }
             guard layer.activation == .identity else {
                 throw .unsupportedNetwork(
-                    reason: "layer \(i + 1) has activation \(layer.activation.name); a linear chain has identity activations")
+                    reason:
+                        "layer \(i + 1) has activation \(layer.activation.name); a linear chain has identity activations"
+                )
             }
         }
         self.network = network

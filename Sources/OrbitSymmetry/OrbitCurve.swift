@@ -55,7 +55,9 @@ public struct OrbitCurve<Scalar: BLASScalar>: ParameterPath, Sendable {
     }
 
     /// The curve from w to w′ on one orbit: g = ``LinearChain/groupElement(from:to:tolerance:)``.
-    public init(network: Network, from w: ParameterVector<Scalar>, to wPrime: ParameterVector<Scalar>) throws(SymmetryError) {
+    public init(network: Network, from w: ParameterVector<Scalar>, to wPrime: ParameterVector<Scalar>)
+        throws(SymmetryError)
+    {
         let chain = try LinearChain(network)
         let g = try chain.groupElement(from: w, to: wPrime)
         try self.init(network: network, start: w, elements: g)

@@ -1,9 +1,10 @@
+import OrbitNumerics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import OrbitNumerics
 
 /// A real skew-symmetric logarithm of a rotation Q ∈ SO(n), including the case the principal
 /// logarithm (``Matrix/logm()``) rejects: eigenvalue −1, which in SO(n) has even multiplicity.
@@ -70,7 +71,8 @@ enum OrthogonalLogarithm {
         do { back = try result.expm() } catch { throw .numerics(error) }
         let error = (back - q).frobeniusNorm
         guard error <= 1e-8 * max(q.frobeniusNorm, 1) else {
-            throw .noRealLogarithm("the Schur-based logarithm does not reproduce Q (error \(error)); Q is not orthogonal enough")
+            throw .noRealLogarithm(
+                "the Schur-based logarithm does not reproduce Q (error \(error)); Q is not orthogonal enough")
         }
         return result
     }

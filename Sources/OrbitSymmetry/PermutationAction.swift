@@ -28,7 +28,8 @@ public struct PermutationAction: SymmetryAction, Sendable {
         }
         for (i, (layer, p)) in zip(hidden, permutations).enumerated() {
             guard p.count == layer.outputs else {
-                throw .groupElementShape(layer: i + 1, expected: "a permutation of \(layer.outputs) units", found: "\(p.count) entries")
+                throw .groupElementShape(
+                    layer: i + 1, expected: "a permutation of \(layer.outputs) units", found: "\(p.count) entries")
             }
             guard p.sorted() == Array(0..<layer.outputs) else {
                 throw .invalidGroupElement(layer: i + 1, reason: "\(p) is not a permutation of 0..<\(layer.outputs)")

@@ -24,7 +24,8 @@ public struct RescalingAction: SymmetryAction, Sendable {
         let hidden = structure.layers.dropLast()
         guard scales.count == hidden.count else {
             throw .groupElementShape(
-                layer: min(scales.count, hidden.count) + 1, expected: "\(hidden.count) diagonals (one per hidden layer)",
+                layer: min(scales.count, hidden.count) + 1,
+                expected: "\(hidden.count) diagonals (one per hidden layer)",
                 found: "\(scales.count)")
         }
         var degrees: [Int] = []

@@ -38,7 +38,8 @@ public enum SymmetryError: Error, Equatable, Sendable, CustomStringConvertible {
         case .layoutMismatch(let error):
             return error.description
         case .singularPartialProduct(let layer):
-            return "the partial product G_\(layer) = W_\(layer)⋯W_1 is singular or not square; no GL element can be solved for"
+            return
+                "the partial product G_\(layer) = W_\(layer)⋯W_1 is singular or not square; no GL element can be solved for"
         case .notOnOrbit(let relativeError):
             return "the target is not on the orbit of the source (g·w − w′ has relative error \(relativeError))"
         case .differentComponents(let layer, let determinant):

@@ -1,7 +1,9 @@
 import Testing
 
+@testable import OrbitData
 @testable import OrbitNetworks
 @testable import OrbitNumerics
+@testable import OrbitPaths
 @testable import OrbitSymmetry
 
 /// Helpers for the symmetry tests (in an enum so their names cannot clash with other test files).
@@ -81,14 +83,15 @@ struct SymmetryTests {
     func glActionValidation() throws {
         let network = try Network(parsing: "linear:4-4-4-4")
         let i4 = Matrix<Double>.identity(4)
+        // linear:4-4-4-4 has three weights, so two hidden layers and two g's.
         #expect(throws: SymmetryError.groupElementShape(layer: 2, expected: "4×4", found: "3×3")) {
-            try GeneralLinearChainAction(network: network, elements: [i4, .identity(3), i4])
+            try GeneralLinearChainAction(network: network, elements: [i4, .identity(3)])
         }
         #expect {
-            try GeneralLinearChainAction(network: network, elements: [i4, i4])
+            try GeneralLinearChainAction(network: network, elements: [i4, i4, i4])
         } throws: { ($0 as? SymmetryError).map { if case .groupElementShape = $0 { true } else { false } } ?? false }
-        #expect(throws: SymmetryError.invalidGroupElement(layer: 3, reason: "g is singular")) {
-            try GeneralLinearChainAction(network: network, elements: [i4, i4, Matrix(rows: 4, columns: 4)])
+        #expect(throws: SymmetryError.invalidGroupElement(layer: 2, reason: "g is singular")) {
+            try GeneralLinearChainAction(network: network, elements: [i4, Matrix(rows: 4, columns: 4)])
         }
         let mlp = try Network(parsing: "mlp:4-4-4:relu")
         #expect {
@@ -126,13 +129,22 @@ struct SymmetryTests {
         let relu = try Network(parsing: "mlp:3-4-2:relu")
         #expect {
             try RescalingAction(network: relu, scales: [[1, 0, 3, 4]])
-        } throws: { ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } } ?? false }
+        } throws: {
+            ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } }
+                ?? false
+        }
         #expect {
             try RescalingAction(network: relu, scales: [[1, -2, 3, 4]])
-        } throws: { ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } } ?? false }
+        } throws: {
+            ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } }
+                ?? false
+        }
         #expect {
             try RescalingAction(network: relu, scales: [[1, 2, 3]])
-        } throws: { ($0 as? SymmetryError).map { if case .groupElementShape(layer: 1, _, _) = $0 { true } else { false } } ?? false }
+        } throws: {
+            ($0 as? SymmetryError).map { if case .groupElementShape(layer: 1, _, _) = $0 { true } else { false } }
+                ?? false
+        }
     }
 
     // MARK: - 3. Permutations
@@ -157,7 +169,10 @@ struct SymmetryTests {
         #expect(F.relativeDistance(try reversal.act(on: theta), theta) > 1e-3)
         #expect {
             try PermutationAction(network: network, permutations: hidden.map { Array(repeating: 0, count: $0) })
-        } throws: { ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } } ?? false }
+        } throws: {
+            ($0 as? SymmetryError).map { if case .invalidGroupElement(layer: 1, _) = $0 { true } else { false } }
+                ?? false
+        }
     }
 
     @Test("The invariance check throws when outputs change")
@@ -167,6 +182,21 @@ struct SymmetryTests {
         let other = network.initialParameters(seed: 2, as: Double.self)
         let inputs = F.gaussianInputs(rows: 10, columns: 3, seed: 3)
         #expect(invarianceDeviation(network: network, theta, acted: other, inputs: inputs) > 1e-2)
+        // check() refuses an "action" that is not a symmetry.
+        let shift = NotASymmetry(network: network)
+        #expect {
+            try shift.check(theta, inputs: inputs)
+        } throws: { ($0 as? SymmetryError).map { if case .invarianceViolated = $0 { true } else { false } } ?? false }
+    }
+
+    /// θ ↦ θ + 1: a map the invariance check must reject.
+    struct NotASymmetry: SymmetryAction {
+        let network: Network
+        func act(on theta: ParameterVector<Double>) throws(SymmetryError) -> ParameterVector<Double> {
+            var out = theta
+            out.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] += 1 } }
+            return out
+        }
     }
 
     // MARK: - 5. Group elements and components
@@ -177,7 +207,6 @@ struct SymmetryTests {
         let chain = try LinearChain(network)
         for seed in Self.seeds {
             let theta = network.initialParameters(seed: seed, as: Double.self)
-            let inputs = F.gaussianInputs(rows: 10, columns: 4, seed: seed)
             let planted = try F.chainElements(network, seed: seed + 700)
             let target = try GeneralLinearChainAction(network: network, elements: planted).act(on: theta)
             let recovered = try chain.groupElement(from: theta, to: target)
@@ -185,7 +214,6 @@ struct SymmetryTests {
             #expect(F.relativeDistance(reproduced, target) <= 1e-10)
             for (g, p) in zip(recovered, planted) { #expect(F.relativeDistance(g, p) <= 1e-8) }
             #expect(try chain.sameComponent(theta, target))
-            _ = inputs
 
             // Random determinant signs: the label flips exactly at the negative layers.
             var generator = SeededGenerator(seed: seed + 800)
@@ -219,7 +247,10 @@ struct SymmetryTests {
     // MARK: - 6. Orbit curves
 
     /// Checks end points, constant outputs along γ, and that the straight line changes the outputs.
-    func checkCurve(_ curve: OrbitCurve<Double>, network: Network, from w: ParameterVector<Double>, to wPrime: ParameterVector<Double>) {
+    func checkCurve(
+        _ curve: OrbitCurve<Double>, network: Network, from w: ParameterVector<Double>,
+        to wPrime: ParameterVector<Double>
+    ) {
         #expect(F.relativeDistance(curve.point(at: 0), w) <= 1e-10)
         #expect(F.relativeDistance(curve.point(at: 1), wPrime) <= 1e-10)
         let inputs = F.gaussianInputs(rows: 25, columns: network.inputSize, seed: 42)
@@ -234,7 +265,9 @@ struct SymmetryTests {
         #expect(invarianceDeviation(network: network, w, acted: midpoint, inputs: inputs) > 1e-3)
     }
 
-    @Test("Orbit curve: exact end points, constant outputs, the chord is not", arguments: ["linear:4-4-4-4", "linear:3-3-3"])
+    @Test(
+        "Orbit curve: exact end points, constant outputs, the chord is not",
+        arguments: ["linear:4-4-4-4", "linear:3-3-3"])
     func orbitCurve(description: String) throws {
         let network = try Network(parsing: description)
         for seed in Self.seeds {
@@ -253,7 +286,7 @@ struct SymmetryTests {
 
     @Test("Orbit curve: polar fallback for a g with a pair of negative eigenvalues")
     func orbitCurvePolarFallback() throws {
-        let network = try Network(parsing: "linear:4-4-4-4")
+        let network = try Network(parsing: "linear:4-4-4-4-4")
         for seed in Self.seeds {
             let w = network.initialParameters(seed: seed, as: Double.self)
             var generator = SeededGenerator(seed: seed + 1100)
@@ -283,11 +316,85 @@ struct SymmetryTests {
         let w = network.initialParameters(seed: 1, as: Double.self)
         var flip = Matrix<Double>.identity(4)
         flip[0, 0] = -1
-        let elements = [Matrix<Double>.identity(4), flip, .identity(4)]
+        let elements = [Matrix<Double>.identity(4), flip]
         let wPrime = try GeneralLinearChainAction(network: network, elements: elements).act(on: w)
         #expect {
             try OrbitCurve(network: network, from: w, to: wPrime)
-        } throws: { ($0 as? SymmetryError).map { if case .differentComponents(layer: 2, _) = $0 { true } else { false } } ?? false }
+        } throws: {
+            ($0 as? SymmetryError).map { if case .differentComponents(layer: 2, _) = $0 { true } else { false } }
+                ?? false
+        }
         #expect(try !LinearChain(network).sameComponent(w, wPrime))
+    }
+
+    // MARK: - Integration with the path evaluator
+
+    @Test("The loss profile of an orbit curve is flat (PathEvaluator, naive route)")
+    func orbitCurveProfile() throws {
+        let network = try Network(parsing: "linear:3-3-3-2")
+        let w = network.initialParameters(seed: 3, as: Double.self)
+        let elements = try F.chainElements(network, seed: 33)
+        let wPrime = try GeneralLinearChainAction(network: network, elements: elements).act(on: w)
+        let curve = try OrbitCurve(network: network, from: w, to: wPrime)
+        var generator = SeededGenerator(seed: 5)
+        let features = Matrix<Float>.normal(rows: 40, columns: 3, generator: &generator)
+        let targets = Matrix<Float>.normal(rows: 40, columns: 2, generator: &generator)
+        let dataset = Dataset(
+            name: "gaussian", train: DataSplit(features: features, targets: .values(targets)), test: nil)
+        let evaluator = PathEvaluator(network: network, loss: .meanSquaredError)
+        let t = (0...8).map { Double($0) / 8 }
+        let profile = try evaluator.profile(naive: curve, on: dataset, t: t, name: "orbit")
+        let losses = profile.splits["train"]!.map(\.loss)
+        for loss in losses { #expect(abs(loss - losses[0]) <= 1e-9 * losses[0]) }
+        #expect(profile.kind.hasPrefix("orbit curve"))
+    }
+
+    // MARK: - 7. Derivatives and curvature
+
+    @Test("Closed-form γ′ and γ″ match finite differences (principal and polar layers)")
+    func orbitCurveDerivatives() throws {
+        let network = try Network(parsing: "linear:4-4-4-4-3")
+        let w = network.initialParameters(seed: 7, as: Double.self)
+        var generator = SeededGenerator(seed: 77)
+        let elements = [
+            F.negativePair(4) * (Matrix.identity(4) + 0.1 * Matrix<Double>.identity(4)),
+            F.nearIdentity(4, generator: &generator),
+            F.nearIdentity(4, generator: &generator),
+        ]
+        let curve = try OrbitCurve(network: network, start: w, elements: elements)
+        #expect(curve.usesPolarFallback)
+        for t in [0.2, 0.3, 0.7, 0.9] {
+            let (velocity, acceleration) = curve.derivatives(at: t)
+            let h1 = 1e-5, h2 = 1e-4
+            let plus1 = curve.weights(at: t + h1), minus1 = curve.weights(at: t - h1)
+            let plus2 = curve.weights(at: t + h2), minus2 = curve.weights(at: t - h2), centre = curve.weights(at: t)
+            for k in 0..<velocity.count {
+                let fdVelocity = (1 / (2 * h1)) * (plus1[k] - minus1[k])
+                let fdAcceleration = (1 / (h2 * h2)) * (plus2[k] - 2 * centre[k] + minus2[k])
+                #expect(F.relativeDistance(velocity[k], fdVelocity) <= 1e-6)
+                #expect(F.relativeDistance(acceleration[k], fdAcceleration) <= 1e-5)
+            }
+        }
+    }
+
+    @Test("Curvature of a rotation orbit is that of a circle of radius 2")
+    func curvatureOfCircle() throws {
+        // W₁ = W₂ = I₂, g = R(θ): γ(t) = (R(θt), R(−θt)) traces a circle of radius 2 in R⁸, so κ = ½.
+        let network = try Network(parsing: "linear:2-2-2")
+        let chain = try LinearChain(network)
+        let w: ParameterVector<Double> = chain.parameters([.identity(2), .identity(2)])
+        let theta = 1.3
+        let rotation = Matrix<Double>([
+            [Double.cos(theta), -Double.sin(theta)], [Double.sin(theta), Double.cos(theta)],
+        ])
+        let curve = try OrbitCurve(network: network, start: w, elements: [rotation])
+        for t in [0.0, 0.4, 1.0] {
+            #expect(abs(curve.curvature(at: t) - 0.5) <= 1e-10)
+            let speedSquared = curve.velocity(at: t).flat.reduce(0) { $0 + $1 * $1 }
+            #expect(abs(speedSquared.squareRoot() - 2 * theta) <= 1e-10)
+        }
+        // g = I: a constant curve, curvature reported as 0.
+        let still = try OrbitCurve(network: network, start: w, elements: [.identity(2)])
+        #expect(still.curvature(at: 0.5) == 0)
     }
 }
