@@ -53,14 +53,16 @@ struct ModelOptions: ParsableArguments {
         if let arch { _ = try Network(parsing: arch) }
     }
 
-    func load(_ path: String) throws -> Model<Float> {
+    func load(_ path: String) throws -> Model<Float> { try load(path, as: Float.self) }
+
+    func load<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Model<Scalar> {
         let network = try arch.map { try Network(parsing: $0) }
         var nameMap: [String: String] = [:]
         for m in map {
             let kv = m.split(separator: "=", maxSplits: 1).map(String.init)
             nameMap[kv[0]] = kv[1]
         }
-        let model: Model<Float> = try ModelFile.read(path, network: network, nameMap: nameMap)
+        let model: Model<Scalar> = try ModelFile.read(path, network: network, nameMap: nameMap)
         for (file, orbit) in model.renamedTensors {
             FileHandle.standardError.write(Data("note: \(path): tensor '\(file)' read as '\(orbit)'\n".utf8))
         }

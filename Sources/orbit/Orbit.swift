@@ -9,7 +9,7 @@ struct Orbit: ParsableCommand {
         version: orbitVersion,
         subcommands: [
             Train.self, Eval.self, Inspect.self, PathCommand.self, CurveCommand.self, PlaneCommand.self,
-            LandscapeCommand.self, CheckCommand.self, Doctor.self,
+            LandscapeCommand.self, SymmetryCommand.self, CheckCommand.self, Doctor.self,
         ]
     )
 }

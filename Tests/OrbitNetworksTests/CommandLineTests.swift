@@ -102,4 +102,43 @@ import Testing
             ["path", "m1.safetensors", "w.safetensors", "--data", data, "--out", "x"], in: dir)
         #expect(mismatch.status != 0 && mismatch.error.contains("layers.0.weight"), "\(mismatch.error)")
     }
+
+    /// `orbit symmetry transform` then `curve` on a linear chain trained in Float64: the orbit curve
+    /// holds the loss constant while the straight line between the two minima rises.
+    @Test(.enabled(if: binary != nil)) func symmetryCurveEndToEnd() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-sym-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let data = "synthetic:linear-teacher:d=6,k=3,n=300,test=50,seed=1"
+        let train = try Self.orbit(
+            [
+                "train", "--arch", "linear:6-6-6-3", "--data", data, "--double", "--epochs", "30", "--optimizer",
+                "adam", "--lr", "0.01", "--quiet", "--out", "a.safetensors",
+            ],
+            in: dir)
+        #expect(train.status == 0, "\(train.error)")
+        let transform = try Self.orbit(
+            [
+                "symmetry", "transform", "a.safetensors", "--action", "gl", "--seed", "3", "--strength", "1", "--out",
+                "b.safetensors",
+            ], in: dir)
+        #expect(transform.status == 0, "\(transform.error)")
+        let curve = try Self.orbit(
+            ["symmetry", "curve", "a.safetensors", "b.safetensors", "--data", data, "--points", "11", "--out", "sym"],
+            in: dir)
+        #expect(curve.status == 0, "\(curve.error)")
+        let profile =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("sym/profile.json")))
+            as! [String: Any]
+        let paths = try #require(profile["paths"] as? [[String: Any]])
+        func trainLoss(_ p: [String: Any]) -> [Double] {
+            (p["points"] as! [[String: Any]]).map { (($0["train"] as! [String: Any])["loss"] as! Double) }
+        }
+        let line = trainLoss(paths[0]), orbit = trainLoss(paths[1])
+        #expect(orbit.max()! - orbit.min()! <= 1e-9 * max(orbit.max()!, 1e-6), "orbit curve loss: \(orbit)")
+        #expect(line.max()! > orbit.max()! + 1e-3, "line loss: \(line)")
+        let check = try Self.orbit(["symmetry", "check", "a.safetensors", "--action", "permutation"], in: dir)
+        #expect(check.status == 0 && check.output.hasPrefix("ok"), "\(check.error)")
+        let refused = try Self.orbit(["symmetry", "check", "a.safetensors", "--action", "rotate"], in: dir)
+        #expect(refused.status != 0)
+    }
 }

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import OrbitKit
+
+struct SymmetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "symmetry",
+        abstract: "Parameter-space symmetries (Zhao, Dehmamy, Walters & Yu 2025): act, check, and follow orbit curves.",
+        subcommands: [SymmetryTransform.self, SymmetryCheck.self, SymmetryCurve.self])
+}
+
+/// A random element of one of the symmetry groups of `network`, as an action.
+func randomAction(_ kind: String, network: Network, seed: UInt64, strength: Double) throws -> any SymmetryAction {
+    var g = SeededGenerator(seed: seed)
+    let hidden = network.denseLayers.dropLast().map(\.outputs)
+    switch kind {
+    case "gl":
+        // g_k = exp(s·G): invertible with det > 0, so w and g·w lie in one component.
+        let elements = try hidden.map { h in
+            try ((strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &g)).expm()
+        }
+        return try GeneralLinearChainAction(network: network, elements: elements)
+    case "rescale":
+        return try RescalingAction(
+            network: network, scales: hidden.map { h in (0..<h).map { _ in Double.exp(strength * g.nextGaussian()) } })
+    case "permutation":
+        return try PermutationAction(
+            network: network,
+            permutations: hidden.map { h in
+                var p = Array(0..<h)
+                p.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &g) }
+                return p
+            })
+    default:
+        throw ValidationError("--action is gl, rescale or permutation (got '\(kind)')")
+    }
+}
+
+/// Inputs for invariance checks: the first samples of the data set, or Gaussian inputs.
+func checkInputs(_ data: String?, network: Network, count: Int = 512) throws -> Matrix<Double> {
+    if let data {
+        let dataset = try DatasetSpec(parsing: data, limit: count).load()
+        return dataset.train.features.converted(to: Double.self)
+    }
+    var g = SeededGenerator(seed: 7)
+    return .normal(rows: count, columns: network.inputSize, generator: &g)
+}
+
+struct SymmetryTransform: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transform",
+        abstract: "Apply a random group element (gl, rescale or permutation) to a model and save g·θ.",
+        discussion: "Example: orbit symmetry transform a.safetensors --action gl --seed 1 --out b.safetensors")
+
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets) or permutation.") var action = "gl"
+    @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
+    @Option(help: "Size of the element: g = exp(strength·G/√h) for gl, D = exp(strength·N(0,1)) for rescale.")
+    var strength = 0.5
+    @Option(help: "Output model file.") var out: String
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let m = try modelOptions.load(model, as: Double.self)
+        let act = try randomAction(action, network: m.network, seed: seed, strength: strength)
+        let theta = m.parameters
+        let deviation = try act.check(theta, inputs: try checkInputs(nil, network: m.network), tolerance: 1e-8)
+        let moved = try act.act(on: theta)
+        try ModelFile.write(
+            Model(
+                network: m.network, parameters: moved,
+                metadata: [
+                    "orbit.version": orbitVersion,
+                    "orbit.symmetry": "\(action) element, seed \(seed), strength \(strength), applied to \(model)",
+                ]),
+            to: out)
+        print(
+            String(
+                format:
+                    "%@: applied a %@ element; outputs change by %.2e (relative); ‖g·θ − θ‖ = %.4f; saved %@ (Float64)",
+                model, action, deviation, moved.distance(to: theta), out))
+    }
+}
+
+struct SymmetryCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that a random group element leaves the model's outputs unchanged; report the deviation.",
+        discussion: "Example: orbit symmetry check a.safetensors --action permutation --data fashion-mnist")
+
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "gl, rescale or permutation.") var action = "permutation"
+    @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
+    @Option(help: "Size of the element (see transform).") var strength = 0.5
+    @Option(help: "Data whose first 512 train samples are the inputs (default: Gaussian inputs).") var data: String?
+    @Option(help: "Largest acceptable relative deviation.") var tolerance = 1e-10
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let m = try modelOptions.load(model, as: Double.self)
+        let act = try randomAction(action, network: m.network, seed: seed, strength: strength)
+        let deviation = try act.check(
+            m.parameters, inputs: try checkInputs(data, network: m.network), tolerance: tolerance)
+        print(
+            String(
+                format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)", action,
+                deviation, tolerance))
+    }
+}
+
+struct SymmetryCurve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curve",
+        abstract:
+            "The orbit curve γ(t) = exp(t·log g)·w between two minima of one GL orbit, against the straight line.",
+        discussion: """
+            For linear chains: g_k = G′_k·G_k⁻¹ with G_k = W_k⋯W₁ (Zhao et al. 2025, Eq. 5); the loss is constant along γ.
+            Writes the same files as `orbit path`. Example: orbit symmetry curve a.safetensors b.safetensors --data D --out sym
+            """)
+
+    @Argument(help: "Start model (a linear chain).") var a: String
+    @Argument(help: "End model on the same orbit.") var b: String
+    @OptionGroup var data: DataOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Points on [0, 1].") var points = 25
+    @Option(help: "Output directory.") var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard points >= 2 else { throw ValidationError("--points must be at least 2") }
+    }
+
+    func run() throws {
+        global.apply()
+        let (network, pa, pb) = try loadPair()
+        let dataset = try data.load()
+        let curve = try OrbitCurve(network: network, from: pa, to: pb)
+        let evaluator = PathEvaluator(network: network)
+        let t = PathProfile.grid(points: points)
+        let line = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
+        let orbit = try evaluator.profile(
+            naive: curve, on: dataset, t: t, name: curve.usesPolarFallback ? "orbit curve (polar)" : "orbit curve")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let context = PathReportContext(
+            models: [a, b], data: dataset.name, loss: dataset.train.targets.defaultLoss.rawValue, network: network)
+        let written = try writePathReport([line, orbit], context: context, directory: out)
+        print(pathSummary([line, orbit]))
+        let loss = orbit.splits["train"]!.map(\.loss)
+        print(
+            String(
+                format: "orbit curve: train loss varies by %.2e relative (max − min over mean)",
+                (loss.max()! - loss.min()!) / (loss.reduce(0, +) / Double(loss.count))))
+        print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
+    }
+
+    func loadPair() throws -> (Network, ParameterVector<Double>, ParameterVector<Double>) {
+        let ma = try modelOptions.load(a, as: Double.self)
+        let mb = try modelOptions.load(b, as: Double.self)
+        do { try ma.network.layout.requireMatches(mb.network.layout) } catch {
+            throw ValidationError("\(b) does not match \(a): \(error)")
+        }
+        return (ma.network, ma.parameters, mb.parameters)
+    }
+}
