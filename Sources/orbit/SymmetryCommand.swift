@@ -46,23 +46,34 @@ func checkInputs(_ data: String?, network: Network, count: Int = 512) throws -> 
     return .normal(rows: count, columns: network.inputSize, generator: &g)
 }
 
+/// A model and a random element of one of its symmetry groups: what `transform` and `check` share.
+struct GroupElementOptions: ParsableArguments {
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets) or permutation (any MLP).") var action:
+        String
+    @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
+    @Option(help: "Size of the element: g = exp(strength·G/√h) for gl, D = exp(strength·N(0,1)) for rescale.")
+    var strength = 0.5
+    @OptionGroup var modelOptions: ModelOptions
+
+    /// The model in Float64 and the drawn action.
+    func load() throws -> (Model<Double>, any SymmetryAction) {
+        let m = try modelOptions.load(model, as: Double.self)
+        return (m, try randomAction(action, network: m.network, seed: seed, strength: strength))
+    }
+}
+
 struct SymmetryTransform: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transform",
         abstract: "Apply a random group element (gl, rescale or permutation) to a model and save g·θ.",
         discussion: "Example: orbit symmetry transform a.safetensors --action gl --seed 1 --out b.safetensors")
 
-    @Argument(help: "Model file.") var model: String
-    @Option(help: "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets) or permutation.") var action = "gl"
-    @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
-    @Option(help: "Size of the element: g = exp(strength·G/√h) for gl, D = exp(strength·N(0,1)) for rescale.")
-    var strength = 0.5
+    @OptionGroup var element: GroupElementOptions
     @Option(help: "Output model file.") var out: String
-    @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let m = try modelOptions.load(model, as: Double.self)
-        let act = try randomAction(action, network: m.network, seed: seed, strength: strength)
+        let (m, act) = try element.load()
         let theta = m.parameters
         let deviation = try act.check(theta, inputs: try checkInputs(nil, network: m.network), tolerance: 1e-8)
         let moved = try act.act(on: theta)
@@ -71,14 +82,15 @@ struct SymmetryTransform: ParsableCommand {
                 network: m.network, parameters: moved,
                 metadata: [
                     "orbit.version": orbitVersion,
-                    "orbit.symmetry": "\(action) element, seed \(seed), strength \(strength), applied to \(model)",
+                    "orbit.symmetry":
+                        "\(element.action) element, seed \(element.seed), strength \(element.strength), applied to \(element.model)",
                 ]),
             to: out)
         print(
             String(
                 format:
                     "%@: applied a %@ element; outputs change by %.2e (relative); ‖g·θ − θ‖ = %.4f; saved %@ (Float64)",
-                model, action, deviation, moved.distance(to: theta), out))
+                element.model, element.action, deviation, moved.distance(to: theta), out))
     }
 }
 
@@ -88,22 +100,18 @@ struct SymmetryCheck: ParsableCommand {
         abstract: "Check that a random group element leaves the model's outputs unchanged; report the deviation.",
         discussion: "Example: orbit symmetry check a.safetensors --action permutation --data fashion-mnist")
 
-    @Argument(help: "Model file.") var model: String
-    @Option(help: "gl, rescale or permutation.") var action = "permutation"
-    @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
-    @Option(help: "Size of the element (see transform).") var strength = 0.5
+    @OptionGroup var element: GroupElementOptions
     @Option(help: "Data whose first 512 train samples are the inputs (default: Gaussian inputs).") var data: String?
     @Option(help: "Largest acceptable relative deviation.") var tolerance = 1e-10
-    @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let m = try modelOptions.load(model, as: Double.self)
-        let act = try randomAction(action, network: m.network, seed: seed, strength: strength)
+        let (m, act) = try element.load()
         let deviation = try act.check(
             m.parameters, inputs: try checkInputs(data, network: m.network), tolerance: tolerance)
         print(
             String(
-                format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)", action,
+                format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)",
+                element.action,
                 deviation, tolerance))
     }
 }
