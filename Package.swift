@@ -4,7 +4,10 @@
 // Layers, each importing only those below (DESIGN.md):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
-//   OrbitSymmetry                             group actions on θ, orbit curves, components (Zhao et al.)
+//   OrbitExperiments                          reproductions of the papers' claims, the demo, sweeps, reports
+//   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
+//                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
+//                                             centres, NGD, exact constructions (Lin, Li & Wu)
 //   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
@@ -52,10 +55,25 @@ let package = Package(
         .target(name: "OrbitPaths", dependencies: ["OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]),
         .target(name: "OrbitSymmetry", dependencies: ["OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths"]),
         .target(
+            name: "OrbitAlignment",
+            dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths"]
+        ),
+        .target(
+            name: "OrbitStar",
+            dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths"]
+        ),
+        .target(
+            name: "OrbitExperiments",
+            dependencies: [
+                "OrbitCheckpoints", "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment",
+                "OrbitStar",
+            ]
+        ),
+        .target(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitExperiments",
             ]
         ),
         .executableTarget(
@@ -78,6 +96,35 @@ let package = Package(
             dependencies: [
                 "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
                 "OrbitPaths", "OrbitSymmetry", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "OrbitSymmetryTests",
+            dependencies: [
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitPaths", "OrbitSymmetry", "OrbitExperiments",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "OrbitAlignmentTests",
+            dependencies: [
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitPaths", "OrbitAlignment",
+                "OrbitExperiments",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "OrbitStarTests",
+            dependencies: [
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitPaths", "OrbitStar",
+                "OrbitExperiments",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "OrbitExperimentsTests",
+            dependencies: [
+                "OrbitNumerics", "OrbitData", "OrbitNetworks", "OrbitPaths", "OrbitReports", "OrbitExperiments",
             ]
         ),
         .testTarget(

@@ -8,8 +8,9 @@ struct Orbit: ParsableCommand {
         abstract: "Mode connectivity of neural-network minima: barriers, alignment, symmetry curves, star centres.",
         version: orbitVersion,
         subcommands: [
-            Train.self, Eval.self, Inspect.self, PathCommand.self, CurveCommand.self, PlaneCommand.self,
-            LandscapeCommand.self, SymmetryCommand.self, CheckCommand.self, Doctor.self,
+            DemoCommand.self, ReproduceCommand.self, Train.self, Eval.self, Inspect.self, PathCommand.self,
+            CurveCommand.self, PlaneCommand.self, LandscapeCommand.self, SymmetryCommand.self, AlignCommand.self,
+            MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self, Doctor.self,
         ]
     )
 }

@@ -1,9 +1,11 @@
 import Foundation
-import OrbitKit
+import OrbitFormats
+import OrbitPaths
+import OrbitReports
 
 /// JSON, CSV, one SVG per split (a contour map, or a line chart for a 1-D landscape) and an HTML
 /// page for a loss surface; returns the files written.
-func writeSurfaceReport(
+public func writeSurfaceReport(
     _ surface: LossSurface, title: String, context: [(String, String)], prefix: String, directory: String
 ) throws -> [String] {
     var object: [String: Any] = ["orbit_version": orbitVersion, "x": surface.x, "y": surface.y]
@@ -62,7 +64,7 @@ func writeSurfaceReport(
 }
 
 /// The smallest and largest loss per split and the loss at each marker.
-func surfaceSummary(_ surface: LossSurface) -> String {
+public func surfaceSummary(_ surface: LossSurface) -> String {
     var lines: [String] = []
     for split in surface.splits.keys.sorted(by: >) {
         let values = surface.splits[split]!.joined().map(\.loss)

@@ -1,11 +1,17 @@
 import Foundation
-import OrbitKit
+import OrbitCheckpoints
+import OrbitFormats
+import OrbitNetworks
+import OrbitPaths
+import OrbitReports
+import OrbitTraining
 
 /// Writes DIR/profile.json, profile.csv (and, with the charts, profile.svg and report.html) for the
 /// profiles of one `orbit path` run. The first profile beyond the straight line (or the line itself)
 /// is the "main" path whose `points` and `barriers` sit at the top level of profile.json.
 @discardableResult
-func writePathReport(_ profiles: [PathProfile], context: PathReportContext, directory: String) throws -> [String] {
+public func writePathReport(_ profiles: [PathProfile], context: PathReportContext, directory: String) throws -> [String]
+{
     let main = profiles.count > 1 ? profiles[1] : profiles[0]
     var object = profileObject(main)
     object["orbit_version"] = orbitVersion
@@ -36,7 +42,7 @@ func writePathReport(_ profiles: [PathProfile], context: PathReportContext, dire
 
 /// One path as JSON: its points (t with train/test loss and accuracy), geometry and barriers keyed
 /// by definition name, then split, then metric.
-func profileObject(_ p: PathProfile) -> [String: Any] {
+public func profileObject(_ p: PathProfile) -> [String: Any] {
     var points: [[String: Any]] = []
     for (i, t) in p.t.enumerated() {
         var point: [String: Any] = ["t": t]
@@ -56,7 +62,9 @@ func profileObject(_ p: PathProfile) -> [String: Any] {
 }
 
 /// The loss and accuracy charts and the self-contained HTML page; returns the files written.
-func writePathFigures(_ profiles: [PathProfile], main: PathProfile, context: PathReportContext, directory: String)
+public func writePathFigures(
+    _ profiles: [PathProfile], main: PathProfile, context: PathReportContext, directory: String
+)
     throws -> [String]
 {
     let lossChart = pathChart(profiles, metric: "loss", title: "Loss along the paths (\(context.loss))")
@@ -122,7 +130,7 @@ func writePathFigures(_ profiles: [PathProfile], main: PathProfile, context: Pat
 
 /// One chart of `metric` against t: a colour per path, train solid and test dashed, the straight
 /// line's end-point mean as a reference, and t = ½ marked when a fold-line passes its centre there.
-func pathChart(_ profiles: [PathProfile], metric: String, title: String) -> LineChart {
+public func pathChart(_ profiles: [PathProfile], metric: String, title: String) -> LineChart {
     var chart = LineChart(title: title, xLabel: "t", yLabel: metric)
     for (index, p) in profiles.enumerated() {
         for split in p.splits.keys.sorted(by: >) {
@@ -143,4 +151,58 @@ func pathChart(_ profiles: [PathProfile], metric: String, title: String) -> Line
         chart.verticalLines.append(.init(at: 0.5, label: "centre"))
     }
     return chart
+}
+
+/// What a path report records about its inputs.
+public struct PathReportContext: Sendable {
+    public var models: [String]
+    public var data: String
+    public var loss: String
+    public var network: Network
+    /// The training seeds recorded in the end points' metadata.
+    public var modelSeeds: [String] = []
+
+    public init(models: [String], data: String, loss: String, network: Network, modelSeeds: [String] = []) {
+        self.models = models
+        self.data = data
+        self.loss = loss
+        self.network = network
+        self.modelSeeds = modelSeeds
+    }
+}
+
+/// The table printed after `orbit path`: every barrier of every path, train and test.
+public func pathSummary(_ profiles: [PathProfile]) -> String {
+    var lines: [String] = []
+    let splits = profiles.first.map { $0.splits.keys.sorted(by: >) } ?? []
+    var header =
+        "path".padding(toLength: 22, withPad: " ", startingAt: 0)
+        + "barrier".padding(toLength: 20, withPad: " ", startingAt: 0)
+    for s in splits { header += "\(s) loss".leftPadded(12) + "\(s) acc".leftPadded(11) }
+    lines.append(header)
+    for p in profiles {
+        for d in BarrierDefinition.allCases {
+            var line =
+                p.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                + d.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+            for s in splits {
+                let l = p.barrier(d, split: s, metric: "loss").map { String(format: "%.4f", $0) } ?? "–"
+                let acc = p.barrier(d, split: s, metric: "accuracy").map { String(format: "%.2f%%", $0 * 100) } ?? "–"
+                line += l.leftPadded(12) + acc.leftPadded(11)
+            }
+            lines.append(line)
+        }
+        if let n = p.normalizedLength {
+            lines.append(
+                p.name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "length / chord = %.4f", n))
+        }
+    }
+    return lines.joined(separator: "\n")
+}
+
+extension String {
+    /// The string right-aligned in `width` columns.
+    public func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
 }

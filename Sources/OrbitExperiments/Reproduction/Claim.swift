@@ -1,0 +1,101 @@
+import Foundation
+import OrbitData
+import OrbitReports
+import OrbitTraining
+
+/// One of the three papers whose claims Orbit reproduces (../shared/papers.md).
+public enum Paper: String, Sendable, CaseIterable {
+    /// Zhao, Dehmamy, Walters & Yu, ICML 2025: parameter-space symmetry.
+    case zhao2025 = "Zhao et al. 2025"
+    /// Ferbach, Goujaud, Gidel & Dieuleveut, AISTATS 2024: optimal transport and linear connectivity.
+    case ferbach2024 = "Ferbach et al. 2024"
+    /// Lin, Li & Wu 2024: star-shaped and geodesic connectivity.
+    case lin2024 = "Lin, Li & Wu 2024"
+}
+
+/// Whether Orbit's number agrees with the paper's.
+public enum Verdict: Sendable, Equatable {
+    /// Orbit's number agrees with the paper's statement within the stated tolerance.
+    case reproduced
+    /// It does not, and why (a different data set, a smaller width, a disagreement we could not explain…).
+    case differs(String)
+
+    public var label: String {
+        switch self {
+        case .reproduced: return "reproduced"
+        case .differs: return "differs"
+        }
+    }
+}
+
+/// What a claim's run found: the paper's statement or number beside Orbit's, the setting, how it
+/// differs from the paper's, a verdict, and the report material (sections for the HTML page, every
+/// number as JSON). Figures are written by the claim into `ReproductionContext.directory` and
+/// embedded in `sections`.
+public struct ClaimOutcome {
+    /// The paper's statement or number, with where it is in the paper (e.g. "Prop. 5.3: …").
+    public var paperStatement: String
+    /// Orbit's number or finding, one line (e.g. "16 of 16 label patterns found for l = 5").
+    public var orbitResult: String
+    /// The setting Orbit used (data, architecture, sizes, seeds).
+    public var setting: String
+    /// How the setting differs from the paper's ("none" when it is the same).
+    public var differences: String
+    public var verdict: Verdict
+    /// Sections for the claim's HTML page (tables, figures, paragraphs).
+    public var sections: [HTMLReport.Section]
+    /// Every number behind the result, written to claim.json (JSONSerialization types only).
+    public var numbers: [String: Any]
+
+    public init(
+        paperStatement: String, orbitResult: String, setting: String, differences: String, verdict: Verdict,
+        sections: [HTMLReport.Section] = [], numbers: [String: Any] = [:]
+    ) {
+        self.paperStatement = paperStatement
+        self.orbitResult = orbitResult
+        self.setting = setting
+        self.differences = differences
+        self.verdict = verdict
+        self.sections = sections
+        self.numbers = numbers
+    }
+}
+
+/// Where and how a claim runs.
+public struct ReproductionContext: Sendable {
+    /// The claim's own output folder (exists when `run` is called); write SVG/CSV files here.
+    public var directory: String
+    /// A smaller setting for tests and CI (seconds, not minutes); the report says it was quick.
+    public var quick: Bool
+    /// The seed every random choice derives from.
+    public var seed: UInt64
+    /// Where progress goes (a bar on a terminal, lines in a log, nothing in tests).
+    public var progress: ProgressReporter
+    /// Data set specification for claims that need real data ("fashion-mnist" by default); claims
+    /// fall back to a synthetic problem, and say so in `differences`, when it is unavailable.
+    public var data: String
+
+    public init(
+        directory: String, quick: Bool = false, seed: UInt64 = 0,
+        progress: ProgressReporter = ProgressReporter(style: .quiet),
+        data: String = "fashion-mnist"
+    ) {
+        self.directory = directory
+        self.quick = quick
+        self.seed = seed
+        self.progress = progress
+        self.data = data
+    }
+}
+
+/// A claim of one of the papers that `orbit reproduce` can check.
+public protocol Claim: Sendable {
+    /// Short stable identifier used on the command line, e.g. "components-linear".
+    var id: String { get }
+    var paper: Paper { get }
+    /// One line: what is being reproduced (e.g. "Fig. 4: rescaled midpoint loss grows without bound").
+    var title: String { get }
+    /// Rough running time of the full (not quick) setting on a 2-core machine, for `orbit reproduce list`.
+    var estimatedSeconds: Int { get }
+    func run(in context: ReproductionContext) throws -> ClaimOutcome
+}
