@@ -31,6 +31,9 @@ GOALS = {
     "train-epoch/": 0.8,
     "path-line-25/": 0.5,
     "bezier-epoch/": 0.8,
+    "weight-matching/": 0.5,
+    "symmetry-curve/": 0.25,
+    "centre-epoch/": 0.8,
 }
 # Pairs measured inside orbit-bench itself: (Orbit workload prefix, reference prefix, goal on reference/Orbit).
 INTERNAL_PAIRS = [("gemm/orbit/", "gemm/openblas-direct/", 0.95)]

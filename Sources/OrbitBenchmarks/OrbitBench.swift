@@ -17,7 +17,7 @@ struct OrbitBench: ParsableCommand {
 
     static var workloads: [Workload] {
         GEMMWorkloads.all + AssignmentWorkloads.all + MatrixFunctionWorkloads.all + TrainingWorkloads.all
-            + PathWorkloads.all
+            + PathWorkloads.all + AlignmentWorkloads.all + SymmetryWorkloads.all + StarWorkloads.all
     }
 
     func run() throws {

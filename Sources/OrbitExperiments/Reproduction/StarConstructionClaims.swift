@@ -1,0 +1,4 @@
+/// Lin, Li & Wu's exact constructions (teacher–student minima, deep linear centres): no training.
+public enum StarConstructionClaims {
+    public static var all: [any Claim] { [] }
+}
