@@ -18,6 +18,10 @@ extension HTMLReport {
         }
         public mutating func preformatted(_ text: String) { blocks.append(.preformatted(text)) }
         public mutating func list(_ items: [String]) { blocks.append(.list(items)) }
+        /// A bulleted list of links to other files of the same report folder (relative paths).
+        public mutating func links(_ items: [(text: String, href: String)]) {
+            blocks.append(.links(items.map { Link(text: $0.text, href: $0.href) }))
+        }
 
         func html(numbering: inout Numbering) -> [String] {
             var out = ["<section>", "<h2>\(MarkupEscaping.escape(heading))</h2>"]
@@ -39,6 +43,8 @@ extension HTMLReport {
         case preformatted(String)
         /// A bulleted list of plain-text items.
         case list([String])
+        /// A bulleted list of links to files next to the page (relative references only).
+        case links([Link])
 
         func html(numbering: inout Numbering) -> [String] {
             let e = MarkupEscaping.escape
@@ -49,6 +55,8 @@ extension HTMLReport {
                 return ["<pre>\(e(text))</pre>"]
             case .list(let items):
                 return ["<ul>"] + items.map { "<li>\(e($0))</li>" } + ["</ul>"]
+            case .links(let items):
+                return ["<ul>"] + items.map { "<li><a href=\"\(e($0.href))\">\(e($0.text))</a></li>" } + ["</ul>"]
             case .table(let table):
                 numbering.tables += 1
                 return table.html(number: numbering.tables)
@@ -56,6 +64,20 @@ extension HTMLReport {
                 numbering.figures += 1
                 return figure.html(number: numbering.figures)
             }
+        }
+    }
+}
+
+extension HTMLReport {
+    /// A link to a file of the same report folder: the page stays self-contained except for these
+    /// relative references, which a report index uses to reach its sub-reports.
+    public struct Link: Sendable, Equatable {
+        public var text: String
+        public var href: String
+
+        public init(text: String, href: String) {
+            self.text = text
+            self.href = href
         }
     }
 }
