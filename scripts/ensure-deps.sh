@@ -4,9 +4,13 @@
 #   OpenBLAS + LAPACKE  the BLAS/LAPACK Orbit links (Debian: libopenblas-dev, liblapacke-dev)
 #   zlib                reads .gz data files (zlib1g-dev)
 #   Fashion-MNIST       the demo's data set (dataset-fashion-mnist → /usr/share/datasets/fashion-mnist)
+#   Chromium            with --browser: renders the HTML reports in scripts/render-check.sh (chromium)
 set -euo pipefail
 
 packages=(libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: no 'swift' on PATH. Install the Swift 6 toolchain (https://www.swift.org/install/) first." >&2

@@ -70,16 +70,21 @@ struct AxesRenderer {
             svg.text(
                 label, x: plot.left - tick - 4, y: py + ChartStyle.verticalCentring(size), size: size, anchor: .end)
         }
+        // The labels sit in classed groups so a checker (scripts/render-check.sh) can find them.
         if !xLabel.isEmpty {
+            svg.openGroup([("class", "x-label")])
             svg.text(
                 xLabel, x: plot.left + plot.width / 2, y: plot.bottom + Self.xLabelOffset,
                 size: ChartStyle.axisLabelSize,
                 anchor: .middle)
+            svg.closeGroup()
         }
         if !yLabel.isEmpty {
+            svg.openGroup([("class", "y-label")])
             svg.text(
                 yLabel, x: yLabelX, y: plot.top + plot.height / 2, size: ChartStyle.axisLabelSize, anchor: .middle,
                 rotate: -90)
+            svg.closeGroup()
         }
     }
 
