@@ -1,9 +1,98 @@
 import ArgumentParser
+import Foundation
 import OrbitKit
 
-// Being built in this session; replaced by the real command.
 struct MergeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Merge aligned models.")
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge models: align all to a common reference, average, optionally REPAIR.",
+        discussion: """
+            Two models: B is aligned to A with --method, then θ = (θ_A + π(θ_B)) / 2. More models: Git Re-Basin
+            MergeMany (weight matching of each model to the mean of the others, repeated until stable). Every
+            permutation is checked to leave its model's function unchanged. --repair (needs --data) resets each
+            hidden unit's pre-activation mean and std to the average of the models' (Jordan et al. 2023).
+            Example: orbit merge a.safetensors b.safetensors c.safetensors --repair --data fashion-mnist --out m.safetensors
+            """)
 
-    func run() throws { throw ValidationError("orbit merge is not available in this build") }
+    @Argument(help: "Models to merge (two or more).") var models: [String]
+    @Option(help: "Alignment method for two models: \(AlignmentMethod.list) (MergeMany uses weight).")
+    var method = "weight"
+    @Flag(help: "Renormalise the merged model's hidden units (REPAIR; needs --data).") var repair = false
+    @OptionGroup var data: OptionalDataOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Where to write the merged model.") var out: String
+    @Option(help: "Seed of the orders of visits.") var seed: UInt64 = 0
+    @Option(help: "Most MergeMany iterations.") var maxIterations = 20
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard models.count >= 2 else { throw ValidationError("merge needs at least two models (got \(models.count))") }
+        guard let m = AlignmentMethod(rawValue: method) else {
+            throw ValidationError("unknown --method '\(method)'; use \(AlignmentMethod.list)")
+        }
+        if models.count > 2 && m != .weight {
+            throw ValidationError(
+                "merging more than two models uses MergeMany (weight matching); drop --method \(method)")
+        }
+        if m.needsData && data.data == nil { throw ValidationError("--method \(method) needs --data") }
+        if repair && data.data == nil { throw ValidationError("--repair needs --data (REPAIR measures activations)") }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
+    }
+
+    func run() throws {
+        global.apply()
+        let (network, parameters) = try loadAlignableModels(models, options: modelOptions)
+        let spec = try PermutationSpec(network: network)
+        let dataset = try data.load(for: network)
+        let inputs = equivalenceInputs(dataset, network: network)
+        var aligned: [ParameterVector<Float>]
+        if parameters.count == 2 {
+            let result = try runAlignment(
+                AlignmentMethod(rawValue: method)!, network: network, spec: spec, a: parameters[0], b: parameters[1],
+                dataset: dataset, seed: seed, maxSweeps: 100, epsilon: 0.01)
+            let (pb, deviation) = try applyChecked(
+                result, spec: spec, network: network, b: parameters[1], inputs: inputs)
+            print(
+                "aligned \(models[1]) to \(models[0]) (\(result.method), objective \(String(format: "%.6g", result.objective)), "
+                    + "\(result.sweeps) sweep(s)); largest |Δoutput| = \(String(format: "%.3g", deviation))")
+            aligned = [parameters[0], pb]
+        } else {
+            let merge = try Merging.mergeMany(models: parameters, spec: spec, maxIterations: maxIterations, seed: seed)
+            aligned = []
+            for (path, (theta, p)) in zip(models, zip(parameters, merge.permutations)) {
+                let result = MatchingResult(
+                    permutations: p, objective: 0, sweeps: merge.iterations, method: "mergemany")
+                let (permuted, deviation) = try applyChecked(
+                    result, spec: spec, network: network, b: theta, inputs: inputs)
+                print("\(path): largest |Δoutput| after its permutation = \(String(format: "%.3g", deviation))")
+                aligned.append(permuted)
+            }
+            print("MergeMany: \(merge.iterations) iteration(s)")
+        }
+        let weights = Array(repeating: 1 / Double(aligned.count), count: aligned.count)
+        var merged = ParameterVector.combination(weights.map { Float($0) }, aligned)
+        if repair, let dataset {
+            merged = try REPAIR().repair(
+                network: network, models: aligned, weights: weights, inputs: dataset.train.features)
+            print("REPAIR: hidden-unit statistics reset to the models' average")
+        }
+        try ensureParentDirectory(out)
+        try ModelFile.write(
+            Model(
+                network: network, parameters: merged,
+                metadata: [
+                    "orbit.version": orbitVersion, "orbit.merge.models": models.joined(separator: ","),
+                    "orbit.merge.method": parameters.count == 2 ? method : "mergemany",
+                    "orbit.merge.repair": repair ? "true" : "false", "orbit.seed": "\(seed)",
+                ]),
+            to: out)
+        if let dataset {
+            let train = network.evaluate(merged, on: dataset.train)
+            let test = dataset.test.map { network.evaluate(merged, on: $0) }
+            print(
+                metricsTable(
+                    [("train", train)] + (test.map { [("test", $0)] } ?? []), loss: dataset.train.targets.defaultLoss))
+        }
+        print("saved \(out)")
+    }
 }

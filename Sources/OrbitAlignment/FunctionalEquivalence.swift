@@ -1,0 +1,85 @@
+import OrbitNetworks
+import OrbitNumerics
+
+/// The check that follows every permutation Orbit applies: f(x; π(θ)) must equal f(x; θ) (hidden-unit
+/// permutations are exact symmetries, papers digest §0.1), so a wrong spec or a bug can never pass
+/// silently. Cost: two forward passes over `inputs`.
+public enum FunctionalEquivalence {
+    /// The largest |f(x; original) − f(x; permuted)| over the rows of `inputs` and every output.
+    ///
+    /// - Throws: ``AlignmentError/notEquivalent(deviation:tolerance:)`` when it exceeds `tolerance`;
+    ///   ``AlignmentError/invalidData(reason:)`` for inputs of the wrong width.
+    @discardableResult
+    public static func check(
+        network: Network, original: ParameterVector<Float>, permuted: ParameterVector<Float>, inputs: Matrix<Float>,
+        tolerance: Double = 1e-4, batchSize: Int = 1000
+    ) throws -> Double {
+        let deviation = try largestDeviation(
+            network: network, original: original, permuted: permuted, inputs: inputs, batchSize: batchSize)
+        guard deviation <= tolerance else {
+            throw AlignmentError.notEquivalent(deviation: deviation, tolerance: tolerance)
+        }
+        return deviation
+    }
+
+    /// The largest |Δoutput| and the largest |output| of the original (for a relative tolerance).
+    public static func largestDeviation(
+        network: Network, original: ParameterVector<Float>, permuted: ParameterVector<Float>, inputs: Matrix<Float>,
+        batchSize: Int = 1000
+    ) throws -> Double {
+        guard inputs.columns == network.inputSize else {
+            throw AlignmentError.invalidData(
+                reason: "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
+        }
+        do {
+            try network.layout.requireMatches(original.layout)
+            try network.layout.requireMatches(permuted.layout)
+        } catch {
+            throw AlignmentError.layoutMismatch(error)
+        }
+        let capacity = max(1, min(batchSize, inputs.rows))
+        let w1 = NetworkWorkspace<Float>(network: network, capacity: capacity)
+        let w2 = NetworkWorkspace<Float>(network: network, capacity: capacity)
+        var worst = 0.0
+        var start = 0
+        try inputs.withView { x in
+            while start < inputs.rows {
+                let end = min(start + capacity, inputs.rows)
+                let batch = x.submatrix(rows: start..<end, columns: 0..<x.columns)
+                let y1 = w1.forward(original, inputs: batch)
+                let y2 = w2.forward(permuted, inputs: batch)
+                for i in 0..<y1.rows {
+                    let r1 = y1.row(i), r2 = y2.row(i)
+                    for j in 0..<r1.count {
+                        let d = abs(Double(r1[j]) - Double(r2[j]))
+                        guard d.isFinite || (!r1[j].isFinite && !r2[j].isFinite) else {
+                            throw AlignmentError.notEquivalent(deviation: .infinity, tolerance: 0)
+                        }
+                        worst = max(worst, d.isNaN ? 0 : d)
+                    }
+                }
+                start = end
+            }
+        }
+        return worst
+    }
+
+    /// max |f(x; θ)| over `inputs` (the scale for a relative tolerance).
+    public static func outputScale(network: Network, parameters: ParameterVector<Float>, inputs: Matrix<Float>)
+        -> Double
+    {
+        let capacity = max(1, min(1000, inputs.rows))
+        let w = NetworkWorkspace<Float>(network: network, capacity: capacity)
+        var scale = 0.0
+        var start = 0
+        inputs.withView { x in
+            while start < inputs.rows {
+                let end = min(start + capacity, inputs.rows)
+                let y = w.forward(parameters, inputs: x.submatrix(rows: start..<end, columns: 0..<x.columns))
+                for i in 0..<y.rows { for v in y.row(i) { scale = max(scale, abs(Double(v))) } }
+                start = end
+            }
+        }
+        return scale
+    }
+}

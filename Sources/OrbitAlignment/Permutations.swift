@@ -1,0 +1,113 @@
+import OrbitNetworks
+import OrbitNumerics
+
+/// One permutation per group of a ``PermutationSpec``.
+///
+/// Convention (Git Re-Basin's `take`): along every axis of group g, entry r of the permuted tensor is
+/// entry `byGroup[g][r]` of the original — P has a 1 at (r, π[r]), and W ↦ P_out · W · P_inᵀ.
+public struct Permutations: Sendable, Equatable {
+    public var byGroup: [String: [Int]]
+
+    public init(byGroup: [String: [Int]]) { self.byGroup = byGroup }
+
+    /// The identity of every group of `spec`.
+    public static func identity(_ spec: PermutationSpec) -> Permutations {
+        Permutations(byGroup: Dictionary(uniqueKeysWithValues: spec.groups.map { ($0.name, Array(0..<$0.size)) }))
+    }
+
+    /// π⁻¹ group by group: applying `p` then `p.inverse` is the identity.
+    public var inverse: Permutations {
+        Permutations(
+            byGroup: byGroup.mapValues { p in
+                var inv = [Int](repeating: 0, count: p.count)
+                for (r, s) in p.enumerated() { inv[s] = r }
+                return inv
+            })
+    }
+
+    /// π ∘ σ: applying `σ` first, then `self` (apply(self, apply(σ, θ)) = apply(self ∘ σ, θ)).
+    public func composed(after sigma: Permutations) -> Permutations {
+        var out = byGroup
+        for (g, p) in byGroup {
+            if let s = sigma.byGroup[g] { out[g] = p.map { s[$0] } }
+        }
+        for (g, s) in sigma.byGroup where out[g] == nil { out[g] = s }
+        return Permutations(byGroup: out)
+    }
+
+    /// Checks that every group of `spec` has a permutation of 0..<size.
+    public func validate(for spec: PermutationSpec) throws(AlignmentError) {
+        for g in spec.groups {
+            guard let p = byGroup[g.name] else { throw .invalidPermutation(group: g.name, reason: "missing") }
+            guard p.count == g.size else {
+                throw .invalidPermutation(group: g.name, reason: "\(p.count) entries for \(g.size) units")
+            }
+            var seen = [Bool](repeating: false, count: p.count)
+            for v in p {
+                guard v >= 0, v < p.count, !seen[v] else {
+                    throw .invalidPermutation(group: g.name, reason: "not a permutation of 0..<\(g.size) (entry \(v))")
+                }
+                seen[v] = true
+            }
+        }
+    }
+
+    /// A uniformly random permutation of every group (Fisher–Yates with a seeded generator).
+    public static func random(_ spec: PermutationSpec, seed: UInt64) -> Permutations {
+        var generator = SeededGenerator(seed: seed)
+        return Permutations(
+            byGroup: Dictionary(
+                uniqueKeysWithValues: spec.groups.map { ($0.name, Array(0..<$0.size).shuffled(using: &generator)) }))
+    }
+
+    /// The number of units each group moves (0 for the identity).
+    public func movedUnits() -> [String: Int] {
+        byGroup.mapValues { p in p.enumerated().filter { $0.offset != $0.element }.count }
+    }
+}
+
+extension PermutationSpec {
+    /// π(θ): every permuted axis of every tensor reordered by its group's permutation (see
+    /// ``Permutations``). Tensors and axes outside the spec are copied unchanged. Cost O(P) for P
+    /// parameters. Precondition: `p` is valid for the spec (``Permutations/validate(for:)``) and θ has
+    /// the spec's layout.
+    public func apply<Scalar: BLASScalar>(_ p: Permutations, to θ: ParameterVector<Scalar>) -> ParameterVector<Scalar> {
+        precondition(θ.layout == layout, "parameters do not have the permutation spec's layout")
+        var byTensor: [String: [Int: [Int]]] = [:]
+        for g in groups {
+            guard let perm = p.byGroup[g.name] else { preconditionFailure("no permutation for group \(g.name)") }
+            precondition(perm.count == g.size, "permutation of \(perm.count) for group \(g.name) of \(g.size)")
+            for a in g.axes { byTensor[a.tensor, default: [:]][a.axis] = perm }
+        }
+        var out = θ
+        for spec in layout.tensors {
+            guard let axes = byTensor[spec.name] else { continue }
+            let (rows, columns) = spec.matrixShape
+            let rowPerm: [Int]?
+            let columnPerm: [Int]?
+            if spec.shape.count <= 1 {
+                rowPerm = nil
+                columnPerm = axes[0]
+            } else {
+                precondition(
+                    spec.shape.count == 2, "permutations of tensors of rank > 2 are not supported (\(spec.name))")
+                rowPerm = axes[0]
+                columnPerm = axes[1]
+            }
+            θ.withTensor(spec) { source in
+                out.withMutableTensor(spec) { target in
+                    for r in 0..<rows {
+                        let from = source.row(rowPerm?[r] ?? r)
+                        let to = target.row(r)
+                        if let columnPerm {
+                            for c in 0..<columns { to[c] = from[columnPerm[c]] }
+                        } else {
+                            to.baseAddress!.update(from: from.baseAddress!, count: columns)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
