@@ -19,8 +19,8 @@ import OrbitPaths
 /// over half of [0, 1]); the curve is then continuous, piecewise smooth, still within the orbit.
 /// If det g_k < 0 the minima are in different connected components (Cor 4.2, Lemma 5.1) and no curve
 /// within the orbit exists: ``SymmetryError/differentComponents(layer:determinant:)``. Joining them
-/// by first applying layer permutations (Prop 5.2: a transposition at layer k flips sign det G_k) is
-/// future work.
+/// by first applying layer permutations (Prop 5.2: a transposition at layer k flips sign det G_k):
+/// ``LinearChain/joinComponent(of:with:)``.
 ///
 /// Cost: construction O(l·h³) (logm, or SVD + two logm per fallback layer); each ``point(at:)`` costs
 /// 2(l−1) expm of order h (4 for fallback layers) plus 2 products per layer, O(l·h³).

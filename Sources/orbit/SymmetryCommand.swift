@@ -5,8 +5,12 @@ import OrbitKit
 struct SymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "symmetry",
-        abstract: "Parameter-space symmetries (Zhao, Dehmamy, Walters & Yu 2025): act, check, and follow orbit curves.",
-        subcommands: [SymmetryTransform.self, SymmetryCheck.self, SymmetryCurve.self])
+        abstract:
+            "Parameter-space symmetries (Zhao, Dehmamy, Walters & Yu 2025): act, check, orbit curves, components, rescaling barriers.",
+        subcommands: [
+            SymmetryTransform.self, SymmetryCheck.self, SymmetryCurve.self, SymmetryComponents.self,
+            SymmetryRescale.self,
+        ])
 }
 
 /// A random element of one of the symmetry groups of `network`, as an action.
@@ -31,8 +35,11 @@ func randomAction(_ kind: String, network: Network, seed: UInt64, strength: Doub
                 p.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &g) }
                 return p
             })
+    case "approximate-gl":
+        throw ValidationError(
+            "approximate-gl depends on the data; use `orbit symmetry check MODEL --action approximate-gl`")
     default:
-        throw ValidationError("--action is gl, rescale or permutation (got '\(kind)')")
+        throw ValidationError("--action is gl, rescale, permutation or approximate-gl (got '\(kind)')")
     }
 }
 
@@ -49,8 +56,11 @@ func checkInputs(_ data: String?, network: Network, count: Int = 512) throws -> 
 /// A model and a random element of one of its symmetry groups: what `transform` and `check` share.
 struct GroupElementOptions: ParsableArguments {
     @Argument(help: "Model file.") var model: String
-    @Option(help: "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets) or permutation (any MLP).") var action:
-        String
+    @Option(
+        help:
+            "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets), permutation (any MLP) or approximate-gl (two-layer nets, check only)."
+    )
+    var action: String
     @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
     @Option(help: "Size of the element: g = exp(strength·G/√h) for gl, D = exp(strength·N(0,1)) for rescale.")
     var strength = 0.5
@@ -101,18 +111,52 @@ struct SymmetryCheck: ParsableCommand {
         discussion: "Example: orbit symmetry check a.safetensors --action permutation --data fashion-mnist")
 
     @OptionGroup var element: GroupElementOptions
-    @Option(help: "Data whose first 512 train samples are the inputs (default: Gaussian inputs).") var data: String?
+    @Option(help: "Data whose first train samples are the inputs (default: Gaussian inputs).") var data: String?
+    @Option(help: "Number of inputs.") var samples = 512
+
+    func validate() throws {
+        guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
+    }
     @Option(help: "Largest acceptable relative deviation.") var tolerance = 1e-10
 
     func run() throws {
+        if element.action == "approximate-gl" {
+            try runApproximate()
+            return
+        }
         let (m, act) = try element.load()
         let deviation = try act.check(
-            m.parameters, inputs: try checkInputs(data, network: m.network), tolerance: tolerance)
+            m.parameters, inputs: try checkInputs(data, network: m.network, count: samples), tolerance: tolerance)
         print(
             String(
                 format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)",
                 element.action,
                 deviation, tolerance))
+    }
+}
+
+extension SymmetryCheck {
+    /// Prop 6.1's approximate GL action on a two-layer net: g = exp(strength·G/√h), (U, V) → (Uσ(VX)σ(gVX)⁺, gV)
+    /// on the check inputs X; reports the output deviation ratio ‖Uσ(VX) − U′σ(V′X)‖/‖Uσ(VX)‖ (≤ 1; 0 when n ≤ h).
+    func runApproximate() throws {
+        let m = try element.modelOptions.load(element.model, as: Double.self)
+        let inputs = try checkInputs(data, network: m.network, count: samples)
+        guard let h = m.network.denseLayers.first?.outputs, m.network.denseLayers.count == 2 else {
+            throw ValidationError("approximate-gl needs a two-layer network U·σ(V·x)")
+        }
+        var g = SeededGenerator(seed: element.seed)
+        let gk = try
+            ((element.strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &g))
+            .expm()
+        let action = try ApproximateGeneralLinearAction(network: m.network, element: gk, inputs: inputs)
+        let ratio = try action.outputDeviationRatio(m.parameters)
+        let rank = try action.hiddenRank(m.parameters)
+        print(
+            String(
+                format:
+                    "approximate GL action (Prop 6.1) on %d inputs, h = %d: output deviation ratio %.3e (bound 1; exact when n ≤ h); rank σ(gVX) = %d",
+                inputs.rows, h, ratio, rank))
+        if !(ratio <= 1 + 1e-9) { throw SymmetryError.invarianceViolated(deviation: ratio, tolerance: 1) }
     }
 }
 
@@ -158,6 +202,15 @@ struct SymmetryCurve: ParsableCommand {
             String(
                 format: "orbit curve: train loss varies by %.2e relative (max − min over mean)",
                 (loss.max()! - loss.min()!) / (loss.reduce(0, +) / Double(loss.count))))
+        let sagitta = curve.chordSagitta(curvaturePoints: 51, chordPoints: 11, curvePoints: 101)
+        let bound = sagitta.bound.map {
+            String(format: "d_max = %.4g, measured max chord→curve distance %.4g", $0, sagitta.maximumDistance)
+        }
+        print(
+            String(
+                format: "Thm 6.2: κ_max = %.4g, D = %.4g, κD = %.4g; ", sagitta.maximumCurvature, sagitta.chordLength,
+                sagitta.product)
+                + (bound ?? "κD > 2: the sagitta bound does not apply"))
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }
 
