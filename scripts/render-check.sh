@@ -24,14 +24,14 @@ for root in "$@"; do
     abs="$(cd "$(dirname "$page")" && pwd)/$(basename "$page")"
     dom="$(timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$abs" 2>/dev/null || true)"
     grep -q "</html>" <<<"$dom" || { fail "$page: Chromium did not render the page to the end"; continue; }
-    want=$(grep -o "<svg" "$page" | wc -l)
-    got=$(grep -o "<svg" <<<"$dom" | wc -l)
+    want=$({ grep -o "<svg" "$page" || true; } | wc -l)
+    got=$({ grep -o "<svg" <<<"$dom" || true; } | wc -l)
     [[ "$want" == "$got" ]] || fail "$page: $want inline figures in the file, $got after rendering"
     figures=$((figures + got))
     while IFS= read -r ref; do
       case "$ref" in http:* | https:* | mailto:* | \#* | data:*) continue ;; esac
       [[ -e "$(dirname "$page")/${ref%%#*}" ]] || fail "$page: broken reference $ref"
-    done < <(grep -oE '(href|src)="[^"]*"' "$page" | sed -E 's/^(href|src)="(.*)"$/\2/')
+    done < <({ grep -oE '(href|src)="[^"]*"' "$page" || true; } | sed -E 's/^(href|src)="(.*)"$/\2/')
     png="$root/.render/$(echo "${page#"$root"/}" | tr '/' '_').png"
     timeout 120 "$browser" "${flags[@]}" --window-size=800,2400 --screenshot="$png" "file://$abs" >/dev/null 2>&1 || true
     size=$(stat -c %s "$png" 2>/dev/null || echo 0)
