@@ -1,0 +1,103 @@
+import Foundation
+import OrbitData
+import OrbitNetworks
+import OrbitNumerics
+import OrbitPaths
+import OrbitStar
+import OrbitTraining
+
+/// Shared pieces of the trained star experiments (Lin, Li & Wu 2024, §5): the data with its
+/// fallback, independently trained minima, and a two-foot NGD estimate.
+enum StarExperiments {
+    /// The classification data of the FNN experiments: `spec` (Fashion-MNIST by default), limited to
+    /// `limit` samples per split; a synthetic stand-in of the same shape when it cannot be loaded.
+    /// Returns the data and, for the fallback, why (for the claim's `differences`).
+    static func classificationData(_ spec: String, limit: Int?, seed: UInt64) -> (Dataset, fallback: String?) {
+        do {
+            if spec.hasPrefix("fashion-mnist") && !FashionMNIST.isAvailable() {
+                throw DataError.fashionMNISTNotFound(directory: FashionMNIST.defaultDirectory, missing: "the IDX files")
+            }
+            return (try DatasetSpec(parsing: spec, limit: limit).load(), nil)
+        } catch {
+            let n = limit ?? 6000
+            let synthetic = "synthetic:random-labels:d=784,k=10,n=\(n),test=\(max(n / 5, 100)),seed=\(seed)"
+            let dataset = (try? DatasetSpec(parsing: synthetic).load())!
+            return (
+                dataset,
+                "\(spec) unavailable (\(error)); used \(synthetic) (labels independent of inputs: memorisation)"
+            )
+        }
+    }
+
+    /// `count` minima trained independently (seeds seed+1 … seed+count) with `configuration`.
+    static func trainMinima(
+        network: Network, dataset: Dataset, count: Int, configuration: TrainingConfiguration, seed: UInt64,
+        progress: ProgressReporter
+    ) throws -> [(parameters: ParameterVector<Float>, train: SplitMetrics)] {
+        try (1...count).map { k in
+            var config = configuration
+            config.seed = seed &+ UInt64(k)
+            let trainer = try Trainer<Float>(
+                network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil),
+                configuration: config, progress: progress)
+            let state = try trainer.run(from: trainer.initialState())
+            return (state.parameters, network.evaluate(state.parameters, on: dataset.train, loss: config.loss))
+        }
+    }
+
+    /// Two-layer ReLU student f(x) = Σ_i ReLU(w_i·x) of the paper (§4.1: no output weights, i.e. fixed
+    /// at 1) as `mlp:d-m-1:relu:nobias` with the output row frozen at ones; trained with full-batch Adam.
+    /// Returns the parameters and the final training loss (mean squared error).
+    static func trainStudent(
+        width m: Int, dataset: Dataset, steps: Int, learningRate: Double, seed: UInt64
+    ) throws -> (ParameterVector<Float>, Double) {
+        let d = dataset.train.featureCount
+        let network = try Network(parsing: "mlp:\(d)-\(m)-1:relu:nobias")
+        var g = SeededGenerator(seed: seed)
+        var theta = ParameterVector<Float>(layout: network.layout)
+        theta.setTensor(
+            "layers.0.weight",
+            to: Matrix<Float>.normal(rows: m, columns: d, standardDeviation: 1 / Double(m), generator: &g))
+        theta.setTensor("layers.2.weight", to: Matrix(rows: 1, columns: m, repeating: 1))
+        let n = dataset.train.count
+        let workspace = NetworkWorkspace<Float>(network: network, capacity: n)
+        let loader = BatchLoader<Float>(split: dataset.train, capacity: n)
+        loader.load(0..<n)
+        let optimizer = OptimizerState<Float>(.adam(), count: theta.count)
+        let frozen = network.layout.tensor(named: "layers.2.weight")!
+        for _ in 0..<steps {
+            workspace.forward(theta, inputs: loader.inputs)
+            _ = loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }
+            workspace.backward(theta, inputs: loader.inputs)
+            var gradient = workspace.gradient
+            gradient.withUnsafeMutableBufferPointer { buffer in
+                for i in frozen.offset..<(frozen.offset + frozen.count) { buffer[i] = 0 }
+            }
+            optimizer.step(&theta, gradient: gradient, learningRate: learningRate)
+        }
+        return (theta, network.evaluate(theta, on: dataset.train, loss: .meanSquaredError).loss)
+    }
+
+    /// Fits a centre for two minima with the penalty λ‖θ − θ_i‖² (Eq. 8's estimate) and returns it
+    /// with the NGD bound and the fold-line's and direct line's path-max training loss.
+    static func ngd(
+        network: Network, dataset: Dataset, feet: [ParameterVector<Float>], configuration: CentreConfiguration,
+        points: Int, progress: ProgressReporter
+    ) throws -> (bound: Double, foldMax: Double, directMax: Double, endpoints: Double, pair: StarPair) {
+        let fitter = try CentreFitter(
+            network: network, dataset: dataset, feet: feet, configuration: configuration, progress: progress)
+        let state = try fitter.run(from: try fitter.initialState())
+        let evaluation = try evaluateStar(
+            StarCentre(centre: state.centre, feet: feet), names: ["θ1", "θ2"],
+            network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil), points: points,
+            loss: configuration.loss)
+        let pair = evaluation.pairs[0]
+        let train = pair.direct.splits["train"]!
+        return (
+            pair.normalizedGeodesicDistanceBound, pair.fold.barrier(.pathMaximum)!, pair.direct.barrier(.pathMaximum)!,
+            max(train.first!.loss, train.last!.loss), pair
+        )
+    }
+
+    static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
+}

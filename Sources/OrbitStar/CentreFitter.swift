@@ -1,0 +1,228 @@
+import Foundation
+import OrbitData
+import OrbitNetworks
+import OrbitNumerics
+import OrbitTraining
+
+/// Where a centre fit stands after a completed epoch: enough to resume it bit-identically.
+public struct CentreState<Scalar: BLASScalar>: Sendable {
+    public var completedEpochs: Int
+    /// The centre θ.
+    public var centre: ParameterVector<Scalar>
+    public var optimizerStep: Int
+    public var optimizerFirst: [Scalar]
+    public var optimizerSecond: [Scalar]
+    /// The mean minibatch objective of each epoch (at the sampled feet and t).
+    public var history: [Double]
+
+    public init(
+        completedEpochs: Int, centre: ParameterVector<Scalar>, optimizerStep: Int, optimizerFirst: [Scalar],
+        optimizerSecond: [Scalar], history: [Double]
+    ) {
+        self.completedEpochs = completedEpochs
+        self.centre = centre
+        self.optimizerStep = optimizerStep
+        self.optimizerFirst = optimizerFirst
+        self.optimizerSecond = optimizerSecond
+        self.history = history
+    }
+}
+
+/// Finds a star centre for a set of minima (the feet θ_1 … θ_r): Lin, Li & Wu 2024, §5, Eq. 6–7.
+///
+/// Minimises J_S(θ) = (1/r)·Σ_i [E_{t∼U(0,1)} R(t·θ + (1 − t)·θ_i) + λ·‖θ − θ_i‖²] with Adam (the
+/// paper's optimiser; any ``Optimizer`` works). Each step loads one data minibatch, draws B_r feet
+/// i_k ~ Unif([r]) and for each B_t values t_j ~ U(0, 1), and steps along the stochastic gradient of
+/// Eq. 7:
+///
+///     g = (1/(B_r·B_t))·Σ_k Σ_j t_j·∇R_batch(t_j·θ + (1 − t_j)·θ_{i_k}) + (2λ/B_r)·Σ_k (θ − θ_{i_k}),
+///
+/// because the arm point is affine in θ with coefficient t (the chain rule; the same idea as
+/// Garipov et al.'s curve fitting, ``CurveFitter``, where a bend receives c_i(t)·∇L). All B_t points
+/// use the same minibatch (the paper's pseudo-code, papers.md §3.5 A).
+///
+/// Cost per step: B_r·B_t forward and backward passes of the network on one minibatch (each batch
+/// split across the cores), with the first layer's forward GEMM shared between the t values of a
+/// foot (``CentreGradientEngine``), plus B_r·B_t O(|θ|) passes to form the arm points and add their
+/// scaled gradients, and one fused optimiser pass. Nothing is allocated per step.
+/// The epoch's shuffle and its feet and t draws come from generators seeded by (seed, epoch), so a
+/// resumed fit reproduces the uninterrupted one bit for bit (for the same thread count).
+public final class CentreFitter<Scalar: BLASScalar> {
+    public let network: Network
+    public let dataset: Dataset
+    /// The minima the centre must see along straight lines.
+    public let feet: [ParameterVector<Scalar>]
+    public let configuration: CentreConfiguration
+    public let progress: ProgressReporter
+    let lossFunction: LossFunction
+    let frozenRanges: [Range<Int>]
+
+    public init(
+        network: Network, dataset: Dataset, feet: [ParameterVector<Scalar>], configuration: CentreConfiguration,
+        progress: ProgressReporter = ProgressReporter(style: .quiet)
+    ) throws {
+        try configuration.validate()
+        guard feet.count >= 2 else { throw StarError.tooFewFeet(feet.count) }
+        for (i, foot) in feet.enumerated() {
+            do { try network.layout.requireMatches(foot.layout) } catch {
+                throw StarError.layoutMismatch(foot: "foot \(i + 1)", reason: error.description)
+            }
+        }
+        guard dataset.train.featureCount == network.inputSize else {
+            throw StarError.invalidConfiguration(
+                "the network takes \(network.inputSize) inputs, the data has \(dataset.train.featureCount)")
+        }
+        guard dataset.train.count >= 1 else { throw StarError.invalidConfiguration("the training split is empty") }
+        var ranges: [Range<Int>] = []
+        for name in configuration.frozenTensors {
+            guard let spec = network.layout.tensor(named: name) else {
+                throw StarError.invalidConfiguration("no tensor '\(name)' to freeze in the network")
+            }
+            ranges.append(spec.offset..<(spec.offset + spec.count))
+        }
+        self.network = network
+        self.dataset = dataset
+        self.feet = feet
+        self.configuration = configuration
+        self.progress = progress
+        lossFunction = configuration.loss ?? dataset.train.targets.defaultLoss
+        frozenRanges = ranges
+    }
+
+    /// The mean of the feet, (1/r)·Σ_i θ_i (the paper leaves the initialisation open; papers.md §3.5).
+    public var feetMean: ParameterVector<Scalar> {
+        var mean = ParameterVector<Scalar>(layout: network.layout)
+        for foot in feet { mean.add(foot, scaledBy: 1 / Scalar(feet.count)) }
+        return mean
+    }
+
+    /// The state before the first epoch: the centre at `initial` (default: the feet's mean).
+    public func initialState(centre initial: ParameterVector<Scalar>? = nil) throws -> CentreState<Scalar> {
+        let centre = initial ?? feetMean
+        do { try network.layout.requireMatches(centre.layout) } catch {
+            throw StarError.layoutMismatch(foot: "the initial centre", reason: error.description)
+        }
+        let snap = OptimizerState<Scalar>(configuration.optimizer, count: centre.count).snapshot
+        return CentreState(
+            completedEpochs: 0, centre: centre, optimizerStep: 0, optimizerFirst: snap.first,
+            optimizerSecond: snap.second, history: [])
+    }
+
+    /// The stochastic objective of Eq. 7 and its gradient at `centre` for given draws: the feet
+    /// `feetIndices`, the values `t` (used for every foot) and the training rows `rows`:
+    /// (1/(|K|·|T|))·Σ_k Σ_j R_rows(t_j·θ + (1 − t_j)·θ_k) + (λ/|K|)·Σ_k ‖θ − θ_k‖². The exact
+    /// computation a training step performs (for tests: finite differences check it).
+    public func objective(
+        at centre: ParameterVector<Scalar>, feet feetIndices: [Int], t: [Double], rows: Range<Int>
+    ) -> (value: Double, gradient: ParameterVector<Scalar>) {
+        let engine = CentreGradientEngine<Scalar>(network: network, batchSize: rows.count, tCount: t.count)
+        let loader = BatchLoader<Scalar>(split: dataset.train, capacity: rows.count)
+        loader.load(rows)
+        let value = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+            stepGradient(centre: centre, feet: feetIndices, t: t, engine: engine, loader: loader)
+        }
+        return (value, engine.gradient)
+    }
+
+    /// Leaves the step's gradient in `engine`'s accumulators and returns the objective's value.
+    func stepGradient(
+        centre: ParameterVector<Scalar>, feet feetIndices: [Int], t: [Double], engine: CentreGradientEngine<Scalar>,
+        loader: BatchLoader<Scalar>
+    ) -> Double {
+        let share = 1 / Double(feetIndices.count * t.count)
+        var value = 0.0
+        for (k, i) in feetIndices.enumerated() {
+            value += engine.accumulate(
+                centre: centre, foot: feet[i], t: t, share: share, loader: loader, loss: lossFunction,
+                overwrite: k == 0)
+        }
+        if configuration.penalty > 0 {
+            let lambda = configuration.penalty / Double(feetIndices.count)
+            for i in feetIndices {
+                value +=
+                    lambda
+                    * CentreKernels.addDifference(
+                        centre: centre, foot: feet[i], scale: 2 * lambda, into: &engine.accumulators[0])
+            }
+        }
+        if !frozenRanges.isEmpty {
+            for p in engine.accumulators.indices {
+                engine.accumulators[p].withUnsafeMutableBufferPointer { g in
+                    for range in frozenRanges { for i in range { g[i] = 0 } }
+                }
+            }
+        }
+        return value
+    }
+
+    /// Steps from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch
+    /// (to checkpoint it). On a non-finite objective it throws.
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func run(from state: CentreState<Scalar>, afterEpoch: (CentreState<Scalar>) throws -> Void = { _ in })
+        throws -> CentreState<Scalar>
+    {
+        var state = state
+        let train = dataset.train
+        let n = train.count
+        let batch = min(configuration.batchSize, n)
+        let stepsPerEpoch = (n + batch - 1) / batch
+        let totalSteps = stepsPerEpoch * configuration.epochs
+        let engine = CentreGradientEngine<Scalar>(network: network, batchSize: batch, tCount: configuration.tPerStep)
+        let loader = BatchLoader<Scalar>(split: train, capacity: batch)
+        let optimizer = OptimizerState<Scalar>(configuration.optimizer, count: state.centre.count)
+        optimizer.restore(step: state.optimizerStep, first: state.optimizerFirst, second: state.optimizerSecond)
+        var order = Array(0..<n)
+        var feetIndices = [Int](repeating: 0, count: configuration.feetPerStep)
+        var t = [Double](repeating: 0, count: configuration.tPerStep)
+        let r = feet.count
+        let runStart = Date()
+        var samplesDone = 0
+        while state.completedEpochs < configuration.epochs {
+            let epoch = state.completedEpochs + 1
+            var shuffle = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
+            var draws = SeededGenerator(seed: configuration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
+            for i in 0..<n { order[i] = i }
+            order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &shuffle) }
+            var valueSum = 0.0
+            try Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+                for s in 0..<stepsPerEpoch {
+                    let lower = s * batch, upper = min(lower + batch, n)
+                    loader.load(order[lower..<upper])
+                    for k in feetIndices.indices {
+                        feetIndices[k] = min(Int(draws.nextUnitDouble() * Double(r)), r - 1)
+                    }
+                    for j in t.indices { t[j] = draws.nextUnitDouble() }
+                    let value = stepGradient(
+                        centre: state.centre, feet: feetIndices, t: t, engine: engine, loader: loader)
+                    guard value.isFinite else {
+                        throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: value)
+                    }
+                    let rate = configuration.schedule.rate(
+                        base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s,
+                        totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+                    optimizer.step(&state.centre, gradients: engine.gradientParts, learningRate: rate)
+                    valueSum += value
+                    samplesDone += upper - lower
+                    let elapsed = Date().timeIntervalSince(runStart)
+                    let speed = Double(samplesDone) / max(elapsed, 1e-9)
+                    let remaining = Double((configuration.epochs - epoch) * n + (n - upper))
+                    progress.update(
+                        epoch: epoch, epochs: configuration.epochs, fraction: Double(s + 1) / Double(stepsPerEpoch),
+                        loss: valueSum / Double(s + 1), accuracy: nil, samplesPerSecond: speed, eta: remaining / speed)
+                }
+            }
+            state.history.append(valueSum / Double(stepsPerEpoch))
+            state.completedEpochs = epoch
+            let snap = optimizer.snapshot
+            state.optimizerStep = snap.step
+            state.optimizerFirst = snap.first
+            state.optimizerSecond = snap.second
+            progress.finishEpoch(
+                "centre epoch \(epoch)/\(configuration.epochs)  mean objective along the arms "
+                    + String(format: "%.5f", state.history.last!))
+            try afterEpoch(state)
+        }
+        return state
+    }
+}
