@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
         if let epochs { config.training.epochs = epochs }
         let demo = Demo(
             configuration: config, directory: out, progressStyle: quiet ? .quiet : .automatic,
-            announce: { print($0) })
+            announce: { printUnbuffered($0) })
         let result = try demo.run()
         print("")
         print(try String(contentsOfFile: "\(out)/summary.txt", encoding: .utf8), terminator: "")

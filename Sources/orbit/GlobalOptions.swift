@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrbitKit
 
 /// Options every subcommand accepts.
@@ -12,4 +13,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// Applies the options; call first in `run()`.
     func apply() { Threading.configure(threads: threads) }
+}
+
+/// Writes a line to standard output at once: step announcements then interleave in order with the
+/// progress lines on standard error, also when both go to one log file (print is block-buffered there).
+func printUnbuffered(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -47,7 +47,7 @@ struct ReproduceCommand: ParsableCommand {
             directory: out, quick: quick, seed: seed, data: data,
             progressStyle: quiet ? .quiet : .automatic)
         let records = try runner.run(claims) { line in
-            if !quiet { print(line) }
+            if !quiet { printUnbuffered(line) }
         }
         if let markdown {
             let command =

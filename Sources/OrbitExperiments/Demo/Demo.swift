@@ -129,7 +129,8 @@ public final class Demo {
                 numbers: ["control_point": bend.file, "epochs": config.curveEpochs]))
 
         // 5. A star centre.
-        announce("[5/6] fitting a star centre for all \(models.count) models (\(config.centreEpochs) epochs)")
+        announce(
+            "[5/6] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)")
         groups.append(
             try starGroup(models: models, lines: lines, network: network, dataset: dataset, t: t, config: config))
 

@@ -26,6 +26,7 @@ extension Demo {
                 name: "\(model.name)-aligned", seed: model.seed, parameters: permuted, network: network,
                 dataset: dataset, extra: ["orbit.role": "\(model.name) permuted onto A by weight matching"])
             copy.name = "π(\(model.name))"
+            copy.seed = nil  // derived from a trained model, not trained itself
             aligned.append(copy)
             let moved = matching.permutations.movedUnits().values.reduce(0, +)
             rows.append([

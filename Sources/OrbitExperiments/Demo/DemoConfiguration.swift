@@ -26,7 +26,7 @@ public struct DemoConfiguration: Sendable {
         data: "fashion-mnist", limit: nil, architecture: "mlp:784-256-256-10:relu", seeds: [1, 2, 3],
         training: TrainingConfiguration(
             epochs: 8, batchSize: 128, learningRate: 0.05, optimizer: .sgd(momentum: 0.9), seed: 1),
-        curveEpochs: 4, centreEpochs: 4, points: 25, rescalingRange: 4, quick: false)
+        curveEpochs: 4, centreEpochs: 4, points: 25, rescalingRange: 10, quick: false)
 
     /// Seconds, for tests and CI: a small synthetic classification-free problem.
     public static let quickSetting = DemoConfiguration(

@@ -22,16 +22,17 @@ struct DemoReport {
         var models = HTMLReport.Section("The models")
         models.paragraph(
             "Trained with \(configuration.training.optimizer.summary), learning rate \(configuration.training.learningRate), "
-                + "batch \(configuration.training.batchSize), \(configuration.training.epochs) epochs; saved in models/ "
+                + "batch \(configuration.training.batchSize), \(configuration.training.epochs) epochs; saved as "
+                + result.models.map(\.file).joined(separator: ", ") + " "
                 + "(safetensors with the network description) so every number here can be recomputed with the orbit "
                 + "command (e.g. orbit path models/A.safetensors models/B.safetensors --data \(result.dataset) --out ab)."
         )
         models.table(
             .init(
-                columns: ["model", "seed", "file", "train loss", "train accuracy", "test loss", "test accuracy"],
+                columns: ["model", "seed", "train loss", "train accuracy", "test loss", "test accuracy"],
                 rows: result.models.map { m in
                     [
-                        m.name, m.seed.map { "\($0)" } ?? "–", m.file, String(format: "%.4f", m.train.loss),
+                        m.name, m.seed.map { "\($0)" } ?? "–", String(format: "%.4f", m.train.loss),
                         percent(m.train.accuracy), m.test.map { String(format: "%.4f", $0.loss) } ?? "–",
                         percent(m.test?.accuracy),
                     ]

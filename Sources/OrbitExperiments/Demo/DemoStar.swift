@@ -12,7 +12,7 @@ extension Demo {
         models: [DemoModel], lines: [PathProfile], network: Network, dataset: Dataset, t: [Double],
         config: DemoConfiguration
     ) throws -> DemoPathGroup {
-        let feet = models.filter { $0.seed != nil && !$0.name.hasPrefix("π") }
+        let feet = models.filter { $0.seed != nil }
         let configuration = CentreConfiguration(
             epochs: config.centreEpochs, batchSize: config.training.batchSize, learningRate: 1e-3,
             optimizer: .adam(), feetPerStep: 1, tPerStep: 3, seed: 5)
