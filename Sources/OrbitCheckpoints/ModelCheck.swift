@@ -10,6 +10,10 @@ public struct ModelCheck: Sendable {
         case shape(tensor: String, expected: [Int], found: [Int])
         case dtype(tensor: String, dtype: String)
         case nonFinite(tensor: String, count: Int, firstIndex: Int)
+        /// The file's own description differs from the one it is checked against.
+        case descriptionMismatch(stored: String, given: String)
+        /// The file's own description cannot be read (it is checked against the given one).
+        case unreadableDescription(reason: String)
 
         public var description: String {
             func s(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
@@ -20,6 +24,10 @@ public struct ModelCheck: Sendable {
             case .dtype(let t, let d): return "tensor \(t) has dtype \(d), which cannot hold weights"
             case .nonFinite(let t, let n, let i):
                 return "tensor \(t) holds \(n) NaN/infinite value\(n == 1 ? "" : "s") (first at flat index \(i))"
+            case .descriptionMismatch(let stored, let given):
+                return "the file describes its network as \(stored), not \(given)"
+            case .unreadableDescription(let reason):
+                return "the file's network description cannot be read: \(reason)"
             }
         }
     }
@@ -33,14 +41,28 @@ public struct ModelCheck: Sendable {
 
     public var isValid: Bool { problems.isEmpty }
 
-    /// Checks `path` against `network` (or the description stored in the file). Throws only when the
-    /// file cannot be read at all or has no description and none is given.
+    /// Checks `path` against `network` (or the description stored in the file). With a given network,
+    /// a stored description that differs from it, or cannot be read, is a problem too. Throws only
+    /// when the file cannot be read at all or has no description and none is given.
+    /// Time: O(file size) for the read and one pass over every floating-point tensor.
     public init(_ path: String, network given: Network? = nil) throws {
         let (tensors, metadata) = try ModelFile.readRaw(path)
         let network: Network
+        var problems: [Problem] = []
         if let given {
             network = given
             descriptionSource = "given"
+            if let json = metadata[ModelFile.networkKey] {
+                do {
+                    let stored = try Network(json: json)
+                    if stored != given {
+                        func name(_ n: Network) -> String { n.compactDescription ?? n.jsonDescription }
+                        problems.append(.descriptionMismatch(stored: name(stored), given: name(given)))
+                    }
+                } catch {
+                    problems.append(.unreadableDescription(reason: "\(error)"))
+                }
+            }
         } else if let json = metadata[ModelFile.networkKey] {
             do { network = try Network(json: json) } catch {
                 throw CheckpointError.badDescription(file: path, reason: "\(error)")
@@ -49,7 +71,6 @@ public struct ModelCheck: Sendable {
         } else {
             throw CheckpointError.noDescription(file: path)
         }
-        var problems: [Problem] = []
         var byName: [String: RawTensor] = [:]
         for t in tensors { byName[t.name] = t }
         for spec in network.layout.tensors {

@@ -86,7 +86,9 @@ extension Network {
                 throw fail(parts[1], "resmlp sizes are IN-WIDTHxBLOCKS-OUT, e.g. 784-256x3-10")
             }
             let wb = tokens[1].lowercased().split(separator: "x")
-            guard wb.count == 2, let width = Int(wb[0]), let count = Int(wb[1]), width > 0, count >= 0 else {
+            guard wb.count == 2, let width = Int(wb[0]), let count = Int(wb[1]), width > 0, count >= 0,
+                count <= Self.maxBlockCount
+            else {
                 throw fail(tokens[1], "expected WIDTHxBLOCKS, e.g. 256x3")
             }
             guard options.count <= 1 else { throw fail(options.joined(separator: ":"), "resmlp takes one activation") }
@@ -102,6 +104,7 @@ extension Network {
         default:
             throw fail(parts[0], "unknown network kind; use mlp, linear, linear-skip or resmlp (or JSON)")
         }
+        try requireRepresentableSize()
     }
 
     /// The compact form when the network has one (see the table above), else nil.

@@ -98,6 +98,7 @@ extension Network: Codable {
     public init(json text: String) throws(NetworkError) {
         do {
             self = try JSONDecoder().decode(Network.self, from: Data(text.utf8))
+            try requireRepresentableSize()
         } catch let error as NetworkError {
             throw error
         } catch {

@@ -4,7 +4,8 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// Where a curve fit stands after a completed epoch: enough to resume it bit-identically.
+/// Where a curve fit stands after a completed epoch, or part-way through one: enough to resume it
+/// bit-identically.
 public struct CurveState<Scalar: BLASScalar>: Sendable {
     public var completedEpochs: Int
     /// The free (interior) control points P₁ … P_k.
@@ -14,6 +15,11 @@ public struct CurveState<Scalar: BLASScalar>: Sendable {
     public var optimizerSecond: [[Scalar]]
     /// Mean minibatch loss of each epoch (at the sampled t).
     public var history: [Double]
+    /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary); on resume the epoch's
+    /// shuffle is recomputed and its t generator advanced past these steps' draws.
+    public var completedSteps: Int = 0
+    /// Σ of the epoch's per-step mean losses so far.
+    public var partialLossSum: Double = 0
 }
 
 /// Learns the interior control points of a Bézier curve or polygonal chain between two fixed end
@@ -72,12 +78,16 @@ public final class CurveFitter<Scalar: BLASScalar> {
         AffinePath(kind: kind, controlPoints: [start] + state.bends + [end])
     }
 
-    /// Fits from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch.
+    /// Fits from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch
+    /// and, when `checkpointEvery` = N > 0, the state after every N-th step (counted over the whole
+    /// fit) inside an epoch (`completedSteps > 0`), which resumes bit-identically. A non-finite
+    /// loss or gradient throws (naming epoch and step) before the bends are updated.
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
-    public func run(from state: CurveState<Scalar>, afterEpoch: (CurveState<Scalar>) throws -> Void = { _ in }) throws
-        -> CurveState<Scalar>
-    {
+    public func run(
+        from state: CurveState<Scalar>, checkpointEvery: Int = 0,
+        afterEpoch: (CurveState<Scalar>) throws -> Void = { _ in }
+    ) throws -> CurveState<Scalar> {
         var state = state
         let train = dataset.train
         let lossFunction = configuration.loss ?? train.targets.defaultLoss
@@ -100,8 +110,12 @@ public final class CurveFitter<Scalar: BLASScalar> {
             var tGenerator = SeededGenerator(seed: configuration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
             for i in 0..<n { order[i] = i }
             order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &shuffle) }
-            var lossSum = 0.0
-            for s in 0..<stepsPerEpoch {
+            // A state saved part-way through this epoch continues where it stopped: skip the t's
+            // its steps drew.
+            let firstStep = min(state.completedSteps, stepsPerEpoch)
+            for _ in 0..<firstStep { _ = tGenerator.nextUnitDouble() }
+            var lossSum = state.partialLossSum
+            for s in firstStep..<stepsPerEpoch {
                 let lower = s * batch, upper = min(lower + batch, n)
                 let t = tGenerator.nextUnitDouble()
                 let c = AffinePath<Scalar>.coefficients(kind: kind, count: k + 2, at: t)
@@ -117,6 +131,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
                     base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                     stepsPerEpoch: stepsPerEpoch)
                 let parts = engine.gradientParts
+                try NonFiniteGuard.check(parts, epoch: epoch, step: s + 1)
                 for i in 0..<k where c[i + 1] != 0 {
                     // ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass.
                     optimizers[i].step(&state.bends[i], gradients: parts, learningRate: rate, gradientScale: c[i + 1])
@@ -125,20 +140,35 @@ public final class CurveFitter<Scalar: BLASScalar> {
                 progress.update(
                     epoch: epoch, epochs: configuration.epochs, fraction: Double(s + 1) / Double(stepsPerEpoch),
                     loss: lossSum / Double(s + 1), accuracy: nil, samplesPerSecond: 0, eta: .nan)
+                let globalStep = (epoch - 1) * stepsPerEpoch + s + 1
+                if checkpointEvery > 0, globalStep % checkpointEvery == 0, s + 1 < stepsPerEpoch {
+                    var partial = state
+                    partial.completedSteps = s + 1
+                    partial.partialLossSum = lossSum
+                    Self.record(optimizers, into: &partial)
+                    try afterEpoch(partial)
+                }
             }
             state.history.append(lossSum / Double(stepsPerEpoch))
             state.completedEpochs = epoch
-            for (i, o) in optimizers.enumerated() {
-                let snap = o.snapshot
-                state.optimizerSteps[i] = snap.step
-                state.optimizerFirst[i] = snap.first
-                state.optimizerSecond[i] = snap.second
-            }
+            state.completedSteps = 0
+            state.partialLossSum = 0
+            Self.record(optimizers, into: &state)
             progress.finishEpoch(
                 "curve epoch \(epoch)/\(configuration.epochs)  mean loss along the curve \(String(format: "%.4f", state.history.last!))"
             )
             try afterEpoch(state)
         }
         return state
+    }
+
+    /// Copies the optimisers' moments into `state`.
+    static func record(_ optimizers: [OptimizerState<Scalar>], into state: inout CurveState<Scalar>) {
+        for (i, o) in optimizers.enumerated() {
+            let snap = o.snapshot
+            state.optimizerSteps[i] = snap.step
+            state.optimizerFirst[i] = snap.first
+            state.optimizerSecond[i] = snap.second
+        }
     }
 }

@@ -4,9 +4,12 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// A resumable curve fit on disk (see ``CurveFitter``), written atomically after each epoch:
-/// safetensors with tensors `bend.J`, `optimizer.J.first`, `optimizer.J.second` and metadata
-/// `orbit.network`, `orbit.training`, `orbit.epochs`, `orbit.optimizer-steps`, `orbit.history`.
+/// A resumable curve fit on disk (see ``CurveFitter``), written atomically after each epoch and
+/// every N steps with `--checkpoint-every N`: safetensors with tensors `bend.J`,
+/// `optimizer.J.first`, `optimizer.J.second` and metadata `orbit.network`, `orbit.training`,
+/// `orbit.epochs`, `orbit.optimizer-steps`, `orbit.history`, and for a state inside an epoch
+/// `orbit.steps` (steps done in it) and `orbit.partial` (the IEEE bit pattern, in hex, of its loss
+/// sum so far). Files without `orbit.steps` are epoch-boundary states.
 public enum CurveStateFile {
     public static func write<Scalar: BLASScalar & TensorScalar>(
         _ state: CurveState<Scalar>, network: Network, configuration: TrainingConfiguration, to path: String
@@ -31,6 +34,8 @@ public enum CurveStateFile {
             "orbit.epochs": "\(state.completedEpochs)",
             "orbit.optimizer-steps": state.optimizerSteps.map(String.init).joined(separator: ","),
             "orbit.history": String(decoding: try encoder.encode(state.history), as: UTF8.self),
+            "orbit.steps": "\(state.completedSteps)",
+            "orbit.partial": String(state.partialLossSum.bitPattern, radix: 16),
         ]
         try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
     }
@@ -62,6 +67,15 @@ public enum CurveStateFile {
         var state = CurveState<Scalar>(
             completedEpochs: epochs, bends: [], optimizerSteps: steps, optimizerFirst: [], optimizerSecond: [],
             history: history)
+        if let stepsText = file.metadata["orbit.steps"] {
+            guard let completed = Int(stepsText), completed >= 0,
+                let bits = file.metadata["orbit.partial"].flatMap({ UInt64($0, radix: 16) })
+            else {
+                throw TrainingError.invalidConfiguration("\(path) has an unreadable position inside its epoch")
+            }
+            state.completedSteps = completed
+            state.partialLossSum = Double(bitPattern: bits)
+        }
         for j in 0..<bends {
             let theta = try values("bend.\(j)")
             guard theta.count == network.parameterCount else {

@@ -3,7 +3,8 @@ import OrbitData
 import OrbitNetworks
 import OrbitNumerics
 
-/// Where a run stands after a completed epoch: enough to resume it bit-identically.
+/// Where a run stands after a completed epoch, or part-way through one: enough to resume it
+/// bit-identically.
 public struct TrainingState<Scalar: BLASScalar>: Sendable {
     public var completedEpochs: Int
     public var parameters: ParameterVector<Scalar>
@@ -11,6 +12,14 @@ public struct TrainingState<Scalar: BLASScalar>: Sendable {
     public var optimizerFirst: [Scalar]
     public var optimizerSecond: [Scalar]
     public var history: [EpochRecord]
+    /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary). The epoch's order is
+    /// reshuffled from (seed, epoch) on resume, so this position is all that is needed.
+    public var completedSteps: Int = 0
+    /// The running sums of the epoch in progress (Σ loss, correct predictions, samples seen), so the
+    /// resumed epoch's record equals the uninterrupted one's.
+    public var partialLossSum: Double = 0
+    public var partialCorrect: Int = 0
+    public var partialSeen: Int = 0
 }
 
 /// Minibatch training of a network on a data set's train split.
@@ -68,13 +77,18 @@ public final class Trainer<Scalar: BLASScalar> {
     }
 
     /// Trains from `state` to the configured number of epochs. `afterEpoch` sees the state after each
-    /// epoch (to checkpoint it). On a non-finite loss it throws; the last completed epoch's state
-    /// has been passed to `afterEpoch` already.
+    /// epoch and, when `checkpointEvery` = N > 0, also after every N-th step (counted over the whole
+    /// run) inside an epoch (`completedSteps > 0`) — to checkpoint it. A state saved part-way
+    /// resumes bit-identically: the epoch's order is recomputed from (seed, epoch) and the run
+    /// continues at `completedSteps` with the epoch's running sums. On a non-finite loss
+    /// (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) or gradient (``NonFiniteGradientError``)
+    /// it throws before updating θ; the last checkpoint has been passed to `afterEpoch` already.
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
-    public func run(from state: TrainingState<Scalar>, afterEpoch: (TrainingState<Scalar>) throws -> Void = { _ in })
-        throws -> TrainingState<Scalar>
-    {
+    public func run(
+        from state: TrainingState<Scalar>, checkpointEvery: Int = 0,
+        afterEpoch: (TrainingState<Scalar>) throws -> Void = { _ in }
+    ) throws -> TrainingState<Scalar> {
         var state = state
         let train = dataset.train
         let n = train.count
@@ -95,25 +109,42 @@ public final class Trainer<Scalar: BLASScalar> {
             var generator = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
             for i in 0..<n { order[i] = i }
             order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &generator) }
-            var lossSum = 0.0, correct = 0, seen = 0
+            // A state saved part-way through this epoch continues where it stopped.
+            let firstStep = min(state.completedSteps, stepsPerEpoch)
+            var lossSum = state.partialLossSum, correct = state.partialCorrect, seen = state.partialSeen
             var rate = configuration.learningRate
             // Each step splits its batch across the cores; BLAS then runs on one thread per part.
             try Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
-                for s in 0..<stepsPerEpoch {
+                for s in firstStep..<stepsPerEpoch {
                     let lower = s * batch, upper = min(lower + batch, n)
                     loader.load(order[lower..<upper])
                     let result = engine.compute(state.parameters, loader: loader, loss: lossFunction)
                     guard result.lossSum.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
                     }
+                    let gradients = engine.gradientParts
+                    try NonFiniteGuard.check(gradients, epoch: epoch, step: s + 1)
                     rate = configuration.schedule.rate(
                         base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                         stepsPerEpoch: stepsPerEpoch)
-                    optimizer.step(&state.parameters, gradients: engine.gradientParts, learningRate: rate)
+                    optimizer.step(&state.parameters, gradients: gradients, learningRate: rate)
                     lossSum += result.lossSum
                     correct += result.correct ?? 0
                     seen += upper - lower
                     samplesDone += upper - lower
+                    let globalStep = (epoch - 1) * stepsPerEpoch + s + 1
+                    if checkpointEvery > 0, globalStep % checkpointEvery == 0, s + 1 < stepsPerEpoch {
+                        var partial = state
+                        partial.completedSteps = s + 1
+                        partial.partialLossSum = lossSum
+                        partial.partialCorrect = correct
+                        partial.partialSeen = seen
+                        let snap = optimizer.snapshot
+                        partial.optimizerStep = snap.step
+                        partial.optimizerFirst = snap.first
+                        partial.optimizerSecond = snap.second
+                        try afterEpoch(partial)
+                    }
                     let elapsed = Date().timeIntervalSince(runStart)
                     let speed = Double(samplesDone) / max(elapsed, 1e-9)
                     let remaining = Double((configuration.epochs - epoch) * n + (n - seen))
@@ -137,6 +168,10 @@ public final class Trainer<Scalar: BLASScalar> {
                 samplesPerSecond: Double(seen) / max(seconds, 1e-9))
             state.history.append(record)
             state.completedEpochs = epoch
+            state.completedSteps = 0
+            state.partialLossSum = 0
+            state.partialCorrect = 0
+            state.partialSeen = 0
             let snap = optimizer.snapshot
             state.optimizerStep = snap.step
             state.optimizerFirst = snap.first

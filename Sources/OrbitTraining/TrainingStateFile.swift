@@ -5,12 +5,16 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// A resumable training run on disk: θ, the optimiser's moments and the history after the last
-/// completed epoch, with the network and configuration it belongs to. Written atomically after each
-/// epoch (a temporary file, then rename), so a killed run loses at most the epoch in progress.
+/// completed epoch (or the last checkpointed step inside an epoch), with the network and
+/// configuration it belongs to. Written atomically (a temporary file, then rename) after each epoch
+/// and every N steps with `--checkpoint-every N`, so a killed run loses at most N steps.
 ///
 /// Format: safetensors with tensors `theta`, `optimizer.first`, `optimizer.second` and metadata
 /// `orbit.network`, `orbit.training` (configuration JSON), `orbit.history` (JSON), `orbit.epochs`,
-/// `orbit.optimizer-step`.
+/// `orbit.optimizer-step`, and for a state inside an epoch `orbit.steps` (steps done in it) and
+/// `orbit.partial` (its running sums: the loss sum's IEEE bit pattern in hex, correct, seen — the
+/// bit pattern, so the resumed sum is exactly the interrupted one). Files without `orbit.steps`
+/// are epoch-boundary states.
 public enum TrainingStateFile {
     public static func write<Scalar: BLASScalar & TensorScalar>(
         _ state: TrainingState<Scalar>, network: Network, configuration: TrainingConfiguration, to path: String
@@ -23,6 +27,9 @@ public enum TrainingStateFile {
             "orbit.history": String(decoding: try encoder.encode(state.history), as: UTF8.self),
             "orbit.epochs": "\(state.completedEpochs)",
             "orbit.optimizer-step": "\(state.optimizerStep)",
+            "orbit.steps": "\(state.completedSteps)",
+            "orbit.partial":
+                "\(String(state.partialLossSum.bitPattern, radix: 16)),\(state.partialCorrect),\(state.partialSeen)",
         ]
         let tensors = [
             try RawTensor(name: "theta", shape: [state.parameters.count], elements: state.parameters.flat),
@@ -66,10 +73,23 @@ public enum TrainingStateFile {
             throw TrainingError.invalidConfiguration(
                 "\(path) holds \(theta.count) parameters, the network has \(network.parameterCount)")
         }
-        return TrainingState(
+        var state = TrainingState(
             completedEpochs: epochs, parameters: ParameterVector(layout: network.layout, flat: theta),
             optimizerStep: step,
             optimizerFirst: try values("optimizer.first"), optimizerSecond: try values("optimizer.second"),
             history: history)
+        if let stepsText = file.metadata["orbit.steps"] {
+            let partial = file.metadata["orbit.partial"]?.split(separator: ",") ?? []
+            guard let steps = Int(stepsText), steps >= 0, partial.count == 3,
+                let lossBits = UInt64(partial[0], radix: 16), let correct = Int(partial[1]), let seen = Int(partial[2])
+            else {
+                throw TrainingError.invalidConfiguration("\(path) has an unreadable position inside its epoch")
+            }
+            state.completedSteps = steps
+            state.partialLossSum = Double(bitPattern: lossBits)
+            state.partialCorrect = correct
+            state.partialSeen = seen
+        }
+        return state
     }
 }

@@ -10,7 +10,8 @@ struct CurveCommand: ParsableCommand {
             Learns the bend(s) by minimising the loss at one t ~ U(0, 1) per minibatch, end points fixed,
             then compares the fitted curve with the straight line. With one bend OUT holds the control
             point (use it with `orbit path A B --bezier OUT` or `--chain OUT`); with k bends OUT-bend1 …
-            OUT-bendk. The state is saved after every epoch to OUT.state.safetensors; --resume continues.
+            OUT-bendk. The state is saved after every epoch (and every N steps with --checkpoint-every N)
+            to OUT.state.safetensors; --resume continues to the bit-identical result.
             Example: orbit curve a.safetensors b.safetensors --kind bezier --epochs 10 --data fashion-mnist --out m.safetensors
             """)
 
@@ -26,6 +27,8 @@ struct CurveCommand: ParsableCommand {
         String?
     @Option(help: "Output model file for the bend (.safetensors or .npz).") var out: String
     @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
+    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
+    var checkpointEvery = 0
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
@@ -34,6 +37,7 @@ struct CurveCommand: ParsableCommand {
             throw ValidationError("--kind is bezier or chain (got '\(kind)')")
         }
         guard bends >= 1 else { throw ValidationError("--bends must be at least 1") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
@@ -82,9 +86,11 @@ struct CurveCommand: ParsableCommand {
                 throw ValidationError("--resume: no saved state at \(statePath)")
             }
             start = try CurveStateFile.read(statePath, network: network, configuration: config, bends: bends)
-            progress.note("resumed from \(statePath) after epoch \(start.completedEpochs)")
+            progress.note(
+                "resumed from \(statePath) after epoch \(start.completedEpochs)"
+                    + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
         }
-        let final = try fitter.run(from: start) { state in
+        let final = try fitter.run(from: start, checkpointEvery: checkpointEvery) { state in
             try CurveStateFile.write(state, network: network, configuration: config, to: statePath)
         }
         for (j, bend) in final.bends.enumerated() {

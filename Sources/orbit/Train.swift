@@ -8,8 +8,10 @@ struct Train: ParsableCommand {
         discussion: """
             Example: orbit train --arch mlp:784-512-512-10:relu --data fashion-mnist --epochs 10 \\
                        --optimizer sgd --lr 0.01 --momentum 0.9 --seed 1 --out a.safetensors
-            The run's state is saved after every epoch to OUT.state.safetensors (atomically); after an
-            interruption, the same command with --resume continues to the bit-identical result.
+            The run's state is saved after every epoch (and every N steps with --checkpoint-every N) to
+            OUT.state.safetensors (atomically); after an interruption, the same command with --resume
+            continues to the bit-identical result. A NaN or ±∞ loss or gradient stops the run with a
+            message naming the step; the last checkpoint is kept.
             """)
 
     @Option(
@@ -23,6 +25,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Train in Float64 instead of Float32.") var double = false
     @Option(help: "Output model file (.safetensors or .npz).") var out: String
     @Flag(help: "Continue an interrupted run from OUT.state.safetensors.") var resume = false
+    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
+    var checkpointEvery = 0
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
@@ -32,6 +36,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--initialization is pytorch, he, xavier or orthogonal")
         }
         if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
@@ -63,13 +68,15 @@ struct Train: ParsableCommand {
                 throw ValidationError("--resume: no saved state at \(statePath)")
             }
             start = try TrainingStateFile.read(statePath, network: network, configuration: config, as: Scalar.self)
-            progress.note("resumed from \(statePath) after epoch \(start.completedEpochs)")
+            progress.note(
+                "resumed from \(statePath) after epoch \(start.completedEpochs)"
+                    + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
         }
         progress.note(
             "training \(network.compactDescription ?? "network") (\(network.parameterCount) parameters) on \(dataset.name): "
                 + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads"
         )
-        let final = try trainer.run(from: start) { state in
+        let final = try trainer.run(from: start, checkpointEvery: checkpointEvery) { state in
             try TrainingStateFile.write(state, network: network, configuration: config, to: statePath)
         }
         let train = network.evaluate(final.parameters, on: dataset.train, loss: config.loss)
