@@ -24,6 +24,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OrbitKit", targets: ["OrbitKit"]),
+        // Only the parsers, for the fuzz package (Fuzz/): its sanitizer build then compiles two layers, not all.
+        .library(name: "OrbitParsers", targets: ["OrbitFormats", "OrbitNetworks"]),
         .executable(name: "orbit", targets: ["orbit"]),
         .executable(name: "orbit-bench", targets: ["OrbitBenchmarks"]),
     ],

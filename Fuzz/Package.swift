@@ -25,9 +25,9 @@ let package = Package(
     dependencies: [.package(path: "..")],
     targets: [
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
-        fuzzTarget("fuzz-safetensors", ["OrbitKit"]),
-        fuzzTarget("fuzz-npz", ["OrbitKit"]),
-        fuzzTarget("fuzz-idx", ["OrbitKit"]),
-        fuzzTarget("fuzz-network-description", ["OrbitKit"]),
+        fuzzTarget("fuzz-safetensors", ["OrbitParsers"]),
+        fuzzTarget("fuzz-npz", ["OrbitParsers"]),
+        fuzzTarget("fuzz-idx", ["OrbitParsers"]),
+        fuzzTarget("fuzz-network-description", ["OrbitParsers"]),
     ]
 )

@@ -3,7 +3,7 @@
 # `scripts/lint.sh --fix` rewrites the files instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(Package.swift Sources Tests)
+paths=(Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources)
 if [[ "${1:-}" == "--fix" ]]; then
   swift format format --in-place --parallel --recursive "${paths[@]}"
 else

@@ -102,20 +102,26 @@ public enum ModelFile {
         let tensors = rawTensors.map { t in nameMap[t.name].map { t.renamed($0) } ?? t }
         let layout = network.layout
         let (assignment, renamed) = try match(layout: layout, tensors: tensors, prefix: network.namePrefix, file: path)
+        // Every shape and dtype is checked before θ is allocated: the description in a file's
+        // metadata could otherwise make a tiny file allocate gigabytes (issue 10, bounded allocation).
+        // Once each tensor's data matches its spec, θ is no larger than the tensors the file holds.
+        for spec in layout.tensors {
+            let raw = assignment[spec.name]!
+            guard raw.shape.reduce(1, *) == spec.count,
+                raw.shape == spec.shape || squeezed(raw.shape) == squeezed(spec.shape)
+            else {
+                throw CheckpointError.shapeMismatch(
+                    file: path, tensor: spec.name, expected: spec.shape, found: raw.shape)
+            }
+            switch raw.dtype {
+            case .float16, .bfloat16, .float32, .float64, .int64, .int32, .int16, .int8, .uint8: break
+            default: throw CheckpointError.unsupportedDType(file: path, tensor: raw.name, dtype: raw.dtype.rawValue)
+            }
+        }
         var theta = ParameterVector<Scalar>(layout: layout)
         try theta.withUnsafeMutableBufferPointer { flat in
             for spec in layout.tensors {
                 let raw = assignment[spec.name]!
-                guard raw.shape.reduce(1, *) == spec.count,
-                    raw.shape == spec.shape || squeezed(raw.shape) == squeezed(spec.shape)
-                else {
-                    throw CheckpointError.shapeMismatch(
-                        file: path, tensor: spec.name, expected: spec.shape, found: raw.shape)
-                }
-                switch raw.dtype {
-                case .float16, .bfloat16, .float32, .float64, .int64, .int32, .int16, .int8, .uint8: break
-                default: throw CheckpointError.unsupportedDType(file: path, tensor: raw.name, dtype: raw.dtype.rawValue)
-                }
                 let target = UnsafeMutableBufferPointer(rebasing: flat[spec.offset..<(spec.offset + spec.count)])
                 raw.convert(into: target)
                 if let bad = target.firstIndex(where: { !$0.isFinite }) {

@@ -104,6 +104,8 @@ public final class CurveFitter<Scalar: BLASScalar> {
         }
         var order = Array(0..<n)
         let k = state.bends.count
+        // θ(t) is formed in place each step, in one pass (no allocation in the loop).
+        var theta = ParameterVector<Scalar>(layout: network.layout)
         while state.completedEpochs < configuration.epochs {
             let epoch = state.completedEpochs + 1
             var shuffle = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
@@ -119,7 +121,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
                 let lower = s * batch, upper = min(lower + batch, n)
                 let t = tGenerator.nextUnitDouble()
                 let c = AffinePath<Scalar>.coefficients(kind: kind, count: k + 2, at: t)
-                let theta = ParameterVector.combination(c.map { Scalar($0) }, [start] + state.bends + [end])
+                theta.formCombination(c.map { Scalar($0) }, [start] + state.bends + [end])
                 loader.load(order[lower..<upper])
                 let result = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
                     engine.compute(theta, loader: loader, loss: lossFunction)

@@ -1,5 +1,6 @@
 import FuzzSupport
-import OrbitKit
+import OrbitFormats
+import OrbitNetworks
 
 #if canImport(Glibc)
     import Glibc

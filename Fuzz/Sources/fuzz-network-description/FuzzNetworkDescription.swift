@@ -1,5 +1,6 @@
 import FuzzSupport
-import OrbitKit
+import OrbitFormats
+import OrbitNetworks
 
 /// libFuzzer entry point: reads the input (as UTF-8, invalid sequences repaired) as a network
 /// description — compact (`mlp:784-512-10:relu`) or JSON. Thrown `NetworkError`s are accepted

@@ -1,5 +1,6 @@
 import FuzzSupport
-import OrbitKit
+import OrbitFormats
+import OrbitNetworks
 
 /// libFuzzer entry point: parses the input both as an `.npz` archive and as a single `.npy` array
 /// (each rejects the other's magic at once, so one corpus exercises both). Thrown `FormatError`s

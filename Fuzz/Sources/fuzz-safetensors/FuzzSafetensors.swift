@@ -1,5 +1,6 @@
 import FuzzSupport
-import OrbitKit
+import OrbitFormats
+import OrbitNetworks
 
 /// libFuzzer entry point: parses the input as a safetensors file. Any thrown `FormatError` is an
 /// accepted outcome; a trap, sanitizer report or leak is a finding. A file that parses must
