@@ -53,7 +53,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .nonFiniteLoss(let epoch, let step, let loss):
             return
-                "training stopped: the loss became \(loss) at epoch \(epoch), step \(step) (try a smaller learning rate; the parameters of the last completed epoch are kept)"
+                "training stopped: the loss became \(loss) at epoch \(epoch), step \(step) (try a smaller learning rate; the last checkpoint is kept)"
         case .invalidConfiguration(let reason):
             return "invalid training configuration: \(reason)"
         }
