@@ -31,11 +31,20 @@ public enum ReproductionMarkdown {
             lines.append("")
             for r in mine {
                 guard let o = r.outcome else { continue }
-                lines.append("- **\(r.id)** — setting: \(o.setting). Differences from the paper: \(o.differences).")
+                lines.append(
+                    "- **\(r.id)** — setting: \(sentence(o.setting)) Differences from the paper: \(sentence(o.differences))"
+                )
             }
             lines.append("")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The text ending in exactly one full stop.
+    static func sentence(_ text: String) -> String {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t + "."
     }
 
     static func escape(_ text: String) -> String {
