@@ -4,7 +4,8 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// Where a centre fit stands after a completed epoch: enough to resume it bit-identically.
+/// Where a centre fit stands after a completed epoch, or part-way through one: enough to resume it
+/// bit-identically.
 public struct CentreState<Scalar: BLASScalar>: Sendable {
     public var completedEpochs: Int
     /// The centre θ.
@@ -14,10 +15,17 @@ public struct CentreState<Scalar: BLASScalar>: Sendable {
     public var optimizerSecond: [Scalar]
     /// The mean minibatch objective of each epoch (at the sampled feet and t).
     public var history: [Double]
+    /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary); on resume the epoch's
+    /// shuffle is recomputed from (seed, epoch) and its feet/t generator advanced past these steps'
+    /// draws.
+    public var completedSteps: Int
+    /// Σ of the epoch's per-step objectives so far (so the resumed epoch's mean equals the
+    /// uninterrupted one's bit for bit).
+    public var partialObjectiveSum: Double
 
     public init(
         completedEpochs: Int, centre: ParameterVector<Scalar>, optimizerStep: Int, optimizerFirst: [Scalar],
-        optimizerSecond: [Scalar], history: [Double]
+        optimizerSecond: [Scalar], history: [Double], completedSteps: Int = 0, partialObjectiveSum: Double = 0
     ) {
         self.completedEpochs = completedEpochs
         self.centre = centre
@@ -25,6 +33,34 @@ public struct CentreState<Scalar: BLASScalar>: Sendable {
         self.optimizerFirst = optimizerFirst
         self.optimizerSecond = optimizerSecond
         self.history = history
+        self.completedSteps = completedSteps
+        self.partialObjectiveSum = partialObjectiveSum
+    }
+}
+
+/// The feet and t a centre-finding step draws: per step B_r foot indices i_k ~ Unif([r]), then B_t
+/// values t_j ~ U(0, 1), all from one generator seeded by (seed, epoch). Each step takes exactly
+/// B_r + B_t uniforms, so a resumed epoch skips s steps by discarding s·(B_r + B_t) of them — the
+/// same stream the uninterrupted fit consumed (as ``CurveFitter`` skips its t's).
+struct CentreDraws {
+    var generator: SeededGenerator
+    let feetCount: Int
+
+    init(seed: UInt64, epoch: Int, feetCount: Int) {
+        generator = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
+        self.feetCount = feetCount
+    }
+
+    /// Discards the draws of `steps` steps. O(steps·(B_r + B_t)).
+    mutating func skip(steps: Int, feetPerStep: Int, tPerStep: Int) {
+        for _ in 0..<(steps * (feetPerStep + tPerStep)) { _ = generator.nextUnitDouble() }
+    }
+
+    /// Fills `feet` (B_r indices) and `t` (B_t values) with the next step's draws.
+    mutating func next(feet: inout [Int], t: inout [Double]) {
+        let r = feetCount
+        for k in feet.indices { feet[k] = min(Int(generator.nextUnitDouble() * Double(r)), r - 1) }
+        for j in t.indices { t[j] = generator.nextUnitDouble() }
     }
 }
 
@@ -46,7 +82,8 @@ public struct CentreState<Scalar: BLASScalar>: Sendable {
 /// foot (``CentreGradientEngine``), plus B_r·B_t O(|θ|) passes to form the arm points and add their
 /// scaled gradients, and one fused optimiser pass. Nothing is allocated per step.
 /// The epoch's shuffle and its feet and t draws come from generators seeded by (seed, epoch), so a
-/// resumed fit reproduces the uninterrupted one bit for bit (for the same thread count).
+/// fit resumed from an epoch boundary or from a state saved every N steps (``CentreState/completedSteps``)
+/// reproduces the uninterrupted one bit for bit (for the same thread count).
 public final class CentreFitter<Scalar: BLASScalar> {
     public let network: Network
     public let dataset: Dataset
@@ -156,12 +193,19 @@ public final class CentreFitter<Scalar: BLASScalar> {
     }
 
     /// Steps from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch
-    /// (to checkpoint it). On a non-finite objective it throws.
+    /// and, when `checkpointEvery` = N > 0, the state after every N-th step (counted over the whole
+    /// fit) inside an epoch (`completedSteps > 0`) — to checkpoint it. A state saved part-way resumes
+    /// bit-identically: the epoch's order is recomputed from (seed, epoch), the feet/t generator
+    /// skips the draws of the steps done, and the epoch's objective sum continues.
+    /// On a non-finite objective (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) or gradient
+    /// (``NonFiniteGradientError``, naming the tensor and index) it throws before updating θ, so
+    /// nothing after the last good step reaches `afterEpoch`.
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
-    public func run(from state: CentreState<Scalar>, afterEpoch: (CentreState<Scalar>) throws -> Void = { _ in })
-        throws -> CentreState<Scalar>
-    {
+    public func run(
+        from state: CentreState<Scalar>, checkpointEvery: Int = 0,
+        afterEpoch: (CentreState<Scalar>) throws -> Void = { _ in }
+    ) throws -> CentreState<Scalar> {
         var state = state
         let train = dataset.train
         let n = train.count
@@ -175,35 +219,46 @@ public final class CentreFitter<Scalar: BLASScalar> {
         var order = Array(0..<n)
         var feetIndices = [Int](repeating: 0, count: configuration.feetPerStep)
         var t = [Double](repeating: 0, count: configuration.tPerStep)
-        let r = feet.count
         let runStart = Date()
         var samplesDone = 0
         while state.completedEpochs < configuration.epochs {
             let epoch = state.completedEpochs + 1
             var shuffle = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
-            var draws = SeededGenerator(seed: configuration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
+            var draws = CentreDraws(seed: configuration.seed, epoch: epoch, feetCount: feet.count)
             for i in 0..<n { order[i] = i }
             order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &shuffle) }
-            var valueSum = 0.0
+            // A state saved part-way through this epoch continues where it stopped: skip the feet and
+            // t its steps drew.
+            let firstStep = min(state.completedSteps, stepsPerEpoch)
+            draws.skip(steps: firstStep, feetPerStep: configuration.feetPerStep, tPerStep: configuration.tPerStep)
+            var valueSum = state.partialObjectiveSum
             try Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
-                for s in 0..<stepsPerEpoch {
+                for s in firstStep..<stepsPerEpoch {
                     let lower = s * batch, upper = min(lower + batch, n)
                     loader.load(order[lower..<upper])
-                    for k in feetIndices.indices {
-                        feetIndices[k] = min(Int(draws.nextUnitDouble() * Double(r)), r - 1)
-                    }
-                    for j in t.indices { t[j] = draws.nextUnitDouble() }
+                    draws.next(feet: &feetIndices, t: &t)
                     let value = stepGradient(
                         centre: state.centre, feet: feetIndices, t: t, engine: engine, loader: loader)
                     guard value.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: value)
                     }
+                    // Read once: with more than two parts this sums parts 2… into part 1.
+                    let gradients = engine.gradientParts
+                    try NonFiniteGuard.check(gradients, epoch: epoch, step: s + 1)
                     let rate = configuration.schedule.rate(
                         base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s,
                         totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                    optimizer.step(&state.centre, gradients: engine.gradientParts, learningRate: rate)
+                    optimizer.step(&state.centre, gradients: gradients, learningRate: rate)
                     valueSum += value
                     samplesDone += upper - lower
+                    let globalStep = (epoch - 1) * stepsPerEpoch + s + 1
+                    if checkpointEvery > 0, globalStep % checkpointEvery == 0, s + 1 < stepsPerEpoch {
+                        var partial = state
+                        partial.completedSteps = s + 1
+                        partial.partialObjectiveSum = valueSum
+                        Self.record(optimizer, into: &partial)
+                        try afterEpoch(partial)
+                    }
                     let elapsed = Date().timeIntervalSince(runStart)
                     let speed = Double(samplesDone) / max(elapsed, 1e-9)
                     let remaining = Double((configuration.epochs - epoch) * n + (n - upper))
@@ -214,15 +269,22 @@ public final class CentreFitter<Scalar: BLASScalar> {
             }
             state.history.append(valueSum / Double(stepsPerEpoch))
             state.completedEpochs = epoch
-            let snap = optimizer.snapshot
-            state.optimizerStep = snap.step
-            state.optimizerFirst = snap.first
-            state.optimizerSecond = snap.second
+            state.completedSteps = 0
+            state.partialObjectiveSum = 0
+            Self.record(optimizer, into: &state)
             progress.finishEpoch(
                 "centre epoch \(epoch)/\(configuration.epochs)  mean objective along the arms "
                     + String(format: "%.5f", state.history.last!))
             try afterEpoch(state)
         }
         return state
+    }
+
+    /// Copies the optimiser's step count and moments into `state`.
+    static func record(_ optimizer: OptimizerState<Scalar>, into state: inout CentreState<Scalar>) {
+        let snap = optimizer.snapshot
+        state.optimizerStep = snap.step
+        state.optimizerFirst = snap.first
+        state.optimizerSecond = snap.second
     }
 }

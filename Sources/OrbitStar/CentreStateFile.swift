@@ -4,10 +4,14 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// A resumable centre fit on disk (see ``CentreFitter``), written atomically after each epoch:
+/// A resumable centre fit on disk (see ``CentreFitter``), written atomically (``SafetensorsFile``
+/// writes through `AtomicFile`) after each epoch and every N steps with `--checkpoint-every N`:
 /// safetensors with tensors `centre`, `optimizer.first`, `optimizer.second` and metadata
 /// `orbit.network`, `orbit.centre-configuration` (JSON), `orbit.feet` (a fingerprint of the feet, so
-/// a resume with other minima is refused), `orbit.epochs`, `orbit.optimizer-step`, `orbit.history`.
+/// a resume with other minima is refused), `orbit.epochs`, `orbit.optimizer-step`, `orbit.history`,
+/// and the position inside the epoch: `orbit.steps` (steps done in it) and `orbit.partial` (the IEEE
+/// bit pattern, in hex, of its objective sum so far). Files without `orbit.steps` (written before
+/// step-level checkpoints existed) are epoch-boundary states.
 public enum CentreStateFile {
     public static func write<Scalar: BLASScalar & TensorScalar>(
         _ state: CentreState<Scalar>, network: Network, configuration: CentreConfiguration,
@@ -22,6 +26,8 @@ public enum CentreStateFile {
             "orbit.epochs": "\(state.completedEpochs)",
             "orbit.optimizer-step": "\(state.optimizerStep)",
             "orbit.history": String(decoding: try encoder.encode(state.history), as: UTF8.self),
+            "orbit.steps": "\(state.completedSteps)",
+            "orbit.partial": String(state.partialObjectiveSum.bitPattern, radix: 16),
         ]
         let tensors = [
             try RawTensor(name: "centre", shape: [state.centre.count], elements: state.centre.flat),
@@ -61,6 +67,17 @@ public enum CentreStateFile {
         else {
             throw StarError.invalidConfiguration("\(path) lacks its epoch count, optimizer step or history")
         }
+        var completedSteps = 0
+        var partialSum = 0.0
+        if let stepsText = file.metadata["orbit.steps"] {
+            guard let steps = Int(stepsText), steps >= 0,
+                let bits = file.metadata["orbit.partial"].flatMap({ UInt64($0, radix: 16) })
+            else {
+                throw StarError.invalidConfiguration("\(path) has an unreadable position inside its epoch")
+            }
+            completedSteps = steps
+            partialSum = Double(bitPattern: bits)
+        }
         func values(_ name: String) throws -> [Scalar] { try file.tensor(name, file: path).values(as: Scalar.self) }
         let theta = try values("centre")
         guard theta.count == network.parameterCount else {
@@ -70,7 +87,7 @@ public enum CentreStateFile {
         return CentreState(
             completedEpochs: epochs, centre: ParameterVector(layout: network.layout, flat: theta), optimizerStep: step,
             optimizerFirst: try values("optimizer.first"), optimizerSecond: try values("optimizer.second"),
-            history: history)
+            history: history, completedSteps: completedSteps, partialObjectiveSum: partialSum)
     }
 
     /// FNV-1a (64 bit) over the feet's bytes in order, with their count: identifies the set of minima.

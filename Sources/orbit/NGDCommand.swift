@@ -10,7 +10,9 @@ struct NGDCommand: ParsableCommand {
             With --centre C, measures the fold-line A → C → B. Otherwise fits a centre for A and B with the
             penalty λ‖θ − θ_i‖² (Eq. 6–7; the paper does not state λ) and measures that. Prints
             (‖A − C‖ + ‖C − B‖)/‖A − B‖ — a bound on the NGD when the fold-line keeps a low loss — and
-            every barrier of the direct line and of the fold-line, so the bound can be judged.
+            every barrier of the direct line and of the fold-line, so the bound can be judged. When fitting
+            with --out, the state is saved to OUT.state.safetensors after every epoch (and every N steps with
+            --checkpoint-every N); --resume continues bit-identically.
             Example: orbit ngd a.safetensors b.safetensors --data fashion-mnist --epochs 20 --out c.safetensors
             """)
 
@@ -35,8 +37,9 @@ struct NGDCommand: ParsableCommand {
         if let out, !(out.hasSuffix(".safetensors") || out.hasSuffix(".npz")) {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
-        if centre != nil && (out != nil || resume) {
-            throw ValidationError("--centre measures a given centre; --out and --resume are for fitting one")
+        if centre != nil && (out != nil || resume || fit.checkpointEvery != 0) {
+            throw ValidationError(
+                "--centre measures a given centre; --out, --resume and --checkpoint-every are for fitting one")
         }
         if resume && out == nil { throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)") }
         if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
@@ -67,7 +70,7 @@ struct NGDCommand: ParsableCommand {
             if let out { try ensureParentDirectory(out) }
             let final = try fitCentre(
                 network: network, dataset: dataset, feet: feet, configuration: configuration, initial: nil,
-                statePath: statePath, resume: resume,
+                statePath: statePath, resume: resume, checkpointEvery: fit.checkpointEvery,
                 progress: ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre"))
             try? FileManager.default.removeItem(atPath: statePath)
             c = final.centre

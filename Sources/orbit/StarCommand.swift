@@ -10,6 +10,8 @@ struct CentreOptions: ParsableArguments {
     @Option(help: "B_r: feet drawn per step (the paper: 1).") var feetPerStep = 1
     @Option(help: "B_t: values t ~ U(0, 1) per foot and step (the paper: 3).") var tPerStep = 3
     @Option(help: "Seed of every epoch's shuffle and of the feet and t drawn at each step.") var seed: UInt64 = 0
+    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
+    var checkpointEvery = 0
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
@@ -17,6 +19,7 @@ struct CentreOptions: ParsableArguments {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard feetPerStep >= 1 else { throw ValidationError("--feet-per-step must be at least 1") }
         guard tPerStep >= 1 else { throw ValidationError("--t-per-step must be at least 1") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
     }
 
     func configuration(penalty: Double, loss: LossFunction?) -> CentreConfiguration {
@@ -44,10 +47,12 @@ func loadMatchingModels(_ paths: [String], options: ModelOptions, reference: Mod
     return models
 }
 
-/// Fits a centre (resumable through `statePath`) and returns the final state.
+/// Fits a centre (resumable through `statePath`, saved after each epoch and every `checkpointEvery`
+/// steps) and returns the final state.
 func fitCentre(
     network: Network, dataset: Dataset, feet: [ParameterVector<Float>], configuration: CentreConfiguration,
-    initial: ParameterVector<Float>?, statePath: String, resume: Bool, progress: ProgressReporter
+    initial: ParameterVector<Float>?, statePath: String, resume: Bool, checkpointEvery: Int = 0,
+    progress: ProgressReporter
 ) throws -> CentreState<Float> {
     let fitter = try CentreFitter(
         network: network, dataset: dataset, feet: feet, configuration: configuration, progress: progress)
@@ -57,9 +62,11 @@ func fitCentre(
             throw ValidationError("--resume: no saved state at \(statePath)")
         }
         start = try CentreStateFile.read(statePath, network: network, configuration: configuration, feet: feet)
-        progress.note("resumed from \(statePath) after epoch \(start.completedEpochs)")
+        progress.note(
+            "resumed from \(statePath) after epoch \(start.completedEpochs)"
+                + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
     }
-    let final = try fitter.run(from: start) { state in
+    let final = try fitter.run(from: start, checkpointEvery: checkpointEvery) { state in
         try CentreStateFile.write(state, network: network, configuration: configuration, feet: feet, to: statePath)
     }
     return final
@@ -74,7 +81,9 @@ struct StarCommand: ParsableCommand {
             B_r feet and B_t values of t per minibatch (Eq. 6–7). Writes the centre to OUT; with --report DIR
             also measures every arm, every pair's direct line and fold-line through the centre (Table 1),
             the NGD bound per pair (Eq. 8) and the held-out feet, into DIR/report.html, star.json, star.csv
-            and SVG charts. The state is saved after every epoch to OUT.state.safetensors; --resume continues.
+            and SVG charts. The state is saved after every epoch (and every N steps with --checkpoint-every N)
+            to OUT.state.safetensors; --resume continues bit-identically. A NaN or ±∞ objective or gradient
+            stops the fit with a message naming the step; the last checkpoint is kept.
             Example: orbit star m1.safetensors m2.safetensors m3.safetensors --data fashion-mnist --epochs 20 --out c.safetensors --report star
             """)
 
@@ -132,7 +141,7 @@ struct StarCommand: ParsableCommand {
         let progress = ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre")
         let final = try fitCentre(
             network: network, dataset: dataset, feet: feet, configuration: config, initial: initial?.parameters,
-            statePath: statePath, resume: resume, progress: progress)
+            statePath: statePath, resume: resume, checkpointEvery: centre.checkpointEvery, progress: progress)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let model = Model(
