@@ -84,7 +84,7 @@ public struct ParameterVector<Scalar: BLASScalar>: @unchecked Sendable {
         withUnsafeBufferPointer { source in
             var out = ParameterVector<Other>(layout: layout)
             out.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<source.count { dst[i] = Other(source[i]) }
+                if let base = source.baseAddress { convertElements(base, into: dst.baseAddress!, count: source.count) }
             }
             return out
         }

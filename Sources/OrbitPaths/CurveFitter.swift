@@ -133,10 +133,13 @@ public final class CurveFitter<Scalar: BLASScalar> {
                     base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                     stepsPerEpoch: stepsPerEpoch)
                 let parts = engine.gradientParts
-                try NonFiniteGuard.check(parts, epoch: epoch, step: s + 1)
                 for i in 0..<k where c[i + 1] != 0 {
-                    // ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass.
-                    optimizers[i].step(&state.bends[i], gradients: parts, learningRate: rate, gradientScale: c[i + 1])
+                    // ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass, and the
+                    // non-finite guard rides along it.
+                    try NonFiniteGuard.afterStep(
+                        optimizers[i].step(
+                            &state.bends[i], gradients: parts, learningRate: rate, gradientScale: c[i + 1]),
+                        gradients: parts, parameters: state.bends[i], epoch: epoch, step: s + 1)
                 }
                 lossSum += result.lossSum / Double(upper - lower)
                 progress.update(

@@ -244,11 +244,12 @@ public final class CentreFitter<Scalar: BLASScalar> {
                     }
                     // Read once: with more than two parts this sums parts 2… into part 1.
                     let gradients = engine.gradientParts
-                    try NonFiniteGuard.check(gradients, epoch: epoch, step: s + 1)
                     let rate = configuration.schedule.rate(
                         base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s,
                         totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                    optimizer.step(&state.centre, gradients: gradients, learningRate: rate)
+                    try NonFiniteGuard.afterStep(
+                        optimizer.step(&state.centre, gradients: gradients, learningRate: rate),
+                        gradients: gradients, parameters: state.centre, epoch: epoch, step: s + 1)
                     valueSum += value
                     samplesDone += upper - lower
                     let globalStep = (epoch - 1) * stepsPerEpoch + s + 1

@@ -78,4 +78,19 @@ public enum NonFiniteGuard {
             throw NonFiniteGradientError(epoch: epoch, step: step, tensor: tensor, index: index)
         }
     }
+
+    /// The guard of a training step, given what the optimiser's update reported
+    /// (``OptimizerState/step(_:gradients:learningRate:gradientScale:)`` returns whether every updated
+    /// parameter is finite). Only when it is not are the gradients searched, to name the tensor and
+    /// index; an update that overflowed from a finite gradient names the parameter instead. The run
+    /// then stops before any checkpoint is written, so the last one on disk is good.
+    public static func afterStep<Scalar: BLASScalar>(
+        _ allFinite: Bool, gradients: [ParameterVector<Scalar>], parameters: ParameterVector<Scalar>, epoch: Int,
+        step: Int
+    ) throws {
+        guard !allFinite else { return }
+        try check(gradients, epoch: epoch, step: step)
+        let (tensor, index) = parameters.firstNonFinite() ?? ("θ", 0)
+        throw NonFiniteGradientError(epoch: epoch, step: step, tensor: tensor, index: index)
+    }
 }

@@ -52,17 +52,25 @@ public final class OptimizerState<Scalar: BLASScalar> {
     }
 
     /// θ ← update(θ, ∇) with learning rate η.
-    public func step(_ theta: inout ParameterVector<Scalar>, gradient: ParameterVector<Scalar>, learningRate: Double) {
+    @discardableResult
+    public func step(_ theta: inout ParameterVector<Scalar>, gradient: ParameterVector<Scalar>, learningRate: Double)
+        -> Bool
+    {
         step(&theta, gradients: [gradient], learningRate: learningRate)
     }
 
     /// θ ← update(θ, ∇₁ + ∇₂) with the sum formed inside the one fused pass (the parts of a minibatch
     /// split across cores, see ``MinibatchGradient``); one or two gradients. `gradientScale`
     /// multiplies the gradient inside the same pass (a curve's bend receives c_i(t)·∇L).
+    ///
+    /// Returns whether every updated parameter is finite. A NaN or ±∞ in the gradient always makes
+    /// its parameter non-finite (SGD: θ − η·∞; Adam: ∞/∞), so this is the non-finite guard at no
+    /// extra pass over memory: the test rides along the update (``NonFiniteGuard/afterStep``).
+    @discardableResult
     public func step(
         _ theta: inout ParameterVector<Scalar>, gradients: [ParameterVector<Scalar>], learningRate: Double,
         gradientScale: Double = 1
-    ) {
+    ) -> Bool {
         precondition(gradients.count == 1 || gradients.count == 2, "one or two gradients per step")
         let gradient = gradients[0]
         let other = gradients[gradients.count - 1]
@@ -73,32 +81,40 @@ public final class OptimizerState<Scalar: BLASScalar> {
             optimizer: optimizer, learningRate: learningRate, step: stepCount, gradientScale: gradientScale)
         let m = SendableMutablePointer(first.baseAddress)
         let v = SendableMutablePointer(second.baseAddress)
+        let chunks = max(Threading.threadCount, 1)
+        let nonFinite = UnsafeMutablePointer<Int>.allocate(capacity: chunks)
+        defer { nonFinite.deallocate() }
+        nonFinite.initialize(repeating: 0, count: chunks)
+        let flags = SendableMutablePointer(nonFinite)
         theta.withUnsafeMutableBufferPointer { thetaBuffer in
             gradient.withUnsafeBufferPointer { gradBuffer in
                 other.withUnsafeBufferPointer { otherBuffer in
                     let p = SendableMutablePointer(thetaBuffer.baseAddress!)
                     let g = SendablePointer(gradBuffer.baseAddress!)
                     let g2: SendablePointer<Scalar>? = hasTwo ? SendablePointer(otherBuffer.baseAddress!) : nil
-                    parallelChunks(count: thetaBuffer.count, costPerElement: 4) { _, range in
+                    parallelChunks(count: thetaBuffer.count, costPerElement: 4) { chunk, range in
+                        let bad: Int
                         switch Precision(Scalar.self) {
                         case .float:
-                            update.apply(
+                            bad = update.apply(
                                 range, p.pointer.reinterpreted(as: Float.self), g.pointer.reinterpreted(as: Float.self),
                                 g2?.pointer.reinterpreted(as: Float.self), m.pointer.reinterpreted(as: Float.self),
                                 v.pointer.reinterpreted(as: Float.self))
                         case .double:
-                            update.apply(
+                            bad = update.apply(
                                 range, p.pointer.reinterpreted(as: Double.self),
                                 g.pointer.reinterpreted(as: Double.self),
                                 g2?.pointer.reinterpreted(as: Double.self), m.pointer.reinterpreted(as: Double.self),
                                 v.pointer.reinterpreted(as: Double.self))
                         case .other:
-                            update.apply(range, p.pointer, g.pointer, g2?.pointer, m.pointer, v.pointer)
+                            bad = update.apply(range, p.pointer, g.pointer, g2?.pointer, m.pointer, v.pointer)
                         }
+                        flags.pointer[min(chunk, chunks - 1)] |= bad
                     }
                 }
             }
         }
+        return (0..<chunks).allSatisfy { nonFinite[$0] == 0 }
     }
 }
 
@@ -110,17 +126,18 @@ struct Update: Sendable {
     let step: Int
     let gradientScale: Double
 
+    /// Returns non-zero when some updated parameter is not finite.
     @inline(__always)
     func apply<T: BLASScalar>(
         _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ g2: UnsafePointer<T>?,
         _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>
-    ) {
+    ) -> Int {
         let scale = T(gradientScale)
         switch (g2, gradientScale == 1) {
-        case (let g2?, true): apply(range, p, m, v) { g[$0] + g2[$0] }
-        case (let g2?, false): apply(range, p, m, v) { scale * (g[$0] + g2[$0]) }
-        case (nil, true): apply(range, p, m, v) { g[$0] }
-        case (nil, false): apply(range, p, m, v) { scale * g[$0] }
+        case (let g2?, true): return apply(range, p, m, v) { g[$0] + g2[$0] }
+        case (let g2?, false): return apply(range, p, m, v) { scale * (g[$0] + g2[$0]) }
+        case (nil, true): return apply(range, p, m, v) { g[$0] }
+        case (nil, false): return apply(range, p, m, v) { scale * g[$0] }
         }
     }
 
@@ -128,21 +145,29 @@ struct Update: Sendable {
     private func apply<T: BLASScalar>(
         _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
         _ g: (Int) -> T
-    ) {
+    ) -> Int {
+        // An OR of "not finite" flags: an integer reduction, so the loops still vectorise.
+        var bad = 0
         let lr = T(learningRate)
         switch optimizer {
         case .sgd(let momentum, let nesterov, let weightDecay):
             let mu = T(momentum), wd = T(weightDecay)
             if mu == 0 {
-                for i in range { p[i] -= lr * (g(i) + wd * p[i]) }
-                return
+                for i in range {
+                    let q = p[i] - lr * (g(i) + wd * p[i])
+                    p[i] = q
+                    bad |= q.isFinite ? 0 : 1
+                }
+                return bad
             }
             let firstStep = step == 1
             for i in range {
                 let d = g(i) + wd * p[i]
                 let buf = firstStep ? d : mu * m[i] + d
                 m[i] = buf
-                p[i] -= lr * (nesterov ? d + mu * buf : buf)
+                let q = p[i] - lr * (nesterov ? d + mu * buf : buf)
+                p[i] = q
+                bad |= q.isFinite ? 0 : 1
             }
         case .adam(let beta1, let beta2, let epsilon, let weightDecay),
             .adamW(let beta1, let beta2, let epsilon, let weightDecay):
@@ -163,8 +188,11 @@ struct Update: Sendable {
                 let vi = b2 * v[i] + (1 - b2) * d * d
                 m[i] = mi
                 v[i] = vi
-                p[i] -= stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
+                let q = p[i] - stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
+                p[i] = q
+                bad |= q.isFinite ? 0 : 1
             }
         }
+        return bad
     }
 }

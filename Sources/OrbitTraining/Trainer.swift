@@ -123,11 +123,12 @@ public final class Trainer<Scalar: BLASScalar> {
                         throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
                     }
                     let gradients = engine.gradientParts
-                    try NonFiniteGuard.check(gradients, epoch: epoch, step: s + 1)
                     rate = configuration.schedule.rate(
                         base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
                         stepsPerEpoch: stepsPerEpoch)
-                    optimizer.step(&state.parameters, gradients: gradients, learningRate: rate)
+                    try NonFiniteGuard.afterStep(
+                        optimizer.step(&state.parameters, gradients: gradients, learningRate: rate),
+                        gradients: gradients, parameters: state.parameters, epoch: epoch, step: s + 1)
                     lossSum += result.lossSum
                     correct += result.correct ?? 0
                     seen += upper - lower

@@ -145,7 +145,9 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     public func converted<Other: BLASScalar>(to _: Other.Type = Other.self) -> Matrix<Other> {
         withUnsafeBufferPointer { source in
             Matrix<Other>(rows: rows, columns: columns) { out in
-                for i in 0..<source.count { out[i] = Other(source[i]) }
+                if let base = source.baseAddress {
+                    convertElements(base, into: out.baseAddress!, count: source.count)
+                }
             }
         }
     }
