@@ -15,10 +15,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try Demo(configuration: .quickSetting, directory: dir, progressStyle: .quiet).run()
 
-        for file in ["index.html", "summary.json", "barriers.csv", "summary.txt", "lines-loss.svg", "aligned-loss.svg",
-            "curve-loss.svg", "star-loss.svg", "symmetry-loss.svg", "models/A.safetensors", "models/B-aligned.safetensors",
-            "models/bend.safetensors", "models/centre.safetensors"]
-        {
+        for file in [
+            "index.html", "summary.json", "barriers.csv", "summary.txt", "lines-loss.svg", "aligned-loss.svg",
+            "curve-loss.svg", "star-loss.svg", "symmetry-loss.svg", "models/A.safetensors",
+            "models/B-aligned.safetensors",
+            "models/bend.safetensors", "models/centre.safetensors",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(file)"), "\(file) missing")
         }
         #expect(Set(result.groups.map(\.key)) == ["lines", "aligned", "curve", "star", "symmetry"])
@@ -37,8 +39,9 @@ import Testing
         let bounds = star.numbers["ngd_bounds"] as! [Double]
         #expect(bounds.count == 3 && bounds.allSatisfy { $0 >= 1 && $0.isFinite })
 
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/summary.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/summary.json"))) as! [String: Any]
         #expect((json["barrier_definitions"] as? [String: Any])?.count == BarrierDefinition.allCases.count)
         #expect((json["groups"] as? [Any])?.count == 5)
         let html = try String(contentsOfFile: "\(dir)/index.html", encoding: .utf8)
