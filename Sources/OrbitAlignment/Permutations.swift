@@ -110,4 +110,39 @@ extension PermutationSpec {
         }
         return out
     }
+
+    /// ⟨θ_A, π(θ_B)⟩ = Σ_tensors Σ_ij A[i, j]·B[π_out(i), π_in(j)], accumulated in Float64 without
+    /// forming π(θ_B): weight matching's objective, evaluated once per sweep. One pass over both
+    /// vectors, O(P), no allocation beyond the per-tensor index lookup.
+    func permutedInnerProduct(_ p: Permutations, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>) -> Double {
+        precondition(a.layout == layout && b.layout == layout, "parameters do not have the permutation spec's layout")
+        var byTensor: [String: [Int: [Int]]] = [:]
+        for g in groups {
+            guard let perm = p.byGroup[g.name] else { preconditionFailure("no permutation for group \(g.name)") }
+            for axis in g.axes { byTensor[axis.tensor, default: [:]][axis.axis] = perm }
+        }
+        var total = 0.0
+        for spec in layout.tensors {
+            let axes = byTensor[spec.name]
+            let (rows, columns) = spec.matrixShape
+            let vector = spec.shape.count <= 1
+            let rowPerm = vector ? nil : axes?[0]
+            let columnPerm = vector ? axes?[0] : axes?[1]
+            a.withTensor(spec) { x in
+                b.withTensor(spec) { y in
+                    for r in 0..<rows {
+                        let xr = x.row(r), yr = y.row(rowPerm?[r] ?? r)
+                        var sum = 0.0
+                        if let columnPerm {
+                            for c in 0..<columns { sum += Double(xr[c]) * Double(yr[columnPerm[c]]) }
+                        } else {
+                            for c in 0..<columns { sum += Double(xr[c]) * Double(yr[c]) }
+                        }
+                        total += sum
+                    }
+                }
+            }
+        }
+        return total
+    }
 }

@@ -41,7 +41,6 @@ public struct WeightMatching: Sendable {
         let terms = spec.groups.map { g in
             g.axes.map { axis in ProductTerm(axis: axis, spec: spec, a: a, b: b) }
         }
-        let aDouble = a.converted(to: Double.self)
         let descent = CoordinateDescent(spec: spec, seed: seed, maxSweeps: maxSweeps, tolerance: tolerance)
         let result = try descent.run(
             initial: initial ?? .identity(spec), neighbours: terms.map { $0.compactMap(\.otherGroup) }
@@ -59,7 +58,7 @@ public struct WeightMatching: Sendable {
             }
             return cost
         } objective: { perms in
-            Double(aDouble.dot(spec.apply(perms, to: b).converted(to: Double.self)))
+            spec.permutedInnerProduct(perms, a, b)
         }
         return MatchingResult(
             permutations: result.permutations, objective: result.history.last ?? 0, sweeps: result.sweeps,

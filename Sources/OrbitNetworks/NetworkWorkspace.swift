@@ -14,8 +14,11 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     let steps: [DenseStep]
     /// Pre-activations z = W·x + b (+ ε·skip) of each step, capacity × outputs.
     let z: [AlignedBuffer<Scalar>]
-    /// Post-activations a = σ(z); the same buffer as `z` for identity steps.
+    /// Post-activations a = σ(z); the same buffer as `z` for identity steps, and for every step of
+    /// an inference workspace.
     let a: [AlignedBuffer<Scalar>]
+    /// Whether this workspace only runs forward passes (σ applied in place, no gradient buffers).
+    public let isInference: Bool
     /// ∂L/∂a of each step, overwritten in place by ∂L/∂z during backward.
     let da: [AlignedBuffer<Scalar>]
     let dx: AlignedBuffer<Scalar>
@@ -28,21 +31,32 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     /// ∂L/∂θ after ``backward(_:inputs:inputGradient:)``.
     public private(set) var gradient: ParameterVector<Scalar>
 
-    public init(network: Network, capacity: Int) {
+    /// `inference: true` makes a forward-only workspace: each step's activation overwrites its
+    /// pre-activation (half the activation memory, one write per element instead of two) and no
+    /// gradient buffers are allocated; ``backward(_:inputs:inputGradient:)`` and a loss with
+    /// `gradient: true` are then programming errors.
+    public init(network: Network, capacity: Int, inference: Bool = false) {
         precondition(capacity > 0, "workspace capacity must be positive")
         self.network = network
         self.capacity = capacity
+        isInference = inference
         steps = network.computePlan
         z = steps.map { AlignedBuffer(repeating: 0, count: capacity * $0.outputs) }
         a = zip(steps, z).map { step, buffer in
-            step.activation == .identity ? buffer : AlignedBuffer(repeating: 0, count: capacity * step.outputs)
+            step.activation == .identity || inference
+                ? buffer : AlignedBuffer(repeating: 0, count: capacity * step.outputs)
         }
-        da = steps.map { AlignedBuffer(repeating: 0, count: capacity * $0.outputs) }
-        dx = AlignedBuffer(repeating: 0, count: capacity * network.inputSize)
+        let gradientRows = inference ? 0 : capacity
+        da = steps.map { AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * $0.outputs)) }
+        dx = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * network.inputSize))
         ones = AlignedBuffer(repeating: 1, count: capacity)
         started = Array(repeating: false, count: steps.count + 1)
-        gradient = ParameterVector(layout: network.layout)
+        gradient = ParameterVector(layout: inference ? ParameterLayout([]) : network.layout)
+        parameterLayout = network.layout
     }
+
+    /// The layout of the parameters this workspace runs.
+    let parameterLayout: ParameterLayout
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
     /// `firstPreactivations`, when given, writes X·W₁ᵀ (without bias) for the first layer in place of
@@ -54,11 +68,33 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>,
         firstPreactivations: ((MutableMatrixView<Scalar>) -> Void)? = nil
     ) -> MatrixView<Scalar> {
+        forward(parameters, inputs: inputs, firstLayer: nil, firstPreactivations: firstPreactivations)
+    }
+
+    /// f(x; θ) where the first layer's X·W₁ᵀ is Σ_i c_i·H_i of precomputed b × outputs products H_i
+    /// (row-major, contiguous): the evaluator of affine paths, X·W₁(t)ᵀ = Σ c_i(t)·X·W₁,ᵢᵀ. The
+    /// combination, bias and σ are one pass over the block.
+    @discardableResult
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func forward(
+        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, firstLayer: FirstLayerCombination<Scalar>
+    ) -> MatrixView<Scalar> {
+        precondition(
+            firstLayer.products.count == firstLayer.coefficients.count,
+            "\(firstLayer.products.count) products and \(firstLayer.coefficients.count) coefficients")
+        return forward(parameters, inputs: inputs, firstLayer: firstLayer, firstPreactivations: nil)
+    }
+
+    func forward(
+        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, firstLayer: FirstLayerCombination<Scalar>?,
+        firstPreactivations: ((MutableMatrixView<Scalar>) -> Void)?
+    ) -> MatrixView<Scalar> {
         precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
         precondition(
             inputs.columns == network.inputSize,
             "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
-        precondition(parameters.layout == gradient.layout, "parameters do not match the workspace's network")
+        precondition(parameters.layout == parameterLayout, "parameters do not match the workspace's network")
         let b = inputs.rows
         batchSize = b
         parameters.withUnsafeBufferPointer { theta in
@@ -68,7 +104,18 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
                 let w = MatrixView(baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
                 let zk = z[k].baseAddress
                 let zView = MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs)
-                if k == 0, let firstPreactivations {
+                if k == 0, let firstLayer, step.skipFrom == nil {
+                    // Σ c_i·H_i + b and σ in one pass over the block.
+                    ActivationKernels.combinationBiasActivation(
+                        rows: b, columns: step.outputs, products: firstLayer.products,
+                        coefficients: firstLayer.coefficients, z: zk, a: a[k].baseAddress,
+                        bias: step.bias.map { UnsafePointer(base + $0.offset) }, activation: step.activation)
+                    continue
+                } else if k == 0, let firstLayer {
+                    ParameterVectorKernels.combination(
+                        out: zk, inputs: firstLayer.products, coefficients: firstLayer.coefficients,
+                        count: b * step.outputs)
+                } else if k == 0, let firstPreactivations {
                     // The caller supplies X·W₁ᵀ (e.g. Σ c_i(t)·X·W₁,iᵀ along an affine path); bias and σ follow.
                     firstPreactivations(zView)
                 } else {
@@ -107,6 +154,7 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     public func loss(_ loss: LossFunction, targets: TargetBatch<Scalar>, gradient: Bool, meanOver: Int? = nil)
         -> BatchLoss
     {
+        precondition(!gradient || !isInference, "a loss gradient needs a workspace built without `inference`")
         let last = steps.count - 1
         let g = MutableMatrixView(baseAddress: da[last].baseAddress, rows: batchSize, columns: steps[last].outputs)
         return LossKernels.evaluate(
@@ -121,6 +169,7 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     @_specialize(exported:true,where Scalar == Double)
     public func backward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false)
     {
+        precondition(!isInference, "backward needs a workspace built without `inference`")
         let b = batchSize
         precondition(inputs.rows == b, "backward with \(inputs.rows) rows after a forward pass of \(b)")
         for i in started.indices { started[i] = false }
@@ -207,5 +256,17 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         slot < 0
             ? MutableMatrixView(baseAddress: dx.baseAddress, rows: batchSize, columns: network.inputSize)
             : MutableMatrixView(baseAddress: da[slot].baseAddress, rows: batchSize, columns: steps[slot].outputs)
+    }
+}
+
+/// The first layer's X·W₁ᵀ as Σ_i c_i·H_i of products computed once per batch (see
+/// ``NetworkWorkspace/forward(_:inputs:firstLayer:)``). The pointers must stay valid for the call.
+public struct FirstLayerCombination<Scalar: BLASScalar> {
+    public var products: [UnsafePointer<Scalar>]
+    public var coefficients: [Scalar]
+
+    public init(products: [UnsafePointer<Scalar>], coefficients: [Scalar]) {
+        self.products = products
+        self.coefficients = coefficients
     }
 }

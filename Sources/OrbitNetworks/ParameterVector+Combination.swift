@@ -31,9 +31,9 @@ extension ParameterVector {
     }
 }
 
-enum ParameterVectorKernels {
+public enum ParameterVectorKernels {
     /// out[i] = Σ_j c_j·x_j[i], dispatched once to concrete Float/Double code.
-    static func combination<Scalar: BLASScalar>(
+    public static func combination<Scalar: BLASScalar>(
         out: UnsafeMutablePointer<Scalar>, inputs: [UnsafePointer<Scalar>], coefficients: [Scalar], count: Int
     ) {
         switch Precision(Scalar.self) {

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import OrbitData
 import OrbitNetworks
 import OrbitNumerics
@@ -106,28 +108,33 @@ public final class BatchLoader<Scalar: BLASScalar> {
 }
 
 extension Network {
-    /// Mean loss and accuracy of f(·; θ) on `split`, streamed in batches of `batchSize`.
-    /// Cost: one forward pass over the split (2·n·Σ in·out flops).
+    /// Mean loss and accuracy of f(·; θ) on `split`, streamed in batches of `batchSize`. The rows are
+    /// cut into one contiguous part per core (``EvaluationParts``), each streamed by its own
+    /// forward-only workspace with single-threaded BLAS; the parts' sums are added in order, so the
+    /// result is deterministic for a given thread count. Cost: one forward pass over the split
+    /// (2·n·Σ in·out flops).
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
     public func evaluate<Scalar: BLASScalar>(
         _ parameters: ParameterVector<Scalar>, on split: DataSplit, loss: LossFunction? = nil, batchSize: Int = 1000
     ) -> SplitMetrics {
         let lossFunction = loss ?? split.targets.defaultLoss
-        let capacity = Swift.min(batchSize, Swift.max(split.count, 1))
-        let workspace = NetworkWorkspace<Scalar>(network: self, capacity: capacity)
-        let loader = BatchLoader<Scalar>(split: split, capacity: capacity)
+        let parts = EvaluationParts.count(rows: split.count)
+        let sums = UnsafeMutableBufferPointer<(loss: Double, correct: Int)>.allocate(capacity: parts)
+        defer { sums.deallocate() }
+        let shared = UncheckedSendable((self, sums, parameters))
+        Threading.withSingleThreadedBLAS(when: parts > 1) {
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let (network, sums, parameters) = shared.value
+                let rows = chunkRange(p, of: parts, count: split.count)
+                sums[p] = network.sums(parameters, on: split, rows: rows, loss: lossFunction, batchSize: batchSize)
+            }
+        }
         var total = 0.0
         var correct = 0
-        var start = 0
-        while start < split.count {
-            let end = Swift.min(start + capacity, split.count)
-            loader.load(start..<end)
-            workspace.forward(parameters, inputs: loader.inputs)
-            let batch = loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: false) }
-            total += batch.lossSum
-            correct += batch.correct ?? 0
-            start = end
+        for p in 0..<parts {
+            total += sums[p].loss
+            correct += sums[p].correct
         }
         let n = Double(Swift.max(split.count, 1))
         let hasAccuracy: Bool
@@ -137,5 +144,39 @@ extension Network {
             hasAccuracy = lossFunction == .softmaxCrossEntropy
         }
         return SplitMetrics(loss: total / n, accuracy: hasAccuracy ? Double(correct) / n : nil)
+    }
+
+    /// Σ ℓ and the number of correct predictions over `rows` of the split, in batches.
+    func sums<Scalar: BLASScalar>(
+        _ parameters: ParameterVector<Scalar>, on split: DataSplit, rows: Range<Int>, loss: LossFunction,
+        batchSize: Int
+    ) -> (loss: Double, correct: Int) {
+        guard !rows.isEmpty else { return (0, 0) }
+        let capacity = Swift.min(Swift.max(batchSize, 1), rows.count)
+        let workspace = NetworkWorkspace<Scalar>(network: self, capacity: capacity, inference: true)
+        let loader = BatchLoader<Scalar>(split: split, capacity: capacity)
+        var total = 0.0
+        var correct = 0
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let end = Swift.min(start + capacity, rows.upperBound)
+            loader.load(start..<end)
+            workspace.forward(parameters, inputs: loader.inputs)
+            let batch = loader.withTargets { workspace.loss(loss, targets: $0, gradient: false) }
+            total += batch.lossSum
+            correct += batch.correct ?? 0
+            start = end
+        }
+        return (total, correct)
+    }
+}
+
+/// How many contiguous parts an evaluation pass over n rows is cut into: one per thread, unless the
+/// parts would be thinner than 256 rows or `ORBIT_NO_BATCH_SPLIT` is set (for A/B timing).
+public enum EvaluationParts {
+    public static func count(rows: Int) -> Int {
+        let threads = Threading.threadCount
+        guard threads > 1, ProcessInfo.processInfo.environment["ORBIT_NO_BATCH_SPLIT"] == nil else { return 1 }
+        return Swift.max(1, Swift.min(threads, rows / 256))
     }
 }
