@@ -32,7 +32,7 @@ extension ParameterVector {
             coefficients.count == points.count && !points.isEmpty,
             "combination of \(coefficients.count) coefficients and \(points.count) points")
         var result = ParameterVector(layout: points[0].layout)
-        for (c, p) in zip(coefficients, points) { result.add(p, scaledBy: c) }
+        result.formCombination(coefficients, points)
         return result
     }
 

@@ -33,10 +33,12 @@ public struct PathEvaluator: Sendable {
         _ path: AffinePath<Scalar>, on dataset: Dataset, t: [Double], name: String
     ) throws -> PathProfile {
         try network.layout.requireMatches(path.layout)
+        let named = dataset.splits
+        let measured = metrics(
+            controlPoints: path.controlPoints, coefficients: t.map { path.coefficients(at: $0) },
+            on: named.map(\.1))
         var splits: [String: [SplitMetrics]] = [:]
-        for (splitName, split) in dataset.splits {
-            splits[splitName] = fusedMetrics(path, split: split, t: t)
-        }
+        for (k, (splitName, _)) in named.enumerated() { splits[splitName] = measured[k] }
         return PathProfile(
             name: name, kind: path.kindDescription, t: t, splits: splits, length: path.length(),
             chordLength: path.chordLength)
@@ -57,10 +59,6 @@ public struct PathEvaluator: Sendable {
         return PathProfile(name: name, kind: path.kindDescription, t: t, splits: splits, length: nil, chordLength: nil)
     }
 
-    func fusedMetrics<Scalar: BLASScalar>(_ path: AffinePath<Scalar>, split: DataSplit, t: [Double]) -> [SplitMetrics] {
-        metrics(controlPoints: path.controlPoints, coefficients: t.map { path.coefficients(at: $0) }, on: split)
-    }
-
     /// Loss and accuracy at the points θ_j = Σ_i coefficients[j][i]·P_i, fused as described above.
     /// Points are processed in chunks of `chunk` (each chunk holds its θ_j in memory and streams the
     /// data once), so a 21×21 plane of a large network does not hold 441 copies of θ.
@@ -69,22 +67,32 @@ public struct PathEvaluator: Sendable {
     public func metrics<Scalar: BLASScalar>(
         controlPoints: [ParameterVector<Scalar>], coefficients: [[Double]], on split: DataSplit, chunk: Int = 32
     ) -> [SplitMetrics] {
-        var result: [SplitMetrics] = []
+        metrics(controlPoints: controlPoints, coefficients: coefficients, on: [split], chunk: chunk)[0]
+    }
+
+    /// As above on several splits, each point formed once for all of them; one array per split.
+    func metrics<Scalar: BLASScalar>(
+        controlPoints: [ParameterVector<Scalar>], coefficients: [[Double]], on splits: [DataSplit], chunk: Int = 32
+    ) -> [[SplitMetrics]] {
+        var result = [[SplitMetrics]](repeating: [], count: splits.count)
         var lower = 0
         while lower < coefficients.count {
             let upper = Swift.min(lower + chunk, coefficients.count)
-            result += chunkMetrics(
-                controlPoints: controlPoints, coefficients: Array(coefficients[lower..<upper]), on: split)
+            let chunkCoefficients = coefficients[lower..<upper].map { $0.map { Scalar($0) } }
+            let points = chunkCoefficients.map { ParameterVector.combination($0, controlPoints) }
+            for (k, split) in splits.enumerated() {
+                result[k] += chunkMetrics(
+                    controlPoints: controlPoints, points: points, coefficients: chunkCoefficients, on: split)
+            }
             lower = upper
         }
         return result
     }
 
     func chunkMetrics<Scalar: BLASScalar>(
-        controlPoints: [ParameterVector<Scalar>], coefficients allCoefficients: [[Double]], on split: DataSplit
+        controlPoints: [ParameterVector<Scalar>], points: [ParameterVector<Scalar>], coefficients: [[Scalar]],
+        on split: DataSplit
     ) -> [SplitMetrics] {
-        let coefficients = allCoefficients.map { $0.map { Scalar($0) } }
-        let points = coefficients.map { ParameterVector.combination($0, controlPoints) }
         // The rows are cut into one contiguous part per core, each streamed by its own workspace with
         // single-threaded BLAS: no synchronisation inside the pass, and the elementwise work between
         // the GEMMs runs on every core (BLAS's own split of a 1000-row GEMM leaves it on one).

@@ -93,7 +93,7 @@ public final class OptimizerState<Scalar: BLASScalar> {
                     let g = SendablePointer(gradBuffer.baseAddress!)
                     let g2: SendablePointer<Scalar>? = hasTwo ? SendablePointer(otherBuffer.baseAddress!) : nil
                     parallelChunks(count: thetaBuffer.count, costPerElement: 4) { chunk, range in
-                        let bad: Int
+                        let bad: UInt32
                         switch Precision(Scalar.self) {
                         case .float:
                             bad = update.apply(
@@ -107,9 +107,9 @@ public final class OptimizerState<Scalar: BLASScalar> {
                                 g2?.pointer.reinterpreted(as: Double.self), m.pointer.reinterpreted(as: Double.self),
                                 v.pointer.reinterpreted(as: Double.self))
                         case .other:
-                            bad = update.apply(range, p.pointer, g.pointer, g2?.pointer, m.pointer, v.pointer)
+                            preconditionFailure("optimiser step for an unsupported precision")
                         }
-                        flags.pointer[min(chunk, chunks - 1)] |= bad
+                        flags.pointer[min(chunk, chunks - 1)] |= Int(bad)
                     }
                 }
             }
@@ -128,46 +128,36 @@ struct Update: Sendable {
 
     /// Returns non-zero when some updated parameter is not finite.
     @inline(__always)
-    func apply<T: BLASScalar>(
+    func apply<T: FiniteTestable>(
         _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ g2: UnsafePointer<T>?,
         _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>
-    ) -> Int {
+    ) -> UInt32 {
         let scale = T(gradientScale)
         switch (g2, gradientScale == 1) {
-        case (let g2?, true): return apply(range, p, m, v) { g[$0] + g2[$0] }
-        case (let g2?, false): return apply(range, p, m, v) { scale * (g[$0] + g2[$0]) }
-        case (nil, true): return apply(range, p, m, v) { g[$0] }
-        case (nil, false): return apply(range, p, m, v) { scale * g[$0] }
+        case (let g2?, true): return apply(range, p, m, v, TwoGradients(g: g, g2: g2))
+        case (let g2?, false): return apply(range, p, m, v, ScaledTwoGradients(g: g, g2: g2, scale: scale))
+        case (nil, true): return apply(range, p, m, v, OneGradient(g: g))
+        case (nil, false): return apply(range, p, m, v, ScaledOneGradient(g: g, scale: scale))
         }
     }
 
     @inline(__always)
-    private func apply<T: BLASScalar>(
+    private func apply<T: FiniteTestable, G: GradientSource>(
         _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
-        _ g: (Int) -> T
-    ) -> Int {
-        // An OR of "not finite" flags: an integer reduction, so the loops still vectorise.
-        var bad = 0
+        _ g: G
+    ) -> UInt32 where G.Scalar == T {
         let lr = T(learningRate)
         switch optimizer {
         case .sgd(let momentum, let nesterov, let weightDecay):
             let mu = T(momentum), wd = T(weightDecay)
-            if mu == 0 {
-                for i in range {
-                    let q = p[i] - lr * (g(i) + wd * p[i])
-                    p[i] = q
-                    bad |= q.isFinite ? 0 : 1
-                }
-                return bad
-            }
-            let firstStep = step == 1
-            for i in range {
-                let d = g(i) + wd * p[i]
-                let buf = firstStep ? d : mu * m[i] + d
-                m[i] = buf
-                let q = p[i] - lr * (nesterov ? d + mu * buf : buf)
-                p[i] = q
-                bad |= q.isFinite ? 0 : 1
+            // Loop-invariant choices are made outside the loops (constant arguments of an inlined
+            // body), so each loop is branch-free and vectorises.
+            switch (mu == 0, step == 1, nesterov) {
+            case (true, _, _): return sgd(range, p, m, lr, 0, wd, false, false, g)
+            case (false, true, false): return sgd(range, p, m, lr, mu, wd, true, false, g)
+            case (false, true, true): return sgd(range, p, m, lr, mu, wd, true, true, g)
+            case (false, false, false): return sgd(range, p, m, lr, mu, wd, false, false, g)
+            case (false, false, true): return sgd(range, p, m, lr, mu, wd, false, true, g)
             }
         case .adam(let beta1, let beta2, let epsilon, let weightDecay),
             .adamW(let beta1, let beta2, let epsilon, let weightDecay):
@@ -177,22 +167,118 @@ struct Update: Sendable {
             let t = Double(step)
             let stepSize = lr / T(1 - Double.pow(beta1, t))
             let sqrtCorrection2 = T((1 - Double.pow(beta2, t)).squareRoot())
+            let constants = AdamConstants(
+                lr: lr, b1: b1, b2: b2, eps: eps, wd: wd, stepSize: stepSize, sqrtCorrection2: sqrtCorrection2)
+            return decoupled
+                ? adam(range, p, m, v, constants, true, g)
+                : adam(range, p, m, v, constants, false, g)
+        }
+    }
+
+    /// SGD with momentum μ (PyTorch's convention: buf ← μ·buf + d, the first step buf ← d; Nesterov
+    /// steps along d + μ·buf), weight decay added to the gradient.
+    @inline(__always)
+    private func sgd<T: FiniteTestable, G: GradientSource>(
+        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ m: UnsafeMutablePointer<T>, _ lr: T, _ mu: T, _ wd: T,
+        _ firstStep: Bool, _ nesterov: Bool, _ g: G
+    ) -> UInt32 where G.Scalar == T {
+        var bad: UInt32 = 0
+        if mu == 0 {
             for i in range {
-                var d = g(i)
-                if decoupled {
-                    p[i] -= lr * wd * p[i]
-                } else {
-                    d += wd * p[i]
-                }
-                let mi = b1 * m[i] + (1 - b1) * d
-                let vi = b2 * v[i] + (1 - b2) * d * d
-                m[i] = mi
-                v[i] = vi
-                let q = p[i] - stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
+                let q = p[i] - lr * (g[i] + wd * p[i])
                 p[i] = q
-                bad |= q.isFinite ? 0 : 1
+                bad |= T.nonFiniteFlag(q)
             }
+            return bad
+        }
+        for i in range {
+            let d = g[i] + wd * p[i]
+            let buf = firstStep ? d : mu * m[i] + d
+            m[i] = buf
+            let q = p[i] - lr * (nesterov ? d + mu * buf : buf)
+            p[i] = q
+            bad |= T.nonFiniteFlag(q)
         }
         return bad
     }
+
+    struct AdamConstants<T: BLASScalar> {
+        let lr, b1, b2, eps, wd, stepSize, sqrtCorrection2: T
+    }
+
+    /// Adam (Kingma & Ba) with bias corrections; L2 weight decay in the gradient, or AdamW's
+    /// decoupled decay (θ ← θ − η·λ·θ before the step) when `decoupled`.
+    @inline(__always)
+    private func adam<T: FiniteTestable, G: GradientSource>(
+        _ range: Range<Int>, _ p: UnsafeMutablePointer<T>, _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
+        _ c: AdamConstants<T>, _ decoupled: Bool, _ g: G
+    ) -> UInt32 where G.Scalar == T {
+        var bad: UInt32 = 0
+        for i in range {
+            var d = g[i]
+            var pi = p[i]
+            if decoupled {
+                pi -= c.lr * c.wd * pi
+            } else {
+                d += c.wd * pi
+            }
+            let mi = c.b1 * m[i] + (1 - c.b1) * d
+            let vi = c.b2 * v[i] + (1 - c.b2) * d * d
+            m[i] = mi
+            v[i] = vi
+            let q = pi - c.stepSize * mi / (vi.squareRoot() / c.sqrtCorrection2 + c.eps)
+            p[i] = q
+            bad |= T.nonFiniteFlag(q)
+        }
+        return bad
+    }
+}
+
+/// Float and Double with a branch-free finiteness flag: 1 when `x` is ±∞ or NaN, else 0, on the
+/// bit pattern (the exponent field all ones, plus one, carries into the sign bit). Integer-only, so
+/// the update loops vectorise; an `isFinite` select kept them scalar, and the optimiser pass was a
+/// seventh of a training epoch.
+protocol FiniteTestable: BLASScalar {
+    static func nonFiniteFlag(_ x: Self) -> UInt32
+}
+
+extension Float: FiniteTestable {
+    @inline(__always)
+    static func nonFiniteFlag(_ x: Float) -> UInt32 { ((x.bitPattern & 0x7f80_0000) &+ 0x0080_0000) >> 31 }
+}
+
+extension Double: FiniteTestable {
+    @inline(__always)
+    static func nonFiniteFlag(_ x: Double) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((x.bitPattern & 0x7ff0_0000_0000_0000) &+ 0x0010_0000_0000_0000) >> 63)
+    }
+}
+
+/// The gradient an update reads at index i: one or two parts of a split minibatch, optionally
+/// scaled (a curve's bend receives c_i(t)·∇L). Types, not closures, so each loop is specialised.
+protocol GradientSource {
+    associatedtype Scalar: BLASScalar
+    subscript(_ i: Int) -> Scalar { get }
+}
+
+struct OneGradient<Scalar: BLASScalar>: GradientSource {
+    let g: UnsafePointer<Scalar>
+    @inline(__always) subscript(_ i: Int) -> Scalar { g[i] }
+}
+
+struct TwoGradients<Scalar: BLASScalar>: GradientSource {
+    let g, g2: UnsafePointer<Scalar>
+    @inline(__always) subscript(_ i: Int) -> Scalar { g[i] + g2[i] }
+}
+
+struct ScaledOneGradient<Scalar: BLASScalar>: GradientSource {
+    let g: UnsafePointer<Scalar>
+    let scale: Scalar
+    @inline(__always) subscript(_ i: Int) -> Scalar { scale * g[i] }
+}
+
+struct ScaledTwoGradients<Scalar: BLASScalar>: GradientSource {
+    let g, g2: UnsafePointer<Scalar>
+    let scale: Scalar
+    @inline(__always) subscript(_ i: Int) -> Scalar { scale * (g[i] + g2[i]) }
 }

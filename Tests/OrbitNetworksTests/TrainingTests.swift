@@ -200,4 +200,21 @@ import Testing
             gradientScale: 0.5)
         #expect(abs(theta.flat[0] - 0.85) < 1e-15)
     }
+
+    /// The step reports a non-finite parameter (the guard's bit-pattern flag) for NaN and ±∞
+    /// gradients, whatever the optimiser, and not for large or subnormal finite ones.
+    @Test(arguments: [Optimizer.sgd(), .sgd(momentum: 0.9), .sgd(momentum: 0.9, nesterov: true), .adam(), .adamW()])
+    func stepFlagsNonFiniteParameters(_ optimizer: Optimizer) {
+        func finite<T: BLASScalar>(_: T.Type, gradient: T) -> Bool {
+            let layout = ParameterLayout([("w", [37])])  // odd length: vector body and scalar tail
+            var theta = ParameterVector<T>(layout: layout, flat: Array(repeating: 1, count: 37))
+            var g = ParameterVector<T>(layout: layout, flat: Array(repeating: 0, count: 37))
+            g.withUnsafeMutableBufferPointer { $0[36] = gradient }
+            return OptimizerState<T>(optimizer, count: 37).step(&theta, gradient: g, learningRate: 0.1)
+        }
+        for bad: Float in [.nan, .infinity, -.infinity] { #expect(!finite(Float.self, gradient: bad)) }
+        for bad: Double in [.nan, .infinity, -.infinity] { #expect(!finite(Double.self, gradient: bad)) }
+        for good: Float in [0, 1e30, -1e30, .leastNonzeroMagnitude] { #expect(finite(Float.self, gradient: good)) }
+        for good: Double in [0, 1e300, -1e300, .leastNonzeroMagnitude] { #expect(finite(Double.self, gradient: good)) }
+    }
 }
