@@ -59,16 +59,11 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     let parameterLayout: ParameterLayout
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
-    /// `firstPreactivations`, when given, writes X·W₁ᵀ (without bias) for the first layer in place of
-    /// the GEMM — the evaluator of affine paths forms it from per-control-point products.
     @discardableResult
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
-    public func forward(
-        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>,
-        firstPreactivations: ((MutableMatrixView<Scalar>) -> Void)? = nil
-    ) -> MatrixView<Scalar> {
-        forward(parameters, inputs: inputs, firstLayer: nil, firstPreactivations: firstPreactivations)
+    public func forward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>) -> MatrixView<Scalar> {
+        forward(parameters, inputs: inputs, firstLayer: nil)
     }
 
     /// f(x; θ) where the first layer's X·W₁ᵀ is Σ_i c_i·H_i of precomputed b × outputs products H_i
@@ -83,12 +78,11 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         precondition(
             firstLayer.products.count == firstLayer.coefficients.count,
             "\(firstLayer.products.count) products and \(firstLayer.coefficients.count) coefficients")
-        return forward(parameters, inputs: inputs, firstLayer: firstLayer, firstPreactivations: nil)
+        return forward(parameters, inputs: inputs, firstLayer: Optional(firstLayer))
     }
 
     func forward(
-        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, firstLayer: FirstLayerCombination<Scalar>?,
-        firstPreactivations: ((MutableMatrixView<Scalar>) -> Void)?
+        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, firstLayer: FirstLayerCombination<Scalar>?
     ) -> MatrixView<Scalar> {
         precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
         precondition(
@@ -112,12 +106,10 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
                         bias: step.bias.map { UnsafePointer(base + $0.offset) }, activation: step.activation)
                     continue
                 } else if k == 0, let firstLayer {
+                    // A skip into the first step: the combination, then the skip, bias and σ below.
                     ParameterVectorKernels.combination(
                         out: zk, inputs: firstLayer.products, coefficients: firstLayer.coefficients,
                         count: b * step.outputs)
-                } else if k == 0, let firstPreactivations {
-                    // The caller supplies X·W₁ᵀ (e.g. Σ c_i(t)·X·W₁,iᵀ along an affine path); bias and σ follow.
-                    firstPreactivations(zView)
                 } else {
                     gemm(x, w, into: zView, transposeB: .transposed)
                 }

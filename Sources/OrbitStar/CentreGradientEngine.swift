@@ -91,7 +91,6 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
             let (engine, loader, centre, foot, t) = shared.value
             let rows = chunkRange(p, of: parts, count: b)
             let inputs = loader.inputs.submatrix(rows: rows, columns: 0..<loader.inputs.columns)
-            let n = rows.count * engine.hidden
             let hc = engine.centreProducts[p].baseAddress, hf = engine.footProducts[p].baseAddress
             centre.withTensor(w1) { w in
                 gemm(
@@ -106,9 +105,12 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
             let workspace = engine.workspaces[p]
             var lossSum = 0.0
             for (j, tj) in t.enumerated() {
-                workspace.forward(engine.points[j], inputs: inputs) { z in
-                    CentreKernels.combine(UnsafePointer(hc), UnsafePointer(hf), into: z.baseAddress, count: n, t: tj)
-                }
+                // X·W₁(t)ᵀ = t·X·W_cᵀ + (1 − t)·X·W_iᵀ; 1 − t rounded in Scalar, as `CentreKernels.combine`.
+                let ts = Scalar(tj)
+                workspace.forward(
+                    engine.points[j], inputs: inputs,
+                    firstLayer: FirstLayerCombination(
+                        products: [UnsafePointer(hc), UnsafePointer(hf)], coefficients: [ts, 1 - ts]))
                 let result = loader.withTargets(rows: rows) {
                     workspace.loss(loss, targets: $0, gradient: true, meanOver: b)
                 }
