@@ -82,4 +82,33 @@ public enum FunctionalEquivalence {
         }
         return scale
     }
+
+    /// Applies `permutations` to `parameters` and checks the permuted model computes the same function
+    /// on `inputs`, to `relativeTolerance` × max(1, max |f(x; θ)|). Returns π(θ) and the largest
+    /// |Δoutput|. Cost: three forward passes over `inputs`.
+    ///
+    /// - Throws: ``AlignmentError/invalidPermutation(group:reason:)`` for permutations that do not fit
+    ///   `spec`; ``AlignmentError/notEquivalent(deviation:tolerance:)`` when the outputs differ.
+    public static func applyChecked(
+        _ permutations: Permutations, spec: PermutationSpec, network: Network, to parameters: ParameterVector<Float>,
+        inputs: Matrix<Float>, relativeTolerance: Double = 1e-4
+    ) throws -> (permuted: ParameterVector<Float>, deviation: Double) {
+        try permutations.validate(for: spec)
+        let permuted = spec.apply(permutations, to: parameters)
+        let scale = outputScale(network: network, parameters: parameters, inputs: inputs)
+        let deviation = try check(
+            network: network, original: parameters, permuted: permuted, inputs: inputs,
+            tolerance: relativeTolerance * max(1, scale))
+        return (permuted, deviation)
+    }
+
+    /// Inputs for the check: the first (up to) 1000 rows of `samples`, or without samples 256 rows of
+    /// N(0, 1) from a fixed seed (a permutation symmetry holds for every input, so any inputs test it).
+    public static func checkInputs(from samples: Matrix<Float>?, network: Network) -> Matrix<Float> {
+        if let samples {
+            return samples.submatrix(rows: 0..<min(samples.rows, 1000), columns: 0..<samples.columns)
+        }
+        var g = SeededGenerator(seed: 12345)
+        return Matrix<Float>.normal(rows: 256, columns: network.inputSize, generator: &g)
+    }
 }

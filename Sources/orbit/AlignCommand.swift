@@ -2,15 +2,6 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-/// The alignment methods the commands offer.
-enum AlignmentMethod: String, CaseIterable {
-    case weight, activation, sigma, naive, ot, sinkhorn
-
-    var needsData: Bool { self == .activation || self == .sigma }
-
-    static var list: String { allCases.map(\.rawValue).joined(separator: "|") }
-}
-
 /// Optional data options (alignment runs without data for weight-based methods).
 struct OptionalDataOptions: ParsableArguments {
     @Option(
@@ -47,49 +38,6 @@ struct OptionalDataOptions: ParsableArguments {
     }
 }
 
-/// Inputs for the functional-equivalence check: up to 1000 training samples, else 256 Gaussian rows.
-func equivalenceInputs(_ dataset: Dataset?, network: Network) -> Matrix<Float> {
-    if let dataset {
-        let n = min(dataset.train.count, 1000)
-        return dataset.train.features.submatrix(rows: 0..<n, columns: 0..<dataset.train.featureCount)
-    }
-    var g = SeededGenerator(seed: 12345)
-    return Matrix<Float>.normal(rows: 256, columns: network.inputSize, generator: &g)
-}
-
-/// Runs `method` to align `b` to `a`.
-func runAlignment(
-    _ method: AlignmentMethod, network: Network, spec: PermutationSpec, a: ParameterVector<Float>,
-    b: ParameterVector<Float>, dataset: Dataset?, seed: UInt64, maxSweeps: Int, epsilon: Double
-) throws -> MatchingResult {
-    let inputs = dataset?.train.features ?? Matrix<Float>(rows: 0, columns: network.inputSize)
-    switch method {
-    case .weight: return try WeightMatching(seed: seed, maxSweeps: maxSweeps).match(a, b, spec: spec)
-    case .activation: return try ActivationMatching().match(network: network, a, b, inputs: inputs, spec: spec)
-    case .sigma:
-        return try SigmaWeightedMatching(seed: seed, maxSweeps: maxSweeps).match(
-            network: network, a, b, inputs: inputs, spec: spec)
-    case .naive:
-        return try SigmaWeightedMatching(metric: .identity, seed: seed, maxSweeps: maxSweeps).match(
-            network: network, a, b, inputs: inputs, spec: spec)
-    case .ot: return try OTAlignment().match(network: network, a, b, spec: spec)
-    case .sinkhorn: return try SinkhornAlignment(epsilon: epsilon).match(network: network, a, b, spec: spec)
-    }
-}
-
-/// Applies `result` to B and checks the permuted model computes B's function (relative tolerance
-/// 1e-4 of the largest output); returns π(B) and the deviation.
-func applyChecked(
-    _ result: MatchingResult, spec: PermutationSpec, network: Network, b: ParameterVector<Float>, inputs: Matrix<Float>
-) throws -> (ParameterVector<Float>, Double) {
-    try result.permutations.validate(for: spec)
-    let permuted = spec.apply(result.permutations, to: b)
-    let scale = FunctionalEquivalence.outputScale(network: network, parameters: b, inputs: inputs)
-    let deviation = try FunctionalEquivalence.check(
-        network: network, original: b, permuted: permuted, inputs: inputs, tolerance: 1e-4 * max(1, scale))
-    return (permuted, deviation)
-}
-
 /// Reads the models at `paths` and checks they share A's architecture (naming the first differing tensor).
 func loadAlignableModels(_ paths: [String], options: ModelOptions) throws -> (Network, [ParameterVector<Float>]) {
     let first = try options.load(paths[0])
@@ -121,7 +69,7 @@ struct AlignCommand: ParsableCommand {
 
     @Argument(help: "Reference model A.") var a: String
     @Argument(help: "Model B, to be permuted onto A.") var b: String
-    @Option(help: "Method: \(AlignmentMethod.list).") var method = "weight"
+    @Option(choosing: "--method", help: "Matching method.") var method = AlignmentMethod.weight
     @OptionGroup var data: OptionalDataOptions
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Where to write π(B) (.safetensors or .npz).") var out: String
@@ -133,10 +81,7 @@ struct AlignCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard let m = AlignmentMethod(rawValue: method) else {
-            throw ValidationError("unknown --method '\(method)'; use \(AlignmentMethod.list)")
-        }
-        if m.needsData && data.data == nil { throw ValidationError("--method \(method) needs --data") }
+        if method.needsInputs && data.data == nil { throw ValidationError("--method \(method.rawValue) needs --data") }
         guard points >= 2 else { throw ValidationError("--points must be at least 2") }
         guard maxSweeps >= 1 else { throw ValidationError("--max-sweeps must be at least 1") }
         guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
@@ -144,18 +89,17 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let method = AlignmentMethod(rawValue: method)!
         let (network, models) = try loadAlignableModels([a, b], options: modelOptions)
         let (pa, pb) = (models[0], models[1])
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
         let start = Date()
-        let result = try runAlignment(
-            method, network: network, spec: spec, a: pa, b: pb, dataset: dataset, seed: seed, maxSweeps: maxSweeps,
-            epsilon: epsilon)
+        let matcher = method.matcher(seed: seed, maxSweeps: maxSweeps, epsilon: epsilon)
+        let result = try matcher.match(network: network, pa, pb, spec: spec, inputs: dataset?.train.features)
         let seconds = Date().timeIntervalSince(start)
-        let (aligned, deviation) = try applyChecked(
-            result, spec: spec, network: network, b: pb, inputs: equivalenceInputs(dataset, network: network))
+        let (aligned, deviation) = try FunctionalEquivalence.applyChecked(
+            result.permutations, spec: spec, network: network, to: pb,
+            inputs: FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network))
         try ensureParentDirectory(out)
         try ModelFile.write(
             Model(

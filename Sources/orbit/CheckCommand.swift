@@ -20,6 +20,7 @@ struct CheckCommand: ParsableCommand {
     var spec: String?
     @Option(help: ArgumentHelp("Same as --spec, for a description given inline.", valueName: "description"))
     var arch: String?
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if spec != nil && arch != nil { throw ValidationError("give --spec or --arch, not both") }
@@ -44,6 +45,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        global.apply()
         let check = try ModelCheck(model, network: try specNetwork())
         let description = check.network.compactDescription ?? "network"
         print("\(model): \(check.tensors.count) tensors; checked against \(description) (\(check.descriptionSource))")

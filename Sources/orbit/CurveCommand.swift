@@ -17,7 +17,7 @@ struct CurveCommand: ParsableCommand {
 
     @Argument(help: "Start model.") var a: String
     @Argument(help: "End model.") var b: String
-    @Option(help: "bezier or chain.") var kind = "bezier"
+    @Option(choosing: "--kind", help: "Curve.") var kind = CurveKindChoice.bezier
     @Option(help: "Free control points (a Bézier curve of degree bends + 1, or a chain with this many bends).")
     var bends = 1
     @OptionGroup var optimization: OptimizationOptions
@@ -33,9 +33,6 @@ struct CurveCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard ["bezier", "chain"].contains(kind) else {
-            throw ValidationError("--kind is bezier or chain (got '\(kind)')")
-        }
         guard bends >= 1 else { throw ValidationError("--bends must be at least 1") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
@@ -61,7 +58,7 @@ struct CurveCommand: ParsableCommand {
         let config = optimization.configuration
         let progress = ProgressReporter(style: quiet ? .quiet : .automatic, label: "curve")
         let fitter = try CurveFitter(
-            network: network, dataset: dataset, kind: kind == "bezier" ? .bezier : .polygonalChain,
+            network: network, dataset: dataset, kind: kind.pathKind,
             from: modelA.parameters,
             to: modelB.parameters, configuration: config, progress: progress)
         try ensureParentDirectory(out)

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-struct Doctor: ParsableCommand {
+struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Report the numerics backend, threads and data, and check the numerical core end to end.",
         discussion:
             "Each check computes something with a known answer and prints the error and the time; any failure exits non-zero."

@@ -2,22 +2,22 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-struct Eval: ParsableCommand {
+struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Loss and accuracy of a model on each split of a data set.",
         discussion: "Example: orbit eval a.safetensors --data fashion-mnist --json eval.json")
 
     @Argument(help: "Model file (.safetensors or .npz).") var model: String
     @OptionGroup var data: DataOptions
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Option(help: "Evaluation batch size.") var batch = 1000
     @Option(help: "Also write the metrics as JSON ({\"train\": {\"loss\", \"accuracy\"}, \"test\": …}).") var json:
         String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
     }
 
@@ -30,7 +30,7 @@ struct Eval: ParsableCommand {
                 "\(model) takes \(m.network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
             )
         }
-        let lossFunction = loss.flatMap(LossFunction.init(rawValue:)) ?? dataset.train.targets.defaultLoss
+        let lossFunction = loss ?? dataset.train.targets.defaultLoss
         let rows = dataset.splits.map {
             ($0.name, m.network.evaluate(m.parameters, on: $0.split, loss: lossFunction, batchSize: batch))
         }

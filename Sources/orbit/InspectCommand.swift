@@ -2,14 +2,17 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-struct Inspect: ParsableCommand {
+struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "List the tensors (dtype, shape) and metadata of a model file.",
         discussion: "Example: orbit inspect a.safetensors")
 
     @Argument(help: "A .safetensors or .npz file.") var file: String
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        global.apply()
         let (tensors, metadata) = try ModelFile.readRaw(file)
         print("\(file): \(tensors.count) tensors, \(tensors.reduce(0) { $0 + $1.elementCount }) values")
         let width = max(6, tensors.map(\.name.count).max() ?? 0)

@@ -15,8 +15,8 @@ struct MergeCommand: ParsableCommand {
             """)
 
     @Argument(help: "Models to merge (two or more).") var models: [String]
-    @Option(help: "Alignment method for two models: \(AlignmentMethod.list) (MergeMany uses weight).")
-    var method = "weight"
+    @Option(choosing: "--method", help: "Matching method for two models (MergeMany uses weight).")
+    var method = AlignmentMethod.weight
     @Flag(help: "Renormalise the merged model's hidden units (REPAIR; needs --data).") var repair = false
     @OptionGroup var data: OptionalDataOptions
     @OptionGroup var modelOptions: ModelOptions
@@ -27,14 +27,11 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         guard models.count >= 2 else { throw ValidationError("merge needs at least two models (got \(models.count))") }
-        guard let m = AlignmentMethod(rawValue: method) else {
-            throw ValidationError("unknown --method '\(method)'; use \(AlignmentMethod.list)")
-        }
-        if models.count > 2 && m != .weight {
+        if models.count > 2 && method != .weight {
             throw ValidationError(
-                "merging more than two models uses MergeMany (weight matching); drop --method \(method)")
+                "merging more than two models uses MergeMany (weight matching); drop --method \(method.rawValue)")
         }
-        if m.needsData && data.data == nil { throw ValidationError("--method \(method) needs --data") }
+        if method.needsInputs && data.data == nil { throw ValidationError("--method \(method.rawValue) needs --data") }
         if repair && data.data == nil { throw ValidationError("--repair needs --data (REPAIR measures activations)") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
     }
@@ -44,45 +41,31 @@ struct MergeCommand: ParsableCommand {
         let (network, parameters) = try loadAlignableModels(models, options: modelOptions)
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
-        let inputs = equivalenceInputs(dataset, network: network)
-        var aligned: [ParameterVector<Float>]
-        if parameters.count == 2 {
-            let result = try runAlignment(
-                AlignmentMethod(rawValue: method)!, network: network, spec: spec, a: parameters[0], b: parameters[1],
-                dataset: dataset, seed: seed, maxSweeps: 100, epsilon: 0.01)
-            let (pb, deviation) = try applyChecked(
-                result, spec: spec, network: network, b: parameters[1], inputs: inputs)
+        let merge = try Merging.merge(
+            models: parameters, network: network, spec: spec, matcher: method.matcher(seed: seed),
+            matchingInputs: dataset?.train.features,
+            checkInputs: FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network),
+            repairInputs: repair ? dataset?.train.features : nil, maxIterations: maxIterations, seed: seed)
+        switch merge.alignment {
+        case .pairwise(let result, let deviation):
             print(
                 "aligned \(models[1]) to \(models[0]) (\(result.method), objective \(String(format: "%.6g", result.objective)), "
                     + "\(result.sweeps) sweep(s)); largest |Δoutput| = \(String(format: "%.3g", deviation))")
-            aligned = [parameters[0], pb]
-        } else {
-            let merge = try Merging.mergeMany(models: parameters, spec: spec, maxIterations: maxIterations, seed: seed)
-            aligned = []
-            for (path, (theta, p)) in zip(models, zip(parameters, merge.permutations)) {
-                let result = MatchingResult(
-                    permutations: p, objective: 0, sweeps: merge.iterations, method: "mergemany")
-                let (permuted, deviation) = try applyChecked(
-                    result, spec: spec, network: network, b: theta, inputs: inputs)
+        case .mergeMany(let deviations, let iterations):
+            for (path, deviation) in zip(models, deviations) {
                 print("\(path): largest |Δoutput| after its permutation = \(String(format: "%.3g", deviation))")
-                aligned.append(permuted)
             }
-            print("MergeMany: \(merge.iterations) iteration(s)")
+            print("MergeMany: \(iterations) iteration(s)")
         }
-        let weights = Array(repeating: 1 / Double(aligned.count), count: aligned.count)
-        var merged = ParameterVector.combination(weights.map { Float($0) }, aligned)
-        if repair, let dataset {
-            merged = try REPAIR().repair(
-                network: network, models: aligned, weights: weights, inputs: dataset.train.features)
-            print("REPAIR: hidden-unit statistics reset to the models' average")
-        }
+        if merge.repaired { print("REPAIR: hidden-unit statistics reset to the models' average") }
+        let merged = merge.merged
         try ensureParentDirectory(out)
         try ModelFile.write(
             Model(
                 network: network, parameters: merged,
                 metadata: [
                     "orbit.version": orbitVersion, "orbit.merge.models": models.joined(separator: ","),
-                    "orbit.merge.method": parameters.count == 2 ? method : "mergemany",
+                    "orbit.merge.method": parameters.count == 2 ? method.rawValue : "mergemany",
                     "orbit.merge.repair": repair ? "true" : "false", "orbit.seed": "\(seed)",
                 ]),
             to: out)

@@ -26,7 +26,7 @@ struct NGDCommand: ParsableCommand {
     @Option(help: "Save the fitted centre here (.safetensors or .npz).") var out: String?
     @Option(help: "Report directory (as orbit star --report).") var report: String?
     @Option(help: "Points per path on [0, 1] (t = 0.5 included).") var points = 25
-    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
@@ -42,7 +42,6 @@ struct NGDCommand: ParsableCommand {
                 "--centre measures a given centre; --out, --resume and --checkpoint-every are for fitting one")
         }
         if resume && out == nil { throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)") }
-        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
     }
 
     func run() throws {
@@ -54,7 +53,7 @@ struct NGDCommand: ParsableCommand {
             throw ValidationError(
                 "\(a) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
         }
-        let lossFunction = loss.flatMap(LossFunction.init(rawValue:))
+        let lossFunction = loss
         let feet = models.map(\.parameters)
         let c: ParameterVector<Float>
         var history: [Double] = []

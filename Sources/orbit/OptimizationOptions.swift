@@ -5,7 +5,7 @@ import OrbitKit
 struct OptimizationOptions: ParsableArguments {
     @Option(help: "Epochs.") var epochs = 10
     @Option(help: "Minibatch size.") var batch = 128
-    @Option(help: "sgd, adam or adamw.") var optimizer = "sgd"
+    @Option(choosing: "--optimizer", help: "Optimiser.") var optimizer = OptimizerChoice.sgd
     @Option(help: "Learning rate.") var lr = 0.01
     @Option(help: "SGD momentum.") var momentum = 0.9
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
@@ -18,9 +18,6 @@ struct OptimizationOptions: ParsableArguments {
     func validate() throws {
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
-        guard ["sgd", "adam", "adamw"].contains(optimizer.lowercased()) else {
-            throw ValidationError("--optimizer is sgd, adam or adamw")
-        }
         guard LearningRateSchedule(parsing: schedule) != nil else {
             throw ValidationError(
                 "--schedule is constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS (got '\(schedule)')")
@@ -28,14 +25,9 @@ struct OptimizationOptions: ParsableArguments {
     }
 
     var configuration: TrainingConfiguration {
-        let opt: Optimizer
-        switch optimizer.lowercased() {
-        case "adam": opt = .adam(weightDecay: weightDecay)
-        case "adamw": opt = .adamW(weightDecay: weightDecay)
-        default: opt = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
-        }
-        return TrainingConfiguration(
-            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: opt,
+        TrainingConfiguration(
+            epochs: epochs, batchSize: batch, learningRate: lr,
+            optimizer: optimizer.optimizer(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay),
             schedule: LearningRateSchedule(parsing: schedule)!, seed: seed)
     }
 }

@@ -22,7 +22,7 @@ struct PathCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Points on [0, 1], both ends included (t = 0.5 is added when missing).") var points = 25
     @Option(help: "Evaluation batch size.") var batch = 1000
-    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Option(help: "Output directory.") var out: String
     @OptionGroup var global: GlobalOptions
 
@@ -31,7 +31,6 @@ struct PathCommand: ParsableCommand {
         guard [via, bezier, chain].compactMap({ $0 }).count <= 1 else {
             throw ValidationError("give at most one of --via, --bezier, --chain")
         }
-        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
     }
 
@@ -65,7 +64,7 @@ struct PathCommand: ParsableCommand {
                 "\(a) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
         }
         let evaluator = PathEvaluator(
-            network: network, batchSize: batch, loss: loss.flatMap(LossFunction.init(rawValue:)))
+            network: network, batchSize: batch, loss: loss)
         let t = PathProfile.grid(points: points)
         var profiles: [PathProfile] = []
         for (name, path) in paths {

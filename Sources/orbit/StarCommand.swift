@@ -97,7 +97,7 @@ struct StarCommand: ParsableCommand {
     @Option(help: "Output model file for the centre (.safetensors or .npz).") var out: String
     @Option(help: "Report directory (report.html, star.json, star.csv, SVG charts).") var report: String?
     @Option(help: "Points per arm on [0, 1] for the report (t = 0.5 included).") var points = 25
-    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
@@ -113,7 +113,6 @@ struct StarCommand: ParsableCommand {
         }
         guard penalty >= 0, penalty.isFinite else { throw ValidationError("--penalty must be ≥ 0") }
         guard points >= 2 else { throw ValidationError("--points must be at least 2") }
-        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
         if let overlap = heldOutPaths.first(where: models.contains) {
             throw ValidationError("\(overlap) is both a foot and held out")
         }
@@ -133,7 +132,7 @@ struct StarCommand: ParsableCommand {
                 "\(models[0]) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
             )
         }
-        let lossFunction = loss.flatMap(LossFunction.init(rawValue:))
+        let lossFunction = loss
         let config = centre.configuration(penalty: penalty, loss: lossFunction)
         let feet = feetModels.map(\.parameters)
         try ensureParentDirectory(out)

@@ -20,7 +20,7 @@ struct SweepCommand: ParsableCommand {
 
             Without --shard the sweep is collected into OUT/report at the end.
             """,
-        subcommands: [SweepWidth.self, SweepMeanField.self, SweepLearningRate.self, SweepCollect.self])
+        subcommands: [SweepWidthCommand.self, SweepMeanFieldCommand.self, SweepLearningRateCommand.self, SweepCollectCommand.self])
 }
 
 /// Options every sweep shares: where it goes, which shard, which repetitions.
@@ -73,7 +73,7 @@ func parseGrid<T: LosslessStringConvertible & Comparable>(_ text: String, option
     return values.map { $0! }
 }
 
-struct SweepWidth: ParsableCommand {
+struct SweepWidthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "width",
         abstract: "Gaussian networks at initialisation: matching cost, W₂² and barrier vs width (Thm 5.3).",
@@ -103,7 +103,7 @@ struct SweepWidth: ParsableCommand {
     }
 }
 
-struct SweepMeanField: ParsableCommand {
+struct SweepMeanFieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mean-field",
         abstract: "Two-layer mean-field nets trained by SGD: aligned interpolation error vs width (Thm 3.1).")
@@ -135,7 +135,7 @@ struct SweepMeanField: ParsableCommand {
     }
 }
 
-struct SweepLearningRate: ParsableCommand {
+struct SweepLearningRateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lr",
         abstract: "Fig. 2: midpoint loss of no alignment, WM, Σ-weighted WM and AM vs learning rate.",
@@ -183,7 +183,7 @@ struct SweepLearningRate: ParsableCommand {
     }
 }
 
-struct SweepCollect: ParsableCommand {
+struct SweepCollectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
         abstract: "Merge the finished runs of a sweep (all shards) into report.html, results.json and results.csv.",
@@ -191,12 +191,14 @@ struct SweepCollect: ParsableCommand {
 
     @Argument(help: "Sweep folder(s); several when shards wrote to different places.") var directories: [String]
     @Option(help: "Report folder (default: the first folder's report/).") var out: String?
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("give the sweep folder to collect") }
     }
 
     func run() throws {
+        global.apply()
         let collection = try SweepCollection(directories: directories)
         let target = out ?? directories[0] + "/report"
         let written = try collection.write(to: target)

@@ -8,39 +8,20 @@ struct SymmetryCommand: ParsableCommand {
         abstract:
             "Parameter-space symmetries (Zhao, Dehmamy, Walters & Yu 2025): act, check, orbit curves, components, rescaling barriers.",
         subcommands: [
-            SymmetryTransform.self, SymmetryCheck.self, SymmetryCurve.self, SymmetryComponents.self,
-            SymmetryRescale.self,
+            SymmetryTransformCommand.self, SymmetryCheckCommand.self, SymmetryCurveCommand.self, SymmetryComponentsCommand.self,
+            SymmetryRescaleCommand.self,
         ])
 }
 
 /// A random element of one of the symmetry groups of `network`, as an action.
-func randomAction(_ kind: String, network: Network, seed: UInt64, strength: Double) throws -> any SymmetryAction {
-    var g = SeededGenerator(seed: seed)
-    let hidden = network.denseLayers.dropLast().map(\.outputs)
-    switch kind {
-    case "gl":
-        // g_k = exp(s·G): invertible with det > 0, so w and g·w lie in one component.
-        let elements = try hidden.map { h in
-            try ((strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &g)).expm()
-        }
-        return try GeneralLinearChainAction(network: network, elements: elements)
-    case "rescale":
-        return try RescalingAction(
-            network: network, scales: hidden.map { h in (0..<h).map { _ in Double.exp(strength * g.nextGaussian()) } })
-    case "permutation":
-        return try PermutationAction(
-            network: network,
-            permutations: hidden.map { h in
-                var p = Array(0..<h)
-                p.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &g) }
-                return p
-            })
-    case "approximate-gl":
+func randomAction(_ action: SymmetryActionChoice, network: Network, seed: UInt64, strength: Double) throws
+    -> any SymmetryAction
+{
+    guard let group = action.group else {
         throw ValidationError(
             "approximate-gl depends on the data; use `orbit symmetry check MODEL --action approximate-gl`")
-    default:
-        throw ValidationError("--action is gl, rescale, permutation or approximate-gl (got '\(kind)')")
     }
+    return try group.randomAction(network: network, seed: seed, strength: strength)
 }
 
 /// Inputs for invariance checks: the first samples of the data set, or Gaussian inputs.
@@ -57,10 +38,11 @@ func checkInputs(_ data: String?, network: Network, count: Int = 512) throws -> 
 struct GroupElementOptions: ParsableArguments {
     @Argument(help: "Model file.") var model: String
     @Option(
+        choosing: "--action",
         help:
             "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets), permutation (any MLP) or approximate-gl (two-layer nets, check only)."
     )
-    var action: String
+    var action: SymmetryActionChoice
     @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
     @Option(help: "Size of the element: g = exp(strength·G/√h) for gl, D = exp(strength·N(0,1)) for rescale.")
     var strength = 0.5
@@ -73,7 +55,7 @@ struct GroupElementOptions: ParsableArguments {
     }
 }
 
-struct SymmetryTransform: ParsableCommand {
+struct SymmetryTransformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transform",
         abstract: "Apply a random group element (gl, rescale or permutation) to a model and save g·θ.",
@@ -81,8 +63,10 @@ struct SymmetryTransform: ParsableCommand {
 
     @OptionGroup var element: GroupElementOptions
     @Option(help: "Output model file.") var out: String
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        global.apply()
         let (m, act) = try element.load()
         let theta = m.parameters
         let deviation = try act.check(theta, inputs: try checkInputs(nil, network: m.network), tolerance: 1e-8)
@@ -93,18 +77,18 @@ struct SymmetryTransform: ParsableCommand {
                 metadata: [
                     "orbit.version": orbitVersion,
                     "orbit.symmetry":
-                        "\(element.action) element, seed \(element.seed), strength \(element.strength), applied to \(element.model)",
+                        "\(element.action.rawValue) element, seed \(element.seed), strength \(element.strength), applied to \(element.model)",
                 ]),
             to: out)
         print(
             String(
                 format:
                     "%@: applied a %@ element; outputs change by %.2e (relative); ‖g·θ − θ‖ = %.4f; saved %@ (Float64)",
-                element.model, element.action, deviation, moved.distance(to: theta), out))
+                element.model, element.action.rawValue, deviation, moved.distance(to: theta), out))
     }
 }
 
-struct SymmetryCheck: ParsableCommand {
+struct SymmetryCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check that a random group element leaves the model's outputs unchanged; report the deviation.",
@@ -118,9 +102,11 @@ struct SymmetryCheck: ParsableCommand {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     }
     @Option(help: "Largest acceptable relative deviation.") var tolerance = 1e-10
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        if element.action == "approximate-gl" {
+        global.apply()
+        if element.action == .approximateGL {
             try runApproximate()
             return
         }
@@ -130,12 +116,12 @@ struct SymmetryCheck: ParsableCommand {
         print(
             String(
                 format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)",
-                element.action,
+                element.action.rawValue,
                 deviation, tolerance))
     }
 }
 
-extension SymmetryCheck {
+extension SymmetryCheckCommand {
     /// Prop 6.1's approximate GL action on a two-layer net: g = exp(strength·G/√h), (U, V) → (Uσ(VX)σ(gVX)⁺, gV)
     /// on the check inputs X; reports the output deviation ratio ‖Uσ(VX) − U′σ(V′X)‖/‖Uσ(VX)‖ (≤ 1; 0 when n ≤ h).
     func runApproximate() throws {
@@ -145,9 +131,7 @@ extension SymmetryCheck {
             throw ValidationError("approximate-gl needs a two-layer network U·σ(V·x)")
         }
         var g = SeededGenerator(seed: element.seed)
-        let gk = try
-            ((element.strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &g))
-            .expm()
+        let gk = try SymmetryGroup.randomGeneralLinear(size: h, strength: element.strength, generator: &g)
         let action = try ApproximateGeneralLinearAction(network: m.network, element: gk, inputs: inputs)
         let ratio = try action.outputDeviationRatio(m.parameters)
         let rank = try action.hiddenRank(m.parameters)
@@ -160,7 +144,7 @@ extension SymmetryCheck {
     }
 }
 
-struct SymmetryCurve: ParsableCommand {
+struct SymmetryCurveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "curve",
         abstract:

@@ -17,7 +17,7 @@ func parseIntegerList(_ text: String, option: String) throws -> [Int] {
     return values.map { $0! }
 }
 
-struct SymmetryComponents: ParsableCommand {
+struct SymmetryComponentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "components",
         abstract: "Count connected components of the minimum of linear nets (Zhao et al. 2025, Cor 4.2, Prop 4.3).",

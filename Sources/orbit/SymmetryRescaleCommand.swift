@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-struct SymmetryRescale: ParsableCommand {
+struct SymmetryRescaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rescale",
         abstract: "The loss barrier between a model and its rescalings (Zhao et al. 2025, Props 5.3–5.4).",

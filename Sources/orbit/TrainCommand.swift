@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import OrbitKit
 
-struct Train: ParsableCommand {
+struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train a network and save it (safetensors or NPZ, with its description).",
         discussion: """
             Example: orbit train --arch mlp:784-512-512-10:relu --data fashion-mnist --epochs 10 \\
@@ -20,8 +21,8 @@ struct Train: ParsableCommand {
     var arch: String
     @OptionGroup var data: DataOptions
     @OptionGroup var optimization: OptimizationOptions
-    @Option(help: "Initialisation: pytorch, he, xavier or orthogonal.") var initialization = "pytorch"
-    @Option(help: "Loss: cross_entropy or mse (default: by the targets).") var loss: String?
+    @Option(choosing: "--initialization", help: "Initialisation.") var initialization = Initialization.pytorch
+    @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Flag(help: "Train in Float64 instead of Float32.") var double = false
     @Option(help: "Output model file (.safetensors or .npz).") var out: String
     @Flag(help: "Continue an interrupted run from OUT.state.safetensors.") var resume = false
@@ -32,10 +33,6 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         _ = try Network(parsing: arch)
-        guard Initialization(rawValue: initialization) != nil else {
-            throw ValidationError("--initialization is pytorch, he, xavier or orthogonal")
-        }
-        if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
             throw ValidationError("--out must end in .safetensors or .npz")
@@ -44,8 +41,8 @@ struct Train: ParsableCommand {
 
     var trainingConfiguration: TrainingConfiguration {
         var config = optimization.configuration
-        config.initialization = Initialization(rawValue: initialization)!
-        config.loss = loss.flatMap(LossFunction.init(rawValue:))
+        config.initialization = initialization
+        config.loss = loss
         return config
     }
 
