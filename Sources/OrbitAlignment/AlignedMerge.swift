@@ -45,7 +45,8 @@ extension Merging {
         maxIterations: Int = 20, seed: UInt64 = 0
     ) throws -> AlignedMerge {
         guard models.count >= 2 else {
-            throw AlignmentError.unsupported(method: "merging", reason: "needs at least two models, got \(models.count)")
+            throw AlignmentError.unsupported(
+                method: "merging", reason: "needs at least two models, got \(models.count)")
         }
         let alignment: AlignedMerge.Alignment
         var aligned: [ParameterVector<Float>]

@@ -32,11 +32,14 @@ public enum SymmetryGroup: String, CaseIterable, Sendable {
         switch self {
         case .generalLinear:
             var elements: [Matrix<Double>] = []
-            for h in hidden { elements.append(try Self.randomGeneralLinear(size: h, strength: strength, generator: &g)) }
+            for h in hidden {
+                elements.append(try Self.randomGeneralLinear(size: h, strength: strength, generator: &g))
+            }
             return try GeneralLinearChainAction(network: network, elements: elements)
         case .rescaling:
             return try RescalingAction(
-                network: network, scales: hidden.map { h in (0..<h).map { _ in Double.exp(strength * g.nextGaussian()) } })
+                network: network,
+                scales: hidden.map { h in (0..<h).map { _ in Double.exp(strength * g.nextGaussian()) } })
         case .permutation:
             return try PermutationAction(
                 network: network,
@@ -54,7 +57,8 @@ public enum SymmetryGroup: String, CaseIterable, Sendable {
     public static func randomGeneralLinear(size h: Int, strength: Double, generator: inout SeededGenerator)
         throws(SymmetryError) -> Matrix<Double>
     {
-        let logarithm = (strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &generator)
+        let logarithm =
+            (strength / Double(h).squareRoot()) * Matrix<Double>.normal(rows: h, columns: h, generator: &generator)
         do { return try logarithm.expm() } catch { throw .numerics(error) }
     }
 }

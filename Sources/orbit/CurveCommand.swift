@@ -17,7 +17,7 @@ struct CurveCommand: ParsableCommand {
 
     @Argument(help: "Start model.") var a: String
     @Argument(help: "End model.") var b: String
-    @Option(choosing: "--kind", help: "Curve.") var kind = CurveKindChoice.bezier
+    @Option(choosing: "--kind", help: "Kind of curve.") var kind = CurveKindChoice.bezier
     @Option(help: "Free control points (a Bézier curve of degree bends + 1, or a chain with this many bends).")
     var bends = 1
     @OptionGroup var optimization: OptimizationOptions

@@ -61,7 +61,8 @@ struct UnknownChoiceError: Error, CustomStringConvertible {
 
     var description: String {
         "unknown \(option) '\(value)'; use "
-            + (choices.count < 2 ? choices.joined() : choices.dropLast().joined(separator: ", ") + " or " + choices.last!)
+            + (choices.count < 2
+                ? choices.joined() : choices.dropLast().joined(separator: ", ") + " or " + choices.last!)
     }
 }
 
@@ -85,7 +86,8 @@ extension Option where Value: ExpressibleByArgument & CaseIterable & Sendable {
     /// An option `option` (e.g. "--method") taking one of `Value`'s cases, `wrappedValue` by default.
     init(wrappedValue: Value, choosing option: String, help abstract: String) {
         self.init(
-            wrappedValue: wrappedValue, help: choiceHelp(abstract, Value.self, default: wrappedValue.defaultValueDescription),
+            wrappedValue: wrappedValue,
+            help: choiceHelp(abstract, Value.self, default: wrappedValue.defaultValueDescription),
             completion: .list(Value.allValueStrings), transform: { try parseChoice($0, option: option) })
     }
 }
@@ -101,7 +103,9 @@ extension Option where Value: ExpressibleByArgument & CaseIterable & Sendable {
 
 extension Option {
     /// An optional option `option` taking one of `T`'s cases; `absent` says what happens without it.
-    init<T: ExpressibleByArgument & CaseIterable & Sendable>(choosing option: String, help abstract: String, absent: String)
+    init<T: ExpressibleByArgument & CaseIterable & Sendable>(
+        choosing option: String, help abstract: String, absent: String
+    )
     where Value == T? {
         self.init(
             help: choiceHelp(abstract, T.self, default: absent), completion: .list(T.allValueStrings),

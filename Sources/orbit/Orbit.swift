@@ -8,9 +8,11 @@ struct Orbit: ParsableCommand {
         abstract: "Mode connectivity of neural-network minima: barriers, alignment, symmetry curves, star centres.",
         version: orbitVersion,
         subcommands: [
-            DemoCommand.self, ReproduceCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self, PathCommand.self,
+            DemoCommand.self, ReproduceCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self,
+            PathCommand.self,
             CurveCommand.self, PlaneCommand.self, LandscapeCommand.self, SymmetryCommand.self, AlignCommand.self,
-            MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self, DoctorCommand.self,
+            MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

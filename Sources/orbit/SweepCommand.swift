@@ -20,7 +20,9 @@ struct SweepCommand: ParsableCommand {
 
             Without --shard the sweep is collected into OUT/report at the end.
             """,
-        subcommands: [SweepWidthCommand.self, SweepMeanFieldCommand.self, SweepLearningRateCommand.self, SweepCollectCommand.self])
+        subcommands: [
+            SweepWidthCommand.self, SweepMeanFieldCommand.self, SweepLearningRateCommand.self, SweepCollectCommand.self,
+        ])
 }
 
 /// Options every sweep shares: where it goes, which shard, which repetitions.

@@ -8,7 +8,8 @@ struct SymmetryCommand: ParsableCommand {
         abstract:
             "Parameter-space symmetries (Zhao, Dehmamy, Walters & Yu 2025): act, check, orbit curves, components, rescaling barriers.",
         subcommands: [
-            SymmetryTransformCommand.self, SymmetryCheckCommand.self, SymmetryCurveCommand.self, SymmetryComponentsCommand.self,
+            SymmetryTransformCommand.self, SymmetryCheckCommand.self, SymmetryCurveCommand.self,
+            SymmetryComponentsCommand.self,
             SymmetryRescaleCommand.self,
         ])
 }

@@ -46,7 +46,8 @@ import Testing
         let p = try P.planted("mlp:6-12-10-4:tanh")
         let merge = try Merging.merge(
             models: [p.a, p.b], network: p.network, spec: p.spec, matcher: method.matcher(seed: 1),
-            matchingInputs: p.inputs, checkInputs: FunctionalEquivalence.checkInputs(from: p.inputs, network: p.network),
+            matchingInputs: p.inputs,
+            checkInputs: FunctionalEquivalence.checkInputs(from: p.inputs, network: p.network),
             repairInputs: p.inputs)
         guard case .pairwise(let result, let deviation) = merge.alignment else {
             Issue.record("two models should be aligned pairwise")
