@@ -13,9 +13,9 @@ import OrbitTraining
 /// line costs 60% of the naive evaluation. The rows are split across the cores and the sums reduced
 /// by ``EvaluationParts`` (one workspace with single-threaded BLAS per part), and the metrics follow
 /// ``SplitMetrics``'s accuracy rule, as ``Network/evaluate(_:on:loss:batchSize:)`` does: at a point
-/// θ_j the fused pass gives the same metrics as evaluating θ_j directly (bit for bit at an end point
-/// of a line, where the combination has coefficients 1 and 0). Other paths (``ParameterPath``) run
-/// one full forward pass per t.
+/// θ_j the fused pass gives the metrics of evaluating θ_j directly up to rounding, and bit for bit at
+/// the end points of a line (coefficients 1 and 0, exact as long as the other end's first-layer
+/// products are finite). Other paths (``ParameterPath``) run one full forward pass per t.
 public struct PathEvaluator: Sendable {
     public let network: Network
     public var batchSize: Int

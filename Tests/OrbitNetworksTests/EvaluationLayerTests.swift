@@ -68,6 +68,7 @@ import Testing
         }
         try check(Float.self)
         try check(Double.self)
+        if Threading.threadCount > 1 { #expect(EvaluationParts.count(rows: dataset.train.count) > 1) }
     }
 
     /// The rule in one place: accuracy for class labels whatever the loss, none for values; the means
@@ -94,6 +95,15 @@ import Testing
         let regression = try! Network(parsing: "mlp:10-8-2:relu")
         let phi: ParameterVector<Double> = regression.initialParameters(seed: 3)
         #expect(regression.evaluate(phi, on: Self.regression(n: 50, seed: 6)).accuracy == nil)
+        // The case where the two evaluators used to disagree: real-valued targets with a cross-entropy
+        // loss (reachable only on an empty split, which the network evaluator gave accuracy 0).
+        let empty = DataSplit(
+            features: Matrix<Float>(rows: 0, columns: 10), targets: .values(Matrix<Float>(rows: 0, columns: 2)))
+        let none = SplitMetrics(loss: 0, accuracy: nil)
+        #expect(regression.evaluate(phi, on: empty, loss: .softmaxCrossEntropy) == none)
+        let line = PathEvaluator(network: regression, loss: .softmaxCrossEntropy).metrics(
+            controlPoints: [phi, phi], coefficients: [[1, 0], [0, 1]], on: empty)
+        #expect(line == [none, none])
     }
 
     /// The reduction covers every row exactly once, in contiguous parts, and adds the parts in order:
