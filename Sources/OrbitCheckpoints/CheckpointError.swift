@@ -18,6 +18,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case nonFinite(file: String, tensor: String, index: Int)
     /// The extension is neither .safetensors nor .npz.
     case unknownFormat(file: String)
+    /// Two model files that must hold the same architecture differ: the first tensor (in layout order)
+    /// whose name or shape differs, as `reference` has it and as `file` has it ("nothing" when
+    /// missing).
+    case layoutMismatch(file: String, reference: String, tensor: String, expected: String, found: String)
 
     public var description: String {
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
@@ -42,6 +46,9 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(file): tensor '\(tensor)' holds a NaN or infinite value at flat index \(index)"
         case .unknownFormat(let file):
             return "\(file): unknown model format; use a .safetensors or .npz file"
+        case .layoutMismatch(let file, let reference, let tensor, let expected, let found):
+            return
+                "\(file) does not match \(reference) at tensor '\(tensor)': \(reference) has \(expected), \(file) has \(found)"
         }
     }
 }

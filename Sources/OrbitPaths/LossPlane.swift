@@ -14,7 +14,9 @@ public struct PlaneBasis<Scalar: BLASScalar>: Sendable {
     /// The named points that span the plane and their coordinates.
     public let markers: [(name: String, x: Double, y: Double)]
 
-    /// Throws when the three points are (numerically) collinear.
+    /// Throws ``PathError/coincidentPoints(first:second:)`` when A = B and
+    /// ``PathError/collinearPoints(_:height:extent:)`` when the three points are (numerically) collinear,
+    /// naming them by `names`.
     public init(
         _ a: ParameterVector<Scalar>, _ b: ParameterVector<Scalar>, _ c: ParameterVector<Scalar>,
         names: [String] = ["A", "B", "C"]
@@ -22,13 +24,14 @@ public struct PlaneBasis<Scalar: BLASScalar>: Sendable {
         let a64 = a.converted(to: Double.self), b64 = b.converted(to: Double.self), c64 = c.converted(to: Double.self)
         let ab = b64 - a64, ac = c64 - a64
         let length = ab.norm
-        guard length > 0 else { throw TrainingError.invalidConfiguration("A and B coincide; no plane") }
+        guard length > 0 else { throw PathError.coincidentPoints(first: names[0], second: names[1]) }
         let u = (1 / length) * ab
         let along = ac.dot(u)
         let normal = ac - along * u
         let height = normal.norm
-        guard height > 1e-9 * max(length, ac.norm) else {
-            throw TrainingError.invalidConfiguration("A, B and C are collinear; no plane")
+        let extent = max(length, ac.norm)
+        guard height > 1e-9 * extent else {
+            throw PathError.collinearPoints(Array(names.prefix(3)), height: height, extent: extent)
         }
         origin = a
         self.u = u.converted(to: Scalar.self)

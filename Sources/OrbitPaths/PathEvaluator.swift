@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import OrbitData
 import OrbitNetworks
 import OrbitNumerics
@@ -12,8 +10,12 @@ import OrbitTraining
 /// X·W₁(t)ᵀ = Σ c_i(t)·(X·W₁,ᵢᵀ), so each batch costs one first-layer GEMM per control point
 /// instead of one per t; only the cheaper later layers run per t, and Σ c_i(t)·H_i, the bias and σ
 /// are one pass. The first layer of a 784-512-512-512-10 MLP holds 43% of its flops, so a 25-point
-/// line costs 60% of the naive evaluation. The rows are split across the cores (one workspace with
-/// single-threaded BLAS each). Other paths (``ParameterPath``) run one full forward pass per t.
+/// line costs 60% of the naive evaluation. The rows are split across the cores and the sums reduced
+/// by ``EvaluationParts`` (one workspace with single-threaded BLAS per part), and the metrics follow
+/// ``SplitMetrics``'s accuracy rule, as ``Network/evaluate(_:on:loss:batchSize:)`` does: at a point
+/// θ_j the fused pass gives the metrics of evaluating θ_j directly up to rounding, and bit for bit at
+/// the end points of a line (coefficients 1 and 0, exact as long as the other end's first-layer
+/// products are finite). Other paths (``ParameterPath``) run one full forward pass per t.
 public struct PathEvaluator: Sendable {
     public let network: Network
     public var batchSize: Int
@@ -93,53 +95,22 @@ public struct PathEvaluator: Sendable {
         controlPoints: [ParameterVector<Scalar>], points: [ParameterVector<Scalar>], coefficients: [[Scalar]],
         on split: DataSplit
     ) -> [SplitMetrics] {
-        // The rows are cut into one contiguous part per core, each streamed by its own workspace with
-        // single-threaded BLAS: no synchronisation inside the pass, and the elementwise work between
-        // the GEMMs runs on every core (BLAS's own split of a 1000-row GEMM leaves it on one).
-        let parts = EvaluationParts.count(rows: split.count)
-        let sums = UnsafeMutableBufferPointer<PartSums>.allocate(capacity: parts)
-        defer { sums.deallocate() }
-        let shared = UncheckedSendable((sums, controlPoints, points, coefficients))
-        Threading.withSingleThreadedBLAS(when: parts > 1) {
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let (sums, controlPoints, points, coefficients) = shared.value
-                (sums.baseAddress! + p).initialize(
-                    to: partSums(
-                        controlPoints: controlPoints, points: points, coefficients: coefficients, on: split,
-                        rows: chunkRange(p, of: parts, count: split.count)))
-            }
+        let sums = EvaluationParts.sums(rows: split.count, points: points.count) { rows, sums in
+            accumulate(
+                controlPoints: controlPoints, points: points, coefficients: coefficients, on: split, rows: rows,
+                into: &sums)
         }
-        // Summed in part order: deterministic for a given thread count.
-        var lossSums = [Double](repeating: 0, count: points.count)
-        var correct = [Int](repeating: 0, count: points.count)
-        for p in 0..<parts {
-            for j in 0..<points.count {
-                lossSums[j] += sums[p].loss[j]
-                correct[j] += sums[p].correct[j]
-            }
-        }
-        _ = UnsafeMutableBufferPointer(rebasing: sums[0..<parts]).deinitialize()
-        let n = Double(Swift.max(split.count, 1))
-        let hasAccuracy: Bool
-        if case .classes = split.targets { hasAccuracy = true } else { hasAccuracy = false }
-        return (0..<points.count).map { j in
-            SplitMetrics(loss: lossSums[j] / n, accuracy: hasAccuracy ? Double(correct[j]) / n : nil)
-        }
+        return sums.map { SplitMetrics($0, over: split) }
     }
 
-    struct PartSums {
-        var loss: [Double]
-        var correct: [Int]
-    }
-
-    /// Σ ℓ and the number of correct predictions at every point over `rows`, in batches.
-    func partSums<Scalar: BLASScalar>(
+    /// Adds Σ ℓ and the number of correct predictions at every point over `rows` to `sums[j]`, in
+    /// batches: per batch, one first-layer GEMM per control point, then the later layers per point.
+    /// The workspace, loader and first-layer products are allocated once; nothing per batch.
+    func accumulate<Scalar: BLASScalar>(
         controlPoints: [ParameterVector<Scalar>], points: [ParameterVector<Scalar>], coefficients: [[Scalar]],
-        on split: DataSplit, rows: Range<Int>
-    ) -> PartSums {
-        var sums = PartSums(
-            loss: [Double](repeating: 0, count: points.count), correct: [Int](repeating: 0, count: points.count))
-        guard !rows.isEmpty else { return sums }
+        on split: DataSplit, rows: Range<Int>, into sums: inout [MetricSums]
+    ) {
+        guard !rows.isEmpty else { return }
         let lossFunction = loss ?? split.targets.defaultLoss
         let capacity = Swift.max(1, Swift.min(batchSize, rows.count))
         let workspace = NetworkWorkspace<Scalar>(network: network, capacity: capacity, inference: true)
@@ -148,6 +119,7 @@ public struct PathEvaluator: Sendable {
         let hidden = w1.shape[0], inputs = w1.shape[1]
         let k = controlPoints.count
         let products = (0..<k).map { _ in AlignedBuffer<Scalar>(repeating: 0, count: capacity * hidden) }
+        let productBases = products.map { UnsafePointer($0.baseAddress) }
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = Swift.min(start + capacity, rows.upperBound)
@@ -161,17 +133,14 @@ public struct PathEvaluator: Sendable {
                         transposeB: .transposed)
                 }
             }
-            let productBases = products.map { UnsafePointer($0.baseAddress) }
             for (j, theta) in points.enumerated() {
                 workspace.forward(
                     theta, inputs: loader.inputs,
                     firstLayer: FirstLayerCombination(products: productBases, coefficients: coefficients[j]))
-                let result = loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: false) }
-                sums.loss[j] += result.lossSum
-                sums.correct[j] += result.correct ?? 0
+                sums[j].add(loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: false) })
             }
             start = end
         }
-        return sums
+        withExtendedLifetime(products) {}
     }
 }

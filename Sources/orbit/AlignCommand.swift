@@ -29,11 +29,7 @@ struct OptionalDataOptions: ParsableArguments {
         let dataset = try DatasetSpec(
             parsing: data, limit: limit, standardization: standardize.flatMap(Standardization.init(parsing:))
         ).load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw ValidationError(
-                "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
-        }
+        try network.requireFits(dataset, model: "the models")
         return dataset
     }
 }
@@ -44,11 +40,7 @@ func loadAlignableModels(_ paths: [String], options: ModelOptions) throws -> (Ne
     var parameters = [first.parameters]
     for path in paths.dropFirst() {
         let m = try options.load(path)
-        do {
-            try first.network.layout.requireMatches(m.network.layout)
-        } catch {
-            throw ValidationError("\(path) has a different architecture from \(paths[0]): \(error)")
-        }
+        try m.requireSameLayout(as: first, file: path, referenceFile: paths[0])
         parameters.append(m.parameters)
     }
     return (first.network, parameters)

@@ -50,9 +50,7 @@ struct CurveCommand: ParsableCommand {
         global.apply()
         let modelA = try modelOptions.load(a)
         let modelB = try modelOptions.load(b)
-        do { try modelA.network.layout.requireMatches(modelB.network.layout) } catch {
-            throw ValidationError("\(b) does not match \(a): \(error)")
-        }
+        try modelB.requireSameLayout(as: modelA, file: b, referenceFile: a)
         let network = modelA.network
         let dataset = try data.load()
         let config = optimization.configuration
@@ -71,9 +69,7 @@ struct CurveCommand: ParsableCommand {
             }
             given = try paths.map { path in
                 let m = try modelOptions.load(path)
-                do { try network.layout.requireMatches(m.network.layout) } catch {
-                    throw ValidationError("\(path) does not match \(a): \(error)")
-                }
+                try m.requireSameLayout(as: modelA, file: path, referenceFile: a)
                 return m.parameters
             }
         }

@@ -25,11 +25,7 @@ struct EvalCommand: ParsableCommand {
         global.apply()
         let m = try modelOptions.load(model)
         let dataset = try data.load()
-        guard dataset.train.featureCount == m.network.inputSize else {
-            throw ValidationError(
-                "\(model) takes \(m.network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
-        }
+        try m.network.requireFits(dataset, model: model)
         let lossFunction = loss ?? dataset.train.targets.defaultLoss
         let rows = dataset.splits.map {
             ($0.name, m.network.evaluate(m.parameters, on: $0.split, loss: lossFunction, batchSize: batch))

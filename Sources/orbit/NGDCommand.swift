@@ -49,10 +49,7 @@ struct NGDCommand: ParsableCommand {
         let models = try loadMatchingModels([a, b], options: modelOptions)
         let network = models[0].network
         let dataset = try data.load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw ValidationError(
-                "\(a) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
-        }
+        try network.requireFits(dataset, model: a)
         let lossFunction = loss
         let feet = models.map(\.parameters)
         let c: ParameterVector<Float>

@@ -40,11 +40,7 @@ struct PathCommand: ParsableCommand {
         let network = modelA.network
         func load(_ path: String) throws -> ParameterVector<Float> {
             let m = try modelOptions.load(path)
-            do {
-                try network.layout.requireMatches(m.network.layout)
-            } catch {
-                throw ValidationError("\(path) does not match \(a): \(error)")
-            }
+            try m.requireSameLayout(as: modelA, file: path, referenceFile: a)
             return m.parameters
         }
         let pa = modelA.parameters, pb = try load(b)
@@ -59,10 +55,7 @@ struct PathCommand: ParsableCommand {
                 ("chain (\(bends.count) bends)", AffinePath(kind: .polygonalChain, controlPoints: [pa] + bends + [pb])))
         }
         let dataset = try data.load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw ValidationError(
-                "\(a) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
-        }
+        try network.requireFits(dataset, model: a)
         let evaluator = PathEvaluator(
             network: network, batchSize: batch, loss: loss)
         let t = PathProfile.grid(points: points)

@@ -34,11 +34,10 @@ struct PlaneCommand: ParsableCommand {
         let loaded = try models.map { try modelOptions.load($0) }
         let network = loaded[0].network
         for (path, m) in zip(models, loaded).dropFirst() {
-            do { try network.layout.requireMatches(m.network.layout) } catch {
-                throw ValidationError("\(path) does not match \(models[0]): \(error)")
-            }
+            try m.requireSameLayout(as: loaded[0], file: path, referenceFile: models[0])
         }
         let dataset = try data.load()
+        try network.requireFits(dataset, model: models[0])
         let names = models.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
         let basis = try PlaneBasis(loaded[0].parameters, loaded[1].parameters, loaded[2].parameters, names: names)
         let start = Date()

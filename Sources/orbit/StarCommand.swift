@@ -38,9 +38,7 @@ func loadMatchingModels(_ paths: [String], options: ModelOptions, reference: Mod
     for path in paths {
         let model = try options.load(path)
         if let first = reference ?? models.first {
-            do { try first.network.layout.requireMatches(model.network.layout) } catch {
-                throw ValidationError("\(path) does not match \(reference == nil ? paths[0] : "the feet"): \(error)")
-            }
+            try model.requireSameLayout(as: first, file: path, referenceFile: reference == nil ? paths[0] : "the feet")
         }
         models.append(model)
     }
@@ -127,11 +125,7 @@ struct StarCommand: ParsableCommand {
             try loadMatchingModels([$0], options: modelOptions, reference: feetModels[0])[0]
         }
         let dataset = try data.load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw ValidationError(
-                "\(models[0]) takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
-        }
+        try network.requireFits(dataset, model: models[0])
         let lossFunction = loss
         let config = centre.configuration(penalty: penalty, loss: lossFunction)
         let feet = feetModels.map(\.parameters)

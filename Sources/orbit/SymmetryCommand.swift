@@ -202,9 +202,7 @@ struct SymmetryCurveCommand: ParsableCommand {
     func loadPair() throws -> (Network, ParameterVector<Double>, ParameterVector<Double>) {
         let ma = try modelOptions.load(a, as: Double.self)
         let mb = try modelOptions.load(b, as: Double.self)
-        do { try ma.network.layout.requireMatches(mb.network.layout) } catch {
-            throw ValidationError("\(b) does not match \(a): \(error)")
-        }
+        try mb.requireSameLayout(as: ma, file: b, referenceFile: a)
         return (ma.network, ma.parameters, mb.parameters)
     }
 }

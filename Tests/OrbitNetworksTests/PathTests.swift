@@ -235,7 +235,7 @@ func memorisingMinimum() throws -> (Network, Dataset, ParameterVector<Float>) {
             )
         }
         #expect(basis.markers[1].y == 0 && basis.markers[2].y > 0)
-        #expect(throws: TrainingError.self) { try PlaneBasis(a, b, ParameterVector.lerp(a, b, 0.3)) }
+        #expect(throws: PathError.self) { try PlaneBasis(a, b, ParameterVector.lerp(a, b, 0.3)) }
         let (x, y) = basis.grid(points: 5)
         #expect(x.count == 5 && x.first! < 0 && x.last! > basis.markers[1].x && y.first! < 0)
     }
