@@ -82,6 +82,7 @@ struct PathCommand: ParsableCommand {
             models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
             network: network)
         let written = try writePathReport(profiles, context: context, directory: out)
+        for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }

@@ -83,7 +83,7 @@ struct DemoReport {
             sections: sections)
         try report.write(to: "\(directory)/index.html")
         files.append("index.html")
-        try writeJSON(jsonObject(), to: "\(directory)/summary.json")
+        try JSONReport.write(jsonObject(), to: "\(directory)/summary.json")
         files.append("summary.json")
         try AtomicFile.write(csv(), to: "\(directory)/barriers.csv")
         files.append("barriers.csv")
@@ -154,7 +154,7 @@ struct DemoReport {
         profiles.allSatisfy { $0.splits.values.allSatisfy { $0.allSatisfy { $0.accuracy != nil } } }
     }
 
-    func jsonObject() -> [String: Any] {
+    func jsonObject() -> ResultValue {
         [
             "orbit_version": orbitVersion, "data": result.dataset,
             "network": result.network.compactDescription ?? result.network.jsonDescription,
@@ -164,21 +164,21 @@ struct DemoReport {
                 "epochs": configuration.training.epochs, "batch_size": configuration.training.batchSize,
                 "learning_rate": configuration.training.learningRate,
                 "optimizer": configuration.training.optimizer.summary,
-            ],
+            ] as ResultValue,
             "barrier_definitions": Dictionary(
                 uniqueKeysWithValues: BarrierDefinition.allCases.map {
                     ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
                 }),
             "models": result.models.map { m in
                 [
-                    "name": m.name, "file": m.file, "seed": m.seed.map { Int($0) as Any } ?? NSNull(),
-                    "train": metricsObject(m.train), "test": m.test.map { metricsObject($0) as Any } ?? NSNull(),
-                ] as [String: Any]
+                    "name": m.name, "file": m.file, "seed": m.seed.map { Int($0) },
+                    "train": MetricsRecord(m.train), "test": m.test.map(MetricsRecord.init),
+                ] as ResultValue
             },
             "groups": result.groups.map { g in
                 [
                     "key": g.key, "heading": g.heading, "paths": g.profiles.map(profileObject), "numbers": g.numbers,
-                ] as [String: Any]
+                ] as ResultValue
             },
         ]
     }

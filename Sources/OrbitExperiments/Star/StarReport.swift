@@ -41,19 +41,19 @@ public struct StarReportContext: Sendable {
 
 /// The paper's Table 1 for one split: direct lines vs fold-lines through the centre, path-max loss
 /// and path-min accuracy averaged over pairs.
-public func starTable(_ pairs: [StarPair], split: String) -> [String: Any] {
-    var object: [String: Any] = ["pairs": pairs.count]
+public func starTable(_ pairs: [StarPair], split: String) -> ResultValue {
+    var object: ResultValue = ["pairs": pairs.count]
     for (key, direct) in [("direct", true), ("fold", false)] {
-        object["\(key)_loss_path_max"] = StarEvaluation.mean(pairs, direct: direct, split: split) ?? NSNull()
+        object["\(key)_loss_path_max"] = StarEvaluation.mean(pairs, direct: direct, split: split).resultValue
         object["\(key)_accuracy_path_min"] =
-            StarEvaluation.mean(pairs, direct: direct, split: split, metric: "accuracy") ?? NSNull()
+            StarEvaluation.mean(pairs, direct: direct, split: split, metric: "accuracy").resultValue
     }
     let bounds = pairs.map(\.normalizedGeodesicDistanceBound)
-    object["ngd_bound_mean"] = bounds.isEmpty ? NSNull() : bounds.reduce(0, +) / Double(bounds.count)
+    object["ngd_bound_mean"] = bounds.isEmpty ? .null : .number(bounds.reduce(0, +) / Double(bounds.count))
     return object
 }
 
-func pairObject(_ p: StarPair) -> [String: Any] {
+func pairObject(_ p: StarPair) -> ResultValue {
     [
         "first": p.first, "second": p.second, "ngd_bound": p.normalizedGeodesicDistanceBound,
         "direct": profileObject(p.direct), "fold": profileObject(p.fold),
@@ -68,7 +68,7 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
 {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let splits = evaluation.arms.first.map { $0.splits.keys.sorted(by: >) } ?? ["train"]
-    var object: [String: Any] = [
+    var object: ResultValue = [
         "orbit_version": orbitVersion, "paper": "Lin, Li & Wu 2024 (arXiv 2404.06391), Table 1, Eq. 6-8",
         "models": context.models, "held_out": context.heldOut, "model_seeds": context.modelSeeds,
         "data": context.data, "loss_function": context.loss,
@@ -77,23 +77,25 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
         "t_per_arm": evaluation.t,
     ]
     if let configuration = context.configuration {
-        let data = try JSONEncoder().encode(configuration)
-        object["centre_configuration"] = try JSONSerialization.jsonObject(with: data)
+        object["centre_configuration"] = try ResultValue(encoding: configuration)
     }
     object["barrier_definitions"] = Dictionary(
         uniqueKeysWithValues: BarrierDefinition.allCases.map {
             ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
-        })
-    object["arms"] = evaluation.arms.map(profileObject)
-    object["held_out_arms"] = evaluation.heldOutArms.map(profileObject)
-    object["pairs"] = evaluation.pairs.map(pairObject)
-    object["held_out_pairs"] = evaluation.heldOutPairs.map(pairObject)
-    object["table1"] = Dictionary(uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.pairs, split: $0)) })
+        }
+    ).resultValue
+    object["arms"] = evaluation.arms.map(profileObject).resultValue
+    object["held_out_arms"] = evaluation.heldOutArms.map(profileObject).resultValue
+    object["pairs"] = evaluation.pairs.map(pairObject).resultValue
+    object["held_out_pairs"] = evaluation.heldOutPairs.map(pairObject).resultValue
+    object["table1"] =
+        Dictionary(uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.pairs, split: $0)) }).resultValue
     if !evaluation.heldOutPairs.isEmpty {
         object["table1_held_out"] = Dictionary(
-            uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.heldOutPairs, split: $0)) })
+            uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.heldOutPairs, split: $0)) }
+        ).resultValue
     }
-    try writeJSON(object, to: "\(directory)/star.json")
+    try JSONReport.write(object, to: "\(directory)/star.json")
 
     var csv = "group,path,kind,t,split,loss,accuracy\n"
     func rows(_ group: String, _ p: PathProfile) {
