@@ -50,7 +50,7 @@ public func pathWarnings(_ profiles: [PathProfile]) -> [String] {
             splits.append(split)
         }
         guard count > 0 else { return nil }
-        return "\(p.name): \(count) non-finite value(s) on \(splits.joined(separator: ", ")) from t = \(first) on; "
+        return "\(p.name): \(count) non-finite value(s) on \(splits.joined(separator: ", ")) from t = \(String(format: "%.4g", first)) on; "
             + "they are marked in the report (Infinity/NaN in JSON, inf/nan in CSV, gaps in the charts)"
     }
 }

@@ -142,7 +142,9 @@ extension ResultValue: Codable {
         } else if let b = try? container.decode(Bool.self) {
             self = .bool(b)
         } else if let n = try? container.decode(Int64.self) {
-            self = .integer(n)
+            // `-0` decodes as the integer 0; keep the sign of a negative zero.
+            let x = n == 0 ? try? container.decode(Double.self) : nil
+            self = x.map { $0.sign == .minus ? .number($0) : .integer(n) } ?? .integer(n)
         } else if let x = try? container.decode(Double.self) {
             self = .number(x)
         } else if let s = try? container.decode(String.self) {
