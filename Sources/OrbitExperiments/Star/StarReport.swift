@@ -204,11 +204,12 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
 }
 
 func starNumber(_ x: Double) -> String {
+    guard x.isFinite else { return reportNumber(x, "%.4f") }
     if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) { return String(format: "%.3e", x) }
     return String(format: "%.4f", x)
 }
 
-func starPercent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "–" }
+func starPercent(_ x: Double?) -> String { x.map { reportNumber($0 * 100, "%.2f%%") } ?? "–" }
 
 func configurationSummary(_ c: CentreConfiguration) -> String {
     "\(c.optimizer.summary), lr \(c.learningRate), batch \(c.batchSize), \(c.epochs) epochs, B_r = \(c.feetPerStep), "

@@ -21,13 +21,23 @@ import OrbitFormats
 public enum JSONReport {
     /// `value` as pretty, key-sorted JSON text ending in a newline.
     public static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder(pretty: true).encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// `value` as one line of key-sorted JSON without a newline, for line-oriented output (JSON
+    /// Lines on standard output, as `orbit-bench --json` prints); the same spellings as ``encode(_:)``.
+    public static func line<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder(pretty: false).encode(value), as: UTF8.self)
+    }
+
+    private static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         // Dates as ISO 8601 text rather than JSONEncoder's default seconds since 2001.
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        return encoder
     }
 
     /// Writes `value` as JSON to `path` atomically.
