@@ -38,7 +38,8 @@ struct ReportJSONWriterTests {
 
     @Test func keysAreSortedAtEveryDepth() throws {
         let value: ResultValue = [
-            "zeta": ["y": 1, "b": ["d": 1, "c": 2] as ResultValue] as ResultValue, "alpha": 1, "mid": [["z": 1, "a": 2]],
+            "zeta": ["y": 1, "b": ["d": 1, "c": 2] as ResultValue] as ResultValue, "alpha": 1,
+            "mid": [["z": 1, "a": 2]],
         ]
         let text = try JSONReport.encode(value)
         func position(_ key: String) -> String.Index { text.range(of: "\"\(key)\"")!.lowerBound }

@@ -97,7 +97,8 @@ struct ReportTableFileTests {
         // A ResultValue holds only what JSON can represent (a Date or Data does not compile), so the
         // old run-time check of [String: Any] is now the type's.
         let object: ResultValue = [
-            "b": [1, 2.5, true, "x"] as ResultValue, "a": ["nan": Double.nan, "float": Float(0.5), "inf": -Float.infinity] as ResultValue,
+            "b": [1, 2.5, true, "x"] as ResultValue,
+            "a": ["nan": Double.nan, "float": Float(0.5), "inf": -Float.infinity] as ResultValue,
             "c": ResultValue.null, "d": missing, "e": present, "f": Int64(1) << 60,
         ]
         let text = try JSONReport.encode(object)

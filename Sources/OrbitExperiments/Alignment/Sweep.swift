@@ -239,7 +239,11 @@ public struct SweepManifest: Codable, Equatable {
     public var orbitVersion: String? = OrbitFormats.orbitVersion
 
     enum CodingKeys: String, CodingKey {
-        case kind, x, logX = "log_x", repetitionKeys = "repetition_keys", runs, orbitVersion = "orbit_version"
+        case kind, x
+        case logX = "log_x"
+        case repetitionKeys = "repetition_keys"
+        case runs
+        case orbitVersion = "orbit_version"
     }
 }
 
@@ -254,7 +258,8 @@ public struct SweepRunResult: Codable, Equatable {
     public var orbitVersion: String? = OrbitFormats.orbitVersion
 
     enum CodingKeys: String, CodingKey {
-        case kind, id, configuration, metrics, seconds, orbitVersion = "orbit_version"
+        case kind, id, configuration, metrics, seconds
+        case orbitVersion = "orbit_version"
     }
 }
 

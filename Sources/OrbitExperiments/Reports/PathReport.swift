@@ -50,7 +50,8 @@ public func pathWarnings(_ profiles: [PathProfile]) -> [String] {
             splits.append(split)
         }
         guard count > 0 else { return nil }
-        return "\(p.name): \(count) non-finite value(s) on \(splits.joined(separator: ", ")) from t = \(String(format: "%.4g", first)) on; "
+        return
+            "\(p.name): \(count) non-finite value(s) on \(splits.joined(separator: ", ")) from t = \(String(format: "%.4g", first)) on; "
             + "they are marked in the report (Infinity/NaN in JSON, inf/nan in CSV, gaps in the charts)"
     }
 }
@@ -94,8 +95,14 @@ public struct PathReportRecord: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case orbitVersion = "orbit_version", models, modelSeeds = "model_seeds", data, lossFunction = "loss_function"
-        case network, barrierDefinitions = "barrier_definitions", paths, warnings
+        case orbitVersion = "orbit_version"
+        case models
+        case modelSeeds = "model_seeds"
+        case data
+        case lossFunction = "loss_function"
+        case network
+        case barrierDefinitions = "barrier_definitions"
+        case paths, warnings
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -165,7 +172,9 @@ public struct PathProfileRecord: Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, kind, points, barriers, length, chordLength = "chord_length", normalizedLength = "normalized_length"
+        case name, kind, points, barriers, length
+        case chordLength = "chord_length"
+        case normalizedLength = "normalized_length"
     }
 }
 

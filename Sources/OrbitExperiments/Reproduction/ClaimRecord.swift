@@ -80,9 +80,13 @@ public struct ClaimRecordFile: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, paper, title, verdict, seconds, quick, seed, orbitVersion = "orbit_version"
-        case paperStatement = "paper_statement", orbitResult = "orbit_result", setting, differences
-        case verdictReason = "verdict_reason", numbers, error
+        case id, paper, title, verdict, seconds, quick, seed
+        case orbitVersion = "orbit_version"
+        case paperStatement = "paper_statement"
+        case orbitResult = "orbit_result"
+        case setting, differences
+        case verdictReason = "verdict_reason"
+        case numbers, error
     }
 }
 
@@ -94,6 +98,7 @@ public struct ReproductionSummary: Codable, Equatable, Sendable {
     public init(claims: [ClaimRecordFile]) { self.claims = claims }
 
     enum CodingKeys: String, CodingKey {
-        case orbitVersion = "orbit_version", claims
+        case orbitVersion = "orbit_version"
+        case claims
     }
 }

@@ -79,11 +79,12 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
     if let configuration = context.configuration {
         object["centre_configuration"] = try ResultValue(encoding: configuration)
     }
-    object["barrier_definitions"] = Dictionary(
-        uniqueKeysWithValues: BarrierDefinition.allCases.map {
-            ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
-        }
-    ).resultValue
+    object["barrier_definitions"] =
+        Dictionary(
+            uniqueKeysWithValues: BarrierDefinition.allCases.map {
+                ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
+            }
+        ).resultValue
     object["arms"] = evaluation.arms.map(profileObject).resultValue
     object["held_out_arms"] = evaluation.heldOutArms.map(profileObject).resultValue
     object["pairs"] = evaluation.pairs.map(pairObject).resultValue
@@ -91,9 +92,10 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
     object["table1"] =
         Dictionary(uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.pairs, split: $0)) }).resultValue
     if !evaluation.heldOutPairs.isEmpty {
-        object["table1_held_out"] = Dictionary(
-            uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.heldOutPairs, split: $0)) }
-        ).resultValue
+        object["table1_held_out"] =
+            Dictionary(
+                uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.heldOutPairs, split: $0)) }
+            ).resultValue
     }
     try JSONReport.write(object, to: "\(directory)/star.json")
 
