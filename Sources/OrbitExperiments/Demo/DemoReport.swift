@@ -154,33 +154,27 @@ struct DemoReport {
         profiles.allSatisfy { $0.splits.values.allSatisfy { $0.allSatisfy { $0.accuracy != nil } } }
     }
 
-    func jsonObject() -> ResultValue {
-        [
-            "orbit_version": orbitVersion, "data": result.dataset,
-            "network": result.network.compactDescription ?? result.network.jsonDescription,
-            "quick": configuration.quick, "seconds": result.seconds, "notes": result.notes,
-            "seeds": result.models.compactMap(\.seed).map { Int($0) },
-            "training": [
-                "epochs": configuration.training.epochs, "batch_size": configuration.training.batchSize,
-                "learning_rate": configuration.training.learningRate,
-                "optimizer": configuration.training.optimizer.summary,
-            ] as ResultValue,
-            "barrier_definitions": Dictionary(
+    func jsonObject() -> DemoSummaryRecord {
+        DemoSummaryRecord(
+            data: result.dataset, network: result.network.compactDescription ?? result.network.jsonDescription,
+            quick: configuration.quick, seconds: result.seconds, notes: result.notes,
+            seeds: result.models.compactMap(\.seed).map { Int($0) },
+            training: .init(
+                epochs: configuration.training.epochs, batchSize: configuration.training.batchSize,
+                learningRate: configuration.training.learningRate,
+                optimizer: configuration.training.optimizer.summary),
+            barrierDefinitions: Dictionary(
                 uniqueKeysWithValues: BarrierDefinition.allCases.map {
                     ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
                 }),
-            "models": result.models.map { m in
-                [
-                    "name": m.name, "file": m.file, "seed": m.seed.map { Int($0) },
-                    "train": MetricsRecord(m.train), "test": m.test.map(MetricsRecord.init),
-                ] as ResultValue
+            models: result.models.map { m in
+                .init(
+                    name: m.name, file: m.file, seed: m.seed.map { Int($0) }, train: MetricsRecord(m.train),
+                    test: m.test.map(MetricsRecord.init))
             },
-            "groups": result.groups.map { g in
-                [
-                    "key": g.key, "heading": g.heading, "paths": g.profiles.map(profileObject), "numbers": g.numbers,
-                ] as ResultValue
-            },
-        ]
+            groups: result.groups.map { g in
+                .init(key: g.key, heading: g.heading, paths: g.profiles.map(PathProfileRecord.init), numbers: g.numbers)
+            })
     }
 
     func csv() -> String {
@@ -195,4 +189,67 @@ struct DemoReport {
 
     func number(_ x: Double?) -> String { x.map { reportNumber($0, "%.4f") } ?? "–" }
     func percent(_ x: Double?) -> String { x.map { reportNumber($0 * 100, "%.2f%%") } ?? "–" }
+}
+
+/// The demo's summary.json: the setting, every model's metrics and every path group's profiles and
+/// numbers.
+public struct DemoSummaryRecord: Encodable {
+    public struct Training: Codable, Equatable {
+        public var epochs: Int
+        public var batchSize: Int
+        public var learningRate: Double
+        public var optimizer: String
+
+        enum CodingKeys: String, CodingKey {
+            case epochs
+            case batchSize = "batch_size"
+            case learningRate = "learning_rate"
+            case optimizer
+        }
+    }
+
+    public struct Model: Codable, Equatable {
+        public var name: String
+        public var file: String
+        /// null for derived models (an aligned copy, a centre).
+        public var seed: Int?
+        public var train: MetricsRecord
+        public var test: MetricsRecord?
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(file, forKey: .file)
+            try container.encode(seed, forKey: .seed)
+            try container.encode(train, forKey: .train)
+            try container.encode(test, forKey: .test)
+        }
+    }
+
+    public struct Group: Encodable {
+        public var key: String
+        public var heading: String
+        public var paths: [PathProfileRecord]
+        public var numbers: ResultValue
+    }
+
+    public var orbitVersion = OrbitFormats.orbitVersion
+    public var data: String
+    public var network: String
+    public var quick: Bool
+    public var seconds: Double
+    public var notes: [String]
+    public var seeds: [Int]
+    public var training: Training
+    /// definition → {"loss": formula, "accuracy": formula}.
+    public var barrierDefinitions: [String: [String: String]]
+    public var models: [Model]
+    public var groups: [Group]
+
+    enum CodingKeys: String, CodingKey {
+        case orbitVersion = "orbit_version"
+        case data, network, quick, seconds, notes, seeds, training
+        case barrierDefinitions = "barrier_definitions"
+        case models, groups
+    }
 }

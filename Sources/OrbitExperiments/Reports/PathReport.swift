@@ -178,27 +178,6 @@ public struct PathProfileRecord: Codable, Equatable {
     }
 }
 
-extension PathProfileRecord: ResultValueConvertible {
-    /// The same object as the record's JSON, for results that embed paths (star, demo).
-    public var resultValue: ResultValue {
-        var object: ResultValue = [
-            "name": name, "kind": kind, "barriers": barriers,
-            "points": points.map { point in
-                var value: ResultValue = ["t": point.t]
-                for (split, metrics) in point.splits { value[split] = metrics.resultValue }
-                return value
-            },
-        ]
-        if let length { object["length"] = .number(length) }
-        if let chordLength { object["chord_length"] = .number(chordLength) }
-        if let normalizedLength { object["normalized_length"] = .number(normalizedLength) }
-        return object
-    }
-}
-
-/// One path as JSON (``PathProfileRecord``), for results that embed paths.
-public func profileObject(_ p: PathProfile) -> ResultValue { PathProfileRecord(p).resultValue }
-
 /// A coding key with any name, for objects whose keys are data (split names).
 struct NamedKey: CodingKey {
     var stringValue: String
