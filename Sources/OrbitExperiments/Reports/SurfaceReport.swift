@@ -27,6 +27,12 @@ public func writeSurfaceReport(
     var written = ["\(prefix).json", "\(prefix).csv"]
     var report = HTMLReport(title: title, facts: [("Orbit version", orbitVersion)] + context)
     var section = HTMLReport.Section("Loss")
+    let nonFinite = surface.splits.values.joined().joined().filter { !$0.loss.isFinite }.count
+    if nonFinite > 0 {
+        section.paragraph(
+            "\(nonFinite) grid value(s) of the loss are not finite (the loss overflowed): grey in the maps, left out "
+                + "of the line charts, \"Infinity\"/\"NaN\" in \(prefix).json and inf/nan in \(prefix).csv.")
+    }
     for split in surface.splits.keys.sorted(by: >) {
         let rows = surface.splits[split]!
         let file = "\(prefix)-\(split).svg"
