@@ -1,10 +1,13 @@
 import Foundation
 import OrbitExperiments
+import OrbitNetworks
+import OrbitPaths
 import OrbitReports
+import OrbitTraining
 import Testing
 
-/// Orbit reads back what its one JSON writer wrote: claim records with non-finite numbers, and a
-/// sweep whose runs report ±∞/NaN metrics.
+/// Orbit reads back what its one JSON writer wrote: claim records with non-finite numbers, a sweep
+/// whose runs report ±∞/NaN metrics, and a path report whose loss overflows.
 @Suite struct ResultFilesTests {
     struct Diverging: Claim {
         let id = "diverging"
@@ -63,5 +66,39 @@ import Testing
         try collection.write(to: report)
         let results = try JSONReport.read(ResultValue.self, from: report + "/results.json")
         #expect(results["runs"]?.array?[1]["metrics"]?["loss"]?.double == .infinity)
+    }
+
+    @Test func pathReportKeepsAndMarksNonFiniteValues() throws {
+        let directory = try alignmentTemporaryDirectory("path-non-finite")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let t = PathProfile.grid(points: 5)
+        let losses: [Double] = [0.5, .infinity, .nan, .infinity, 0.25]
+        let profile = PathProfile(
+            measured: "line A→B", kind: "line", t: t,
+            splits: ["train": losses.map { SplitMetrics(loss: $0, accuracy: nil) }], length: 2, chordLength: 2)
+        let context = PathReportContext(
+            models: ["a", "b"], data: "toy", loss: "mse", network: try Network(parsing: "mlp:2-3-1:relu"))
+        let files = try writePathReport([profile], context: context, directory: directory)
+        #expect(files.contains("profile.json") && files.contains("report.html"))
+        #expect(
+            pathWarnings([profile]) == [
+                "line A→B: 3 non-finite value(s) on train from t = 0.25 on; they are marked in the report "
+                    + "(Infinity/NaN in JSON, inf/nan in CSV, gaps in the charts)"
+            ])
+
+        let record = try JSONReport.read(ResultValue.self, from: directory + "/profile.json")
+        let read = try #require(record["points"]?.array).map { $0["train"]?["loss"]?.double ?? 0 }
+        #expect(read[0] == 0.5 && read[1] == .infinity && read[2].isNaN && read[4] == 0.25)
+        #expect(record["barriers"]?["path_max"]?["train"]?["loss"]?.double == .infinity)
+        #expect(record["warnings"]?.array?.count == 1)
+
+        let csv = try String(contentsOfFile: directory + "/profile.csv", encoding: .utf8)
+        #expect(csv.contains("\"line A→B\",0.25,train,inf,\n") && csv.contains(",0.5,train,nan,\n"))
+        let html = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+        #expect(html.contains(">∞<") && html.contains("Non-finite values"))
+        let svg = try String(contentsOfFile: directory + "/profile.svg", encoding: .utf8)
+        #expect(svg.contains("line A→B · train (3 non-finite not drawn)"))
+        #expect(reportNumber(-.infinity, "%.4f") == "−∞" && reportNumber(.nan, "%.4f") == "NaN")
+        #expect(reportNumber(0.5, "%.4f") == "0.5000")
     }
 }
