@@ -48,6 +48,14 @@ struct ReportJSONWriterTests {
         #expect(text.hasSuffix("}\n"))
     }
 
+    @Test func lineOutputIsOneSortedLine() throws {
+        let flops: Double? = nil
+        let record: ResultValue = ["workload": "gemm", "seconds": [0.5, 0.25], "median": 0.375, "flops": flops]
+        let text = try JSONReport.line(record)
+        #expect(text == #"{"flops":null,"median":0.375,"seconds":[0.5,0.25],"workload":"gemm"}"#)
+        #expect(try JSONReport.line([Double.infinity]) == #"["Infinity"]"#)
+    }
+
     @Test func nestedCodableValuesRoundTrip() throws {
         let inner = Inner(
             zulu: -.infinity, alpha: [1, .nan],
