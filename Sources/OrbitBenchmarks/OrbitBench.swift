@@ -33,11 +33,11 @@ struct OrbitBench: ParsableCommand {
             let times = measure(repetitions: repetitions, minimumSeconds: 0.3, body)
             let m = median(times)
             if json {
-                let data = try JSONSerialization.data(withJSONObject: [
-                    "workload": w.name, "seconds": times, "median": m, "flops": w.flops ?? NSNull(),
+                let record: ResultValue = [
+                    "workload": w.name, "seconds": times, "median": m, "flops": w.flops,
                     "threads": Threading.threadCount,
-                ])
-                print(String(decoding: data, as: UTF8.self))
+                ]
+                print(try JSONReport.line(record))
             } else {
                 let gflops = w.flops.map { String(format: "%9.1f", $0 / m / 1e9) } ?? "        -"
                 print(

@@ -32,12 +32,12 @@ struct EvalCommand: ParsableCommand {
         }
         print(metricsTable(rows, loss: lossFunction))
         if let json {
-            var object: [String: Any] = [
+            var object: ResultValue = [
                 "model": model, "data": dataset.name, "loss_function": lossFunction.rawValue,
                 "orbit_version": orbitVersion,
             ]
-            for (name, metrics) in rows { object[name] = metricsObject(metrics) }
-            try writeJSON(object, to: json)
+            for (name, metrics) in rows { object[name] = MetricsRecord(metrics).resultValue }
+            try JSONReport.write(object, to: json)
         }
     }
 }

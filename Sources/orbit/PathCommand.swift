@@ -10,6 +10,8 @@ struct PathCommand: ParsableCommand {
             The straight line A → B is always measured; --via C adds Lin et al.'s fold-line A → C → B,
             --bezier M a quadratic Bézier curve with control point M, --chain M1,M2,… a polygonal chain.
             Writes DIR/profile.json, profile.csv, profile.svg and report.html.
+            A loss that overflows is kept and marked ("Infinity"/"NaN" in JSON, inf/nan in CSV, ∞/NaN in
+            the report, gaps in the charts); the command then warns on stderr and still exits 0.
             Example: orbit path a.safetensors b.safetensors --data fashion-mnist --out ab
             """)
 
@@ -74,6 +76,7 @@ struct PathCommand: ParsableCommand {
             models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
             network: network)
         let written = try writePathReport(profiles, context: context, directory: out)
+        for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }

@@ -181,6 +181,9 @@ struct SymmetryCurveCommand: ParsableCommand {
         let context = PathReportContext(
             models: [a, b], data: dataset.name, loss: dataset.train.targets.defaultLoss.rawValue, network: network)
         let written = try writePathReport([line, orbit], context: context, directory: out)
+        for warning in pathWarnings([line, orbit]) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         print(pathSummary([line, orbit]))
         let loss = orbit.splits["train"]!.map(\.loss)
         print(

@@ -72,20 +72,20 @@ struct SymmetryComponentsCommand: ParsableCommand {
 
     func runSkip(epsilon: Double, widths: [Int]) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var rows: [[String: Any]] = []
+        var rows: [ResultValue] = []
         var table: [[String]] = []
         var files: [String] = []
         for h in widths {
             let sampled = SkipMinimumComponents.sampled(width: h, epsilon: epsilon, samples: samples, seed: seed)
-            var row: [String: Any] = [
+            var row: ResultValue = [
                 "width": h, "epsilon": epsilon, "sampled_components": sampled.count, "sizes": sampled.sizes,
             ]
             var gridText = "-"
             if h == 1 {
                 let resolution = 301
                 let grid = SkipMinimumComponents.grid(epsilon: epsilon, resolution: resolution)
-                row["grid_components"] = grid.majorCount
-                row["grid_fragments"] = grid.count
+                row["grid_components"] = grid.majorCount.resultValue
+                row["grid_fragments"] = grid.count.resultValue
                 gridText = "\(grid.majorCount)"
                 try SkipComponentFigure.heatmap(grid, epsilon: epsilon, resolution: resolution)
                     .write(to: out + "/minimum-h1.svg")
@@ -97,7 +97,7 @@ struct SymmetryComponentsCommand: ParsableCommand {
                 "h = \(h), ε = \(epsilon): \(sampled.count) components by path connectivity of \(samples) minima; grid flood fill: \(gridText)"
             )
         }
-        try writeJSON(["rows": rows], to: out + "/components-skip.json")
+        try JSONReport.write(["rows": rows], to: out + "/components-skip.json")
         var section = HTMLReport.Section("Components of the minimum of W₃(W₂W₁X + εX), ε = \(epsilon)")
         section.paragraph(
             "Sampled minima (X = Y = I) are joined when the straight path in (W₁, W₂) stays on the minimum; for h = 1 a flood fill of a 301² grid counts components too. Prop 4.3 (h = 1): 3 for ε ≠ 0, 4 for ε = 0; h > 1 is not covered by the paper."

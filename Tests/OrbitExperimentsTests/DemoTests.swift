@@ -36,7 +36,7 @@ import Testing
         #expect(lineBarrier > orbitLoss.max()! * 1.01, "the straight line to D·A should leave the minimum")
 
         let star = result.groups.first { $0.key == "star" }!
-        let bounds = star.numbers["ngd_bounds"] as! [Double]
+        let bounds = star.numbers["ngd_bounds"]!.doubles!
         #expect(bounds.count == 3 && bounds.allSatisfy { $0 >= 1 && $0.isFinite })
 
         let json =

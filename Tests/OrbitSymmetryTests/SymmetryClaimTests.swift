@@ -37,7 +37,7 @@ struct SymmetryClaimTests {
             let object = try JSONSerialization.jsonObject(with: data)
             #expect(!Self.numbers(in: object).isEmpty)
         }
-        let values = Self.numbers(in: outcome.numbers)
+        let values = outcome.numbers.allNumbers
         #expect(!values.isEmpty)
         let allFinite = values.allSatisfy { $0.isFinite }
         #expect(allFinite, "non-finite numbers in \(id)")

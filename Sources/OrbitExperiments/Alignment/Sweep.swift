@@ -50,11 +50,8 @@ public struct Sweep<Configuration: Codable & Sendable>: Sendable {
     }
 
     /// The canonical JSON object of a configuration (the hash's input and the table's columns).
-    public static func object(_ configuration: Configuration) throws -> [String: Any] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(configuration)
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    public static func object(_ configuration: Configuration) throws -> [String: ResultValue] {
+        guard let object = try ResultValue(encoding: configuration).object else {
             throw SweepError.badConfiguration("a run configuration must encode as a JSON object")
         }
         return object
@@ -171,15 +168,12 @@ public struct SweepRunner: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(atPath: "\(directory)/runs", withIntermediateDirectories: true)
         let ids = try sweep.runs.map { try sweep.runIdentifier($0) }
-        var manifestRuns: [[String: Any]] = []
+        var manifestRuns: [SweepManifest.Entry] = []
         for (k, c) in sweep.runs.enumerated() {
-            manifestRuns.append(["index": k, "id": ids[k], "configuration": try Sweep<C>.object(c)])
+            manifestRuns.append(.init(index: k, id: ids[k], configuration: try Sweep<C>.object(c)))
         }
-        let manifest: [String: Any] = [
-            "kind": sweep.kind, "x": sweep.xKey, "log_x": sweep.logX,
-            "repetition_keys": sweep.repetitionKeys.map { $0 as Any },
-            "runs": manifestRuns, "orbit_version": orbitVersion,
-        ]
+        let manifest = SweepManifest(
+            kind: sweep.kind, x: sweep.xKey, logX: sweep.logX, repetitionKeys: sweep.repetitionKeys, runs: manifestRuns)
         try JSONReport.write(manifest, to: "\(directory)/sweep.json")
         var summary = SweepRunSummary(executed: [], skipped: [], folders: [])
         for (k, c) in sweep.runs.enumerated() where shard.contains(k) {
@@ -194,17 +188,16 @@ public struct SweepRunner: Sendable {
             let folder = "\(directory)/runs/\(id)"
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let object = try Sweep<C>.object(c)
-            try JSONReport.write(["kind": sweep.kind, "configuration": object], to: "\(folder)/configuration.json")
+            try JSONReport.write(
+                ["kind": sweep.kind, "configuration": object.resultValue] as ResultValue,
+                to: "\(folder)/configuration.json")
             log?("run \(k + 1)/\(sweep.runs.count) \(id): \(configurationText(object))")
             let start = Date()
             let metrics = try sweep.execute(c)
             let seconds = Date().timeIntervalSince(start)
             try JSONReport.write(
-                [
-                    "kind": sweep.kind, "id": id, "configuration": object, "metrics": metrics.mapValues { $0 as Any },
-                    "seconds": seconds,
-                    "orbit_version": orbitVersion,
-                ], to: resultFile)
+                SweepRunResult(kind: sweep.kind, id: id, configuration: object, metrics: metrics, seconds: seconds),
+                to: resultFile)
             summary.executed.append(k)
             log?("run \(k + 1)/\(sweep.runs.count) \(id): done in \(String(format: "%.1f", seconds)) s")
         }
@@ -213,19 +206,17 @@ public struct SweepRunner: Sendable {
 }
 
 /// `key=value` pairs of a configuration object, sorted by key, for logs and tables.
-func configurationText(_ object: [String: Any]) -> String {
+func configurationText(_ object: [String: ResultValue]) -> String {
     object.keys.sorted().map { "\($0)=\(valueText(object[$0]!))" }.joined(separator: " ")
 }
 
 /// A JSON value as short text.
-func valueText(_ value: Any) -> String {
+func valueText(_ value: ResultValue) -> String {
     switch value {
-    case let d as Double where type(of: value) == Double.self: return shortNumber(d)
-    case let n as NSNumber:
-        let d = n.doubleValue
-        return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : shortNumber(d)
-    case let s as String: return s
-    case let a as [Any]: return "[" + a.map(valueText).joined(separator: ",") + "]"
+    case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : shortNumber(d)
+    case .integer(let n): return String(n)
+    case .string(let s): return s
+    case .array(let a): return "[" + a.map(valueText).joined(separator: ",") + "]"
     default: return "\(value)"
     }
 }

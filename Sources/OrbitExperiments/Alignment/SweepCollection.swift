@@ -13,7 +13,7 @@ public struct SweepCollection {
     public struct Run {
         public var index: Int
         public var id: String
-        public var configuration: [String: Any]
+        public var configuration: [String: ResultValue]
         /// nil when the run has not finished (no result file).
         public var metrics: [String: Double]?
     }
@@ -38,24 +38,17 @@ public struct SweepCollection {
             guard FileManager.default.fileExists(atPath: manifestPath) else {
                 throw SweepError.noManifest(directory: directory)
             }
-            let manifest = try Self.readObject(manifestPath)
-            guard let k = manifest["kind"] as? String, let runs = manifest["runs"] as? [[String: Any]] else {
-                throw SweepError.unreadable(path: manifestPath, reason: "no 'kind' or 'runs'")
-            }
+            let manifest = try Self.read(SweepManifest.self, manifestPath)
+            let k = manifest.kind
             if let kind, kind != k {
                 throw SweepError.unreadable(path: manifestPath, reason: "sweep kind '\(k)' differs from '\(kind)'")
             }
             kind = k
-            xKey = manifest["x"] as? String ?? ""
-            logX = manifest["log_x"] as? Bool ?? true
-            repetitionKeys = manifest["repetition_keys"] as? [String] ?? ["seed"]
-            for entry in runs {
-                guard let index = (entry["index"] as? NSNumber)?.intValue, let id = entry["id"] as? String,
-                    let configuration = entry["configuration"] as? [String: Any]
-                else {
-                    throw SweepError.unreadable(
-                        path: manifestPath, reason: "a run entry lacks index, id or configuration")
-                }
+            xKey = manifest.x ?? ""
+            logX = manifest.logX ?? true
+            repetitionKeys = manifest.repetitionKeys ?? ["seed"]
+            for entry in manifest.runs {
+                let (index, id, configuration) = (entry.index, entry.id, entry.configuration)
                 var run = byIndex[index] ?? Run(index: index, id: id, configuration: configuration, metrics: nil)
                 if run.id != id {
                     throw SweepError.unreadable(
@@ -63,11 +56,7 @@ public struct SweepCollection {
                 }
                 let resultPath = SweepRunner.resultPath(directory: directory, run: id)
                 if run.metrics == nil, FileManager.default.fileExists(atPath: resultPath) {
-                    let result = try Self.readObject(resultPath)
-                    guard let m = result["metrics"] as? [String: Any] else {
-                        throw SweepError.unreadable(path: resultPath, reason: "no 'metrics' object")
-                    }
-                    run.metrics = m.mapValues(Self.number)
+                    run.metrics = try Self.read(SweepRunResult.self, resultPath).metrics
                 }
                 byIndex[index] = run
             }
@@ -79,27 +68,12 @@ public struct SweepCollection {
         self.runs = byIndex.keys.sorted().map { byIndex[$0]! }
     }
 
-    static func readObject(_ path: String) throws -> [String: Any] {
+    /// Reads Orbit's own JSON (non-finite numbers included) as `T`; errors name the file.
+    static func read<T: Decodable>(_ type: T.Type, _ path: String) throws -> T {
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw SweepError.unreadable(path: path, reason: "not a JSON object")
-            }
-            return object
-        } catch let error as SweepError {
-            throw error
-        } catch {
-            throw SweepError.unreadable(path: path, reason: "\(error)")
-        }
-    }
-
-    /// A JSON number, or the strings JSONReport writes for non-finite values.
-    static func number(_ value: Any) -> Double {
-        if let n = value as? NSNumber { return n.doubleValue }
-        switch value as? String {
-        case "Infinity": return .infinity
-        case "-Infinity": return -.infinity
-        default: return .nan
+            return try JSONReport.read(type, from: path)
+        } catch let ReportError.unreadableJSON(path, reason) {
+            throw SweepError.unreadable(path: path, reason: reason)
         }
     }
 
@@ -122,7 +96,7 @@ public struct SweepCollection {
             guard let value = run.metrics?[metric], value.isFinite, let xValue = run.configuration[xKey] else {
                 continue
             }
-            let x = Self.number(xValue)
+            let x = xValue.double ?? .nan
             let name = groupKeys.map { "\($0)=\(valueText(run.configuration[$0] ?? ""))" }.joined(separator: " ")
             groups[name, default: [:]][x, default: []].append(value)
         }
@@ -133,10 +107,10 @@ public struct SweepCollection {
     }
 
     /// The JSON object of results.json.
-    public var resultsObject: [String: Any] {
-        func entry(_ r: Run) -> [String: Any] {
-            var e: [String: Any] = ["index": r.index, "id": r.id, "configuration": r.configuration]
-            if let m = r.metrics { e["metrics"] = m.mapValues { $0 as Any } }
+    public var resultsObject: ResultValue {
+        func entry(_ r: Run) -> ResultValue {
+            var e: ResultValue = ["index": r.index, "id": r.id, "configuration": r.configuration]
+            if let m = r.metrics { e["metrics"] = m.resultValue }
             return e
         }
         return [

@@ -1,6 +1,7 @@
 import OrbitNetworks
 import OrbitNumerics
 import OrbitPaths
+import OrbitReports
 import OrbitTraining
 
 /// One trained (or derived) model of the demo, with its metrics and where it was saved.
@@ -22,5 +23,5 @@ public struct DemoPathGroup {
     public var explanation: String
     public var profiles: [PathProfile]
     public var tables: [(caption: String, columns: [String], rows: [[String]])] = []
-    public var numbers: [String: Any] = [:]
+    public var numbers: ResultValue = [:]
 }

@@ -83,7 +83,7 @@ struct DemoReport {
             sections: sections)
         try report.write(to: "\(directory)/index.html")
         files.append("index.html")
-        try writeJSON(jsonObject(), to: "\(directory)/summary.json")
+        try JSONReport.write(jsonObject(), to: "\(directory)/summary.json")
         files.append("summary.json")
         try AtomicFile.write(csv(), to: "\(directory)/barriers.csv")
         files.append("barriers.csv")
@@ -154,33 +154,27 @@ struct DemoReport {
         profiles.allSatisfy { $0.splits.values.allSatisfy { $0.allSatisfy { $0.accuracy != nil } } }
     }
 
-    func jsonObject() -> [String: Any] {
-        [
-            "orbit_version": orbitVersion, "data": result.dataset,
-            "network": result.network.compactDescription ?? result.network.jsonDescription,
-            "quick": configuration.quick, "seconds": result.seconds, "notes": result.notes,
-            "seeds": result.models.compactMap(\.seed).map { Int($0) },
-            "training": [
-                "epochs": configuration.training.epochs, "batch_size": configuration.training.batchSize,
-                "learning_rate": configuration.training.learningRate,
-                "optimizer": configuration.training.optimizer.summary,
-            ],
-            "barrier_definitions": Dictionary(
+    func jsonObject() -> DemoSummaryRecord {
+        DemoSummaryRecord(
+            data: result.dataset, network: result.network.compactDescription ?? result.network.jsonDescription,
+            quick: configuration.quick, seconds: result.seconds, notes: result.notes,
+            seeds: result.models.compactMap(\.seed).map { Int($0) },
+            training: .init(
+                epochs: configuration.training.epochs, batchSize: configuration.training.batchSize,
+                learningRate: configuration.training.learningRate,
+                optimizer: configuration.training.optimizer.summary),
+            barrierDefinitions: Dictionary(
                 uniqueKeysWithValues: BarrierDefinition.allCases.map {
                     ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
                 }),
-            "models": result.models.map { m in
-                [
-                    "name": m.name, "file": m.file, "seed": m.seed.map { Int($0) as Any } ?? NSNull(),
-                    "train": metricsObject(m.train), "test": m.test.map { metricsObject($0) as Any } ?? NSNull(),
-                ] as [String: Any]
+            models: result.models.map { m in
+                .init(
+                    name: m.name, file: m.file, seed: m.seed.map { Int($0) }, train: MetricsRecord(m.train),
+                    test: m.test.map(MetricsRecord.init))
             },
-            "groups": result.groups.map { g in
-                [
-                    "key": g.key, "heading": g.heading, "paths": g.profiles.map(profileObject), "numbers": g.numbers,
-                ] as [String: Any]
-            },
-        ]
+            groups: result.groups.map { g in
+                .init(key: g.key, heading: g.heading, paths: g.profiles.map(PathProfileRecord.init), numbers: g.numbers)
+            })
     }
 
     func csv() -> String {
@@ -193,6 +187,6 @@ struct DemoReport {
         return text
     }
 
-    func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "–" }
-    func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "–" }
+    func number(_ x: Double?) -> String { x.map { reportNumber($0, "%.4f") } ?? "–" }
+    func percent(_ x: Double?) -> String { x.map { reportNumber($0 * 100, "%.2f%%") } ?? "–" }
 }

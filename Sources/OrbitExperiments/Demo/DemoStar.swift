@@ -69,6 +69,6 @@ extension Demo {
             ])
     }
 
-    func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "–" }
-    func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "–" }
+    func number(_ x: Double?) -> String { x.map { reportNumber($0, "%.4f") } ?? "–" }
+    func percent(_ x: Double?) -> String { x.map { reportNumber($0 * 100, "%.2f%%") } ?? "–" }
 }

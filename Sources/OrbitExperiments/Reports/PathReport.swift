@@ -9,23 +9,15 @@ import OrbitTraining
 /// Writes DIR/profile.json, profile.csv (and, with the charts, profile.svg and report.html) for the
 /// profiles of one `orbit path` run. The first profile beyond the straight line (or the line itself)
 /// is the "main" path whose `points` and `barriers` sit at the top level of profile.json.
+///
+/// Non-finite values (a loss that overflowed) are kept and marked, never dropped: JSONReport's
+/// `"Infinity"`/`"NaN"` strings in profile.json, `inf`/`-inf`/`nan` in profile.csv, "∞"/"NaN" with a
+/// note in report.html, and gaps with a legend note in the charts. ``pathWarnings(_:)`` says which
+/// points they are, for the command to print.
 @discardableResult
 public func writePathReport(_ profiles: [PathProfile], context: PathReportContext, directory: String) throws -> [String]
 {
-    let main = profiles.count > 1 ? profiles[1] : profiles[0]
-    var object = profileObject(main)
-    object["orbit_version"] = orbitVersion
-    object["models"] = context.models
-    object["model_seeds"] = context.modelSeeds
-    object["data"] = context.data
-    object["loss_function"] = context.loss
-    object["network"] = context.network.compactDescription ?? context.network.jsonDescription
-    object["barrier_definitions"] = Dictionary(
-        uniqueKeysWithValues: BarrierDefinition.allCases.map {
-            ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
-        })
-    object["paths"] = profiles.map(profileObject)
-    try writeJSON(object, to: "\(directory)/profile.json")
+    try JSONReport.write(PathReportRecord(profiles, context: context), to: "\(directory)/profile.json")
 
     var csv = "path,t,split,loss,accuracy\n"
     for p in profiles {
@@ -37,28 +29,36 @@ public func writePathReport(_ profiles: [PathProfile], context: PathReportContex
     }
     try AtomicFile.write(csv, to: "\(directory)/profile.csv")
     return ["profile.json", "profile.csv"]
-        + (try writePathFigures(profiles, main: main, context: context, directory: directory))
+        + (try writePathFigures(profiles, main: mainProfile(of: profiles), context: context, directory: directory))
 }
 
-/// One path as JSON: its points (t with train/test loss and accuracy), geometry and barriers keyed
-/// by definition name, then split, then metric.
-public func profileObject(_ p: PathProfile) -> [String: Any] {
-    var points: [[String: Any]] = []
-    for (i, t) in p.t.enumerated() {
-        var point: [String: Any] = ["t": t]
-        for (split, metrics) in p.splits { point[split] = metricsObject(metrics[i]) }
-        points.append(point)
+/// The path whose points sit at the top level of profile.json: the first beyond the straight line.
+func mainProfile(of profiles: [PathProfile]) -> PathProfile { profiles.count > 1 ? profiles[1] : profiles[0] }
+
+/// One warning per path with non-finite losses or accuracies: how many points, on which splits,
+/// and the first t. Empty when every value is finite.
+public func pathWarnings(_ profiles: [PathProfile]) -> [String] {
+    profiles.compactMap { p in
+        var count = 0
+        var first = Double.infinity
+        var splits: [String] = []
+        for split in p.splits.keys.sorted(by: >) {
+            let bad = zip(p.t, p.splits[split]!).filter { !$0.1.isFinite }.map(\.0)
+            guard !bad.isEmpty else { continue }
+            count += bad.count
+            first = min(first, bad.min()!)
+            splits.append(split)
+        }
+        guard count > 0 else { return nil }
+        return
+            "\(p.name): \(count) non-finite value(s) on \(splits.joined(separator: ", ")) from t = \(String(format: "%.4g", first)) on; "
+            + "they are marked in the report (Infinity/NaN in JSON, inf/nan in CSV, gaps in the charts)"
     }
-    var barriers: [String: [String: [String: Any]]] = [:]
-    for b in p.barriers {
-        barriers[b.definition.rawValue, default: [:]][b.split, default: [:]][b.metric] = b.value
-        barriers[b.definition.rawValue, default: [:]][b.split, default: [:]]["\(b.metric)_at_t"] = b.at
-    }
-    var object: [String: Any] = ["name": p.name, "kind": p.kind, "points": points, "barriers": barriers]
-    if let l = p.length { object["length"] = l }
-    if let c = p.chordLength { object["chord_length"] = c }
-    if let n = p.normalizedLength { object["normalized_length"] = n }
-    return object
+}
+
+extension SplitMetrics {
+    /// Whether the loss (and the accuracy, when present) is finite.
+    var isFinite: Bool { loss.isFinite && (accuracy?.isFinite ?? true) }
 }
 
 /// The loss and accuracy charts and the self-contained HTML page; returns the files written.
@@ -85,6 +85,14 @@ public func writePathFigures(
             ("points", "\(main.t.count) values of t in [0, 1], t = 0.5 included"),
         ])
     var barriers = HTMLReport.Section("Barriers")
+    let warnings = pathWarnings(profiles)
+    if !warnings.isEmpty {
+        barriers.paragraph(
+            "Non-finite values: the loss or accuracy overflowed at some points of these paths. They are shown as ∞ "
+                + "or NaN in the tables, left out of the charts (a gap in the line), written as \"Infinity\"/\"NaN\" "
+                + "in profile.json and inf/nan in profile.csv. Barriers that take a maximum skip NaN points.")
+        barriers.list(warnings)
+    }
     barriers.paragraph(
         "Every barrier definition in use in the literature, each under its name (papers differ; see the definitions below). "
             + "Loss barriers are excesses over the end points; accuracy barriers are drops.")
@@ -94,9 +102,9 @@ public func writePathFigures(
         for d in BarrierDefinition.allCases {
             var row = [p.name, d.rawValue]
             for split in splits {
-                row.append(p.barrier(d, split: split, metric: "loss").map { String(format: "%.4f", $0) } ?? "–")
+                row.append(p.barrier(d, split: split, metric: "loss").map { reportNumber($0, "%.4f") } ?? "–")
                 row.append(
-                    p.barrier(d, split: split, metric: "accuracy").map { String(format: "%.2f%%", $0 * 100) } ?? "–")
+                    p.barrier(d, split: split, metric: "accuracy").map { reportNumber($0 * 100, "%.2f%%") } ?? "–")
             }
             rows.append(row)
         }
@@ -112,9 +120,9 @@ public func writePathFigures(
             columns: ["path", "length ∫‖θ′(t)‖dt", "chord ‖θ(1) − θ(0)‖", "length / chord"],
             rows: profiles.map { p in
                 [
-                    p.name, p.length.map { String(format: "%.4f", $0) } ?? "–",
-                    p.chordLength.map { String(format: "%.4f", $0) } ?? "–",
-                    p.normalizedLength.map { String(format: "%.4f", $0) } ?? "–",
+                    p.name, p.length.map { reportNumber($0, "%.4f") } ?? "–",
+                    p.chordLength.map { reportNumber($0, "%.4f") } ?? "–",
+                    p.normalizedLength.map { reportNumber($0, "%.4f") } ?? "–",
                 ]
             }))
     geometry.paragraph(
@@ -135,9 +143,12 @@ public func pathChart(_ profiles: [PathProfile], metric: String, title: String) 
     for (index, p) in profiles.enumerated() {
         for split in p.splits.keys.sorted(by: >) {
             let values = p.splits[split]!.map { metric == "loss" ? $0.loss : ($0.accuracy ?? .nan) }
+            // A non-finite value cannot be drawn; the gap it leaves is named in the legend.
+            let missing = values.filter { !$0.isFinite }.count
+            let note = missing == 0 ? "" : " (\(missing) non-finite not drawn)"
             chart.series.append(
                 .init(
-                    name: "\(p.name) · \(split)", x: p.t, y: values,
+                    name: "\(p.name) · \(split)\(note)", x: p.t, y: values,
                     style: split == "test" ? .test(index) : .train(index)))
         }
     }
@@ -145,7 +156,9 @@ public func pathChart(_ profiles: [PathProfile], metric: String, title: String) 
         let ends =
             metric == "loss"
             ? (train.first!.loss, train.last!.loss) : (train.first!.accuracy ?? .nan, train.last!.accuracy ?? .nan)
-        chart.horizontalLines.append(.init(at: (ends.0 + ends.1) / 2, label: "end-point mean (train)"))
+        let mean = (ends.0 + ends.1) / 2
+        // An overflowed end point has no mean to draw (and would stretch the axis to infinity).
+        if mean.isFinite { chart.horizontalLines.append(.init(at: mean, label: "end-point mean (train)")) }
     }
     if profiles.contains(where: { $0.kind.hasPrefix("fold-line") }) {
         chart.verticalLines.append(.init(at: 0.5, label: "centre"))
@@ -186,8 +199,8 @@ public func pathSummary(_ profiles: [PathProfile]) -> String {
                 p.name.padding(toLength: 22, withPad: " ", startingAt: 0)
                 + d.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
             for s in splits {
-                let l = p.barrier(d, split: s, metric: "loss").map { String(format: "%.4f", $0) } ?? "–"
-                let acc = p.barrier(d, split: s, metric: "accuracy").map { String(format: "%.2f%%", $0 * 100) } ?? "–"
+                let l = p.barrier(d, split: s, metric: "loss").map { reportNumber($0, "%.4f") } ?? "–"
+                let acc = p.barrier(d, split: s, metric: "accuracy").map { reportNumber($0 * 100, "%.2f%%") } ?? "–"
                 line += l.leftPadded(12) + acc.leftPadded(11)
             }
             lines.append(line)

@@ -8,16 +8,13 @@ import OrbitReports
 public func writeSurfaceReport(
     _ surface: LossSurface, title: String, context: [(String, String)], prefix: String, directory: String
 ) throws -> [String] {
-    var object: [String: Any] = ["orbit_version": orbitVersion, "x": surface.x, "y": surface.y]
-    object["markers"] = surface.markers.map { ["name": $0.name, "x": $0.x, "y": $0.y] }
-    for (name, value) in context { object[name] = value }
+    var object: ResultValue = ["orbit_version": orbitVersion, "x": surface.x, "y": surface.y]
+    object["markers"] = surface.markers.map { ["name": $0.name, "x": $0.x, "y": $0.y] as ResultValue }.resultValue
+    for (name, value) in context { object[name] = .string(value) }
     for (split, rows) in surface.splits {
-        object[split] = [
-            "loss": rows.map { $0.map(\.loss) },
-            "accuracy": rows.map { $0.map { $0.accuracy.map { $0 as Any } ?? NSNull() } },
-        ]
+        object[split] = ["loss": rows.map { $0.map(\.loss) }, "accuracy": rows.map { $0.map(\.accuracy) }]
     }
-    try writeJSON(object, to: "\(directory)/\(prefix).json")
+    try JSONReport.write(object, to: "\(directory)/\(prefix).json")
     var csv = "split,x,y,loss,accuracy\n"
     for split in surface.splits.keys.sorted(by: >) {
         for (j, row) in surface.splits[split]!.enumerated() {
@@ -30,6 +27,12 @@ public func writeSurfaceReport(
     var written = ["\(prefix).json", "\(prefix).csv"]
     var report = HTMLReport(title: title, facts: [("Orbit version", orbitVersion)] + context)
     var section = HTMLReport.Section("Loss")
+    let nonFinite = surface.splits.values.joined().joined().filter { !$0.loss.isFinite }.count
+    if nonFinite > 0 {
+        section.paragraph(
+            "\(nonFinite) grid value(s) of the loss are not finite (the loss overflowed): grey in the maps, left out "
+                + "of the line charts, \"Infinity\"/\"NaN\" in \(prefix).json and inf/nan in \(prefix).csv.")
+    }
     for split in surface.splits.keys.sorted(by: >) {
         let rows = surface.splits[split]!
         let file = "\(prefix)-\(split).svg"

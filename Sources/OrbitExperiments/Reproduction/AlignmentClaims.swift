@@ -121,13 +121,13 @@ public struct WidthMatchingCostClaim: Claim {
         section.paragraph(
             "Fitted log–log slope of the layer-1 cost: \(f(slope)) (predicted −2/d = \(f(predicted)), tolerance ±\(f(tolerance))); "
                 + "layer 2, whose neurons live in R^m: \(f(slope2)). Per-run numbers: sweep/report/results.csv.")
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "widths": layer1.x, "layer1_cost": layer1.y, "layer2_cost": layer2.y, "slope_layer1": slope,
             "slope_layer2": slope2, "predicted_slope": predicted, "tolerance": tolerance, "input_dimension": d,
             "seeds": seeds.map { Int($0) }, "interp_error_naive": barrierNaive.y,
             "interp_error_aligned": barrierAligned.y,
         ]
-        try writeJSON(numbers, to: context.directory + "/matching-cost.json")
+        try JSONReport.write(numbers, to: context.directory + "/matching-cost.json")
         return ClaimOutcome(
             paperStatement:
                 "Thm 5.3 [S] with Fournier–Guillin [R]: for i.i.d. neurons with a density in R^d, the expected best-permutation matching "
@@ -214,14 +214,14 @@ public struct BirkhoffClaim: Claim {
             "Largest relative gap LAP vs brute force: \(AlignmentClaimSupport.format(worstBrute)) (tolerance \(bruteTolerance)); "
                 + "LAP vs Sinkhorn over all couplings: \(AlignmentClaimSupport.format(worstEntropic)) (tolerance \(entropicTolerance); "
                 + "the entropic plan's cost exceeds W₂² by O(ε log m)).")
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "sizes": sizes, "assignment_cost": lap,
-            "brute_force_cost": brute.map { $0.isFinite ? $0 as Any : NSNull() },
+            "brute_force_cost": brute.map { $0.isFinite ? ResultValue.number($0) : .null },
             "sinkhorn_cost": entropic, "worst_relative_gap_brute": worstBrute,
             "worst_relative_gap_sinkhorn": worstEntropic,
             "input_dimension": d, "repetitions": repetitions,
         ]
-        try writeJSON(numbers, to: context.directory + "/birkhoff.json")
+        try JSONReport.write(numbers, to: context.directory + "/birkhoff.json")
         return ClaimOutcome(
             paperStatement:
                 "Lemma B.3 [S]: for μ̂ = (1/m)Σδ_{a_i}, ν̂ = (1/m)Σδ_{b_j}, W_p^p(μ̂, ν̂) = min_{π∈S_m} (1/m) Σ‖a_i − b_π(i)‖^p (papers.md §2.2).",
@@ -291,12 +291,12 @@ public struct MeanFieldBarrierClaim: Claim {
                 }))
         section.figure(figure)
         section.paragraph("Fitted log–log slope of the aligned interpolation error: \(f(slope)).")
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "widths": aligned.x, "interp_error_aligned": aligned.y, "interp_error_naive": naive.y,
             "barrier_aligned": barrierAligned.y, "barrier_naive": barrierNaive.y, "matching_cost": cost.y,
             "endpoint_loss": endpoint.y, "slope_aligned": slope, "steps": steps, "step_size": 0.05,
         ]
-        try writeJSON(numbers, to: context.directory + "/mean-field.json")
+        try JSONReport.write(numbers, to: context.directory + "/mean-field.json")
         return ClaimOutcome(
             paperStatement:
                 "Thm 3.1 [S]: for N ≥ N_min there is a permutation π with |t f_A + (1−t) f_B − f(tθ_A + (1−t)π(θ_B))| ≤ err for all t "
@@ -407,14 +407,14 @@ public struct LearningRateSweepClaim: Claim {
             "Paper (MNIST, 784-512×3-10, 50 epochs, read off the saved Fig. 2 [C]): at lr 6.31e-3 end points ≈ 0.08, naive WM ≈ 0.90, "
                 + "WM (ours) ≈ 0.25, AM ≈ 0.17; at lr 0.1 all ≈ 0.08–0.10. Σ-WM beat WM at \(sigmaBetter) of \(n) learning rates here; "
                 + "AM was within 1.5× of Σ-WM (or better) at \(amClose) of \(n).")
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "learning_rates": endpoint.x, "endpoint_loss": endpoint.y, "midpoint_none": naive,
             "midpoint_weight_matching": wm,
             "midpoint_sigma_weight_matching": sigma, "midpoint_activation_matching": am,
             "midpoint_rebasin_weight_matching": rebasin.y, "data": data,
             "architecture": architecture, "sigma_better_count": sigmaBetter, "am_close_count": amClose,
         ]
-        try writeJSON(numbers, to: context.directory + "/lr-sweep.json")
+        try JSONReport.write(numbers, to: context.directory + "/lr-sweep.json")
         return ClaimOutcome(
             paperStatement:
                 "Fig. 2 [C]: Σ-weighted weight matching \"constantly and substantially outperforms\" naive weight matching except at "

@@ -44,12 +44,13 @@ public struct ClaimOutcome {
     public var verdict: Verdict
     /// Sections for the claim's HTML page (tables, figures, paragraphs).
     public var sections: [HTMLReport.Section]
-    /// Every number behind the result, written to claim.json (JSONSerialization types only).
-    public var numbers: [String: Any]
+    /// Every number behind the result, written to claim.json under `numbers`: an object of named
+    /// numbers, lists and small tables (non-finite numbers allowed; see `JSONReport`).
+    public var numbers: ResultValue
 
     public init(
         paperStatement: String, orbitResult: String, setting: String, differences: String, verdict: Verdict,
-        sections: [HTMLReport.Section] = [], numbers: [String: Any] = [:]
+        sections: [HTMLReport.Section] = [], numbers: ResultValue = [:]
     ) {
         self.paperStatement = paperStatement
         self.orbitResult = orbitResult

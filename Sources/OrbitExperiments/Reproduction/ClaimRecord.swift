@@ -1,5 +1,6 @@
 import Foundation
 import OrbitFormats
+import OrbitReports
 
 /// What running one claim produced: its outcome (or the error that stopped it), how long it took
 /// and where its files are.
@@ -26,21 +27,19 @@ public struct ClaimRecord {
         }
     }
 
-    /// Every field as JSON-serialisable values (claim.json).
-    public func jsonObject(quick: Bool, seed: UInt64) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": id, "paper": paper.rawValue, "title": title, "verdict": verdictLabel, "seconds": seconds,
-            "quick": quick, "seed": seed, "orbit_version": orbitVersion,
-        ]
+    /// Every field as written to claim.json (and, for every claim, to the reproduction's summary.json).
+    public func file(quick: Bool, seed: UInt64) -> ClaimRecordFile {
+        var file = ClaimRecordFile(
+            id: id, paper: paper.rawValue, title: title, verdict: verdictLabel, seconds: seconds, quick: quick,
+            seed: seed, error: error)
         if let outcome {
-            object["paper_statement"] = outcome.paperStatement
-            object["orbit_result"] = outcome.orbitResult
-            object["setting"] = outcome.setting
-            object["differences"] = outcome.differences
-            if case .differs(let why) = outcome.verdict { object["verdict_reason"] = why }
-            object["numbers"] = outcome.numbers
+            file.paperStatement = outcome.paperStatement
+            file.orbitResult = outcome.orbitResult
+            file.setting = outcome.setting
+            file.differences = outcome.differences
+            if case .differs(let why) = outcome.verdict { file.verdictReason = why }
+            file.numbers = outcome.numbers
         }
-        if let error { object["error"] = error }
-        return object
+        return file
     }
 }

@@ -47,7 +47,7 @@ public struct ReproductionRunner {
             let record = ClaimRecord(
                 id: claim.id, paper: claim.paper, title: claim.title, outcome: outcome, error: failure,
                 seconds: Date().timeIntervalSince(start), folder: folder)
-            try writeJSON(record.jsonObject(quick: quick, seed: seed), to: "\(path)/claim.json")
+            try JSONReport.write(record.file(quick: quick, seed: seed), to: "\(path)/claim.json")
             try claimPage(record).write(to: "\(path)/index.html")
             announce(
                 "    \(record.verdictText) (\(String(format: "%.1f", record.seconds)) s)"
@@ -108,8 +108,8 @@ public struct ReproductionRunner {
             ],
             sections: [table])
         try page.write(to: "\(directory)/index.html")
-        try writeJSON(
-            ["orbit_version": orbitVersion, "claims": records.map { $0.jsonObject(quick: quick, seed: seed) }],
+        try JSONReport.write(
+            ReproductionSummary(claims: records.map { $0.file(quick: quick, seed: seed) }),
             to: "\(directory)/summary.json")
         var csv = CSVDocument(columns: ["claim", "paper", "verdict", "seconds", "paper_statement", "orbit_result"])
         for r in records {

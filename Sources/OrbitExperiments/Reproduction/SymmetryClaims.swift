@@ -102,19 +102,19 @@ public struct ChainComponentClaim: Claim {
                             separator: ", "),
                     ]
                 }))
-        let trainedRows: [[String: Any]] = trained.map {
+        let trainedRows: [ResultValue] = trained.map {
             [
                 "depth": $0.depth, "width": $0.width, "runs": $0.runs, "labels_found": $0.labelsFound,
                 "max_relative_loss": $0.maximumRelativeLoss, "label_counts": $0.labelCounts,
             ]
         }
-        let rows: [[String: Any]] = counts.map {
+        let rows: [ResultValue] = counts.map {
             [
                 "depth": $0.depth, "width": $0.width, "samples": $0.samples, "labels_found": $0.labelsFound,
                 "expected": $0.expected, "max_residual": $0.maximumResidual,
             ]
         }
-        try writeJSON(["cells": rows, "trained": trainedRows], to: context.directory + "/components.json")
+        try JSONReport.write(["cells": rows, "trained": trainedRows], to: context.directory + "/components.json")
         let ok = matched == counts.count && worstResidual <= 1e-8
         return ClaimOutcome(
             paperStatement:
@@ -157,7 +157,7 @@ public struct SkipComponentClaim: Claim {
         }
         // h > 1: our experiment (not in the paper).
         let samples = context.quick ? 30 : 120
-        var experiment: [[String: Any]] = []
+        var experiment: [ResultValue] = []
         var rows: [[String]] = []
         for h in context.quick ? [1, 2] : [1, 2, 3] {
             for eps in [1.0, 0.0] {
@@ -172,14 +172,14 @@ public struct SkipComponentClaim: Claim {
         )
         section.table(HTMLReport.Table(columns: ["h", "ε", "components found", "sizes"], rows: rows))
         sections.append(section)
-        try writeJSON(
+        try JSONReport.write(
             [
                 "grid_skip": withSkip.majorCount, "grid_plain": plain.majorCount, "grid_resolution": resolution,
                 "all_fragments_skip": withSkip.count, "all_fragments_plain": plain.count, "sampled": experiment,
-            ],
+            ] as ResultValue,
             to: context.directory + "/components-skip.json")
         let ok = withSkip.majorCount == 3 && plain.majorCount == 4
-        let higher = experiment.filter { ($0["width"] as! Int) > 1 }.map {
+        let higher = experiment.filter { ($0["width"]?.integer ?? 0) > 1 }.map {
             "h=\($0["width"]!), ε=\($0["epsilon"]!): \($0["components"]!)"
         }
         return ClaimOutcome(
@@ -268,11 +268,11 @@ public struct ApproximateActionClaim: Claim {
             curves, name: "curve-vs-chord.svg", heading: "Curve vs chord",
             caption: "Teacher targets Y = f(X; w) on n = \(n) Gaussian inputs (so L(w) = 0).", in: context)
         let curveMax = curveLoss.max()!, chordMax = chordLoss.max()!
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "sizes": sizes, "mean_ratio": sizes.map { ratios[$0]!.reduce(0, +) / Double(trials) },
             "max_ratio": sizes.map { ratios[$0]!.max()! }, "t": t, "curve_loss": curveLoss, "chord_loss": chordLoss,
         ]
-        try writeJSON(numbers, to: context.directory + "/approximate-action.json")
+        try JSONReport.write(numbers, to: context.directory + "/approximate-action.json")
         let ok = worst <= 1 + 1e-12 && exactWorst <= 1e-10 && curveMax < chordMax
         let meanLarge = ratios[50]!.reduce(0, +) / Double(trials)
         return ClaimOutcome(
@@ -318,7 +318,7 @@ public struct RescaleBarrierClaim: Claim {
                 "Teacher targets (L(w) = 0), \(n) Gaussian inputs; closed form (1 − 2^−(k+1)(1 + m^−k)(1 + m)^k)²‖Y‖²/n.",
             in: context)
         section.table(study.table)
-        try writeJSON(study.numbers, to: context.directory + "/rescale.json")
+        try JSONReport.write(study.numbers, to: context.directory + "/rescale.json")
         let relative = study.maximumRelativeDifference
         let increasing = zip(study.midpoint.dropFirst(2), study.midpoint.dropFirst()).allSatisfy { $0 > $1 }
         let permutedIncreasing = zip(study.bestPermuted.dropFirst(2), study.bestPermuted.dropFirst()).allSatisfy {
@@ -376,7 +376,7 @@ public struct OrbitCurveClaim: Claim {
         let t = (0...(context.quick ? 20 : 100)).map { Double($0) / Double(context.quick ? 20 : 100) }
         var sections: [HTMLReport.Section] = []
         var rows: [[String]] = []
-        var numbers: [String: Any] = ["trained_loss": loss(w)]
+        var numbers: ResultValue = ["trained_loss": loss(w)]
         var worstVariation = 0.0
         var lineBarriers: [Double] = []
         var sagittaHolds = true
@@ -422,12 +422,12 @@ public struct OrbitCurveClaim: Claim {
                     "curve_loss": curveLoss, "line_loss": lineLoss, "relative_variation": variation,
                     "line_barrier": barrier,
                     "kappa_max": report.maximumCurvature, "chord_length": report.chordLength,
-                    "d_max": report.bound.map { $0 as Any } ?? NSNull(),
+                    "d_max": report.bound,
                     "chord_distance_to_curve": report.distanceToCurve,
                     "chord_s": report.chordS, "max_chord_loss_deviation": chordDeviation,
                     "lipschitz_estimate": lipschitz,
-                    "loss_deviation_bound": lossBound.map { $0 as Any } ?? NSNull(),
-                ] as [String: Any]
+                    "loss_deviation_bound": lossBound,
+                ] as ResultValue
             if i == 1 {
                 var chart = LineChart(
                     title: "Trained linear net: symmetry curve vs straight line", xLabel: "t", yLabel: "MSE")
@@ -462,7 +462,7 @@ public struct OrbitCurveClaim: Claim {
                 ],
                 rows: rows))
         sections.append(table)
-        try writeJSON(numbers, to: context.directory + "/orbit-curve.json")
+        try JSONReport.write(numbers, to: context.directory + "/orbit-curve.json")
         let ok = worstVariation <= 1e-10 && lineBarriers.allSatisfy { $0 > 0 } && sagittaHolds
         return ClaimOutcome(
             paperStatement:

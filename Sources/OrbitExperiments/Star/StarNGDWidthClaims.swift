@@ -16,7 +16,7 @@ struct NGDWidthRow {
 
     var bound: Double { StarExperiments.mean(bounds) }
 
-    var object: [String: Any] {
+    var object: ResultValue {
         [
             "width": width, "ngd_bounds": bounds, "ngd_bound_mean": bound, "foot_train_losses": footLosses,
             "fold_loss_path_max": foldMax, "direct_loss_path_max": directMax,

@@ -39,27 +39,6 @@ public struct StarReportContext: Sendable {
     }
 }
 
-/// The paper's Table 1 for one split: direct lines vs fold-lines through the centre, path-max loss
-/// and path-min accuracy averaged over pairs.
-public func starTable(_ pairs: [StarPair], split: String) -> [String: Any] {
-    var object: [String: Any] = ["pairs": pairs.count]
-    for (key, direct) in [("direct", true), ("fold", false)] {
-        object["\(key)_loss_path_max"] = StarEvaluation.mean(pairs, direct: direct, split: split) ?? NSNull()
-        object["\(key)_accuracy_path_min"] =
-            StarEvaluation.mean(pairs, direct: direct, split: split, metric: "accuracy") ?? NSNull()
-    }
-    let bounds = pairs.map(\.normalizedGeodesicDistanceBound)
-    object["ngd_bound_mean"] = bounds.isEmpty ? NSNull() : bounds.reduce(0, +) / Double(bounds.count)
-    return object
-}
-
-func pairObject(_ p: StarPair) -> [String: Any] {
-    [
-        "first": p.first, "second": p.second, "ngd_bound": p.normalizedGeodesicDistanceBound,
-        "direct": profileObject(p.direct), "fold": profileObject(p.fold),
-    ]
-}
-
 /// Writes DIR/star.json (every number, the barrier definitions, options, seeds, version), star.csv
 /// (every point of every path), the SVG charts and report.html; returns the files written.
 @discardableResult
@@ -68,32 +47,7 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
 {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let splits = evaluation.arms.first.map { $0.splits.keys.sorted(by: >) } ?? ["train"]
-    var object: [String: Any] = [
-        "orbit_version": orbitVersion, "paper": "Lin, Li & Wu 2024 (arXiv 2404.06391), Table 1, Eq. 6-8",
-        "models": context.models, "held_out": context.heldOut, "model_seeds": context.modelSeeds,
-        "data": context.data, "loss_function": context.loss,
-        "network": context.network.compactDescription ?? context.network.jsonDescription,
-        "centre_source": context.centreSource, "centre_history": context.history,
-        "t_per_arm": evaluation.t,
-    ]
-    if let configuration = context.configuration {
-        let data = try JSONEncoder().encode(configuration)
-        object["centre_configuration"] = try JSONSerialization.jsonObject(with: data)
-    }
-    object["barrier_definitions"] = Dictionary(
-        uniqueKeysWithValues: BarrierDefinition.allCases.map {
-            ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
-        })
-    object["arms"] = evaluation.arms.map(profileObject)
-    object["held_out_arms"] = evaluation.heldOutArms.map(profileObject)
-    object["pairs"] = evaluation.pairs.map(pairObject)
-    object["held_out_pairs"] = evaluation.heldOutPairs.map(pairObject)
-    object["table1"] = Dictionary(uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.pairs, split: $0)) })
-    if !evaluation.heldOutPairs.isEmpty {
-        object["table1_held_out"] = Dictionary(
-            uniqueKeysWithValues: splits.map { ($0, starTable(evaluation.heldOutPairs, split: $0)) })
-    }
-    try writeJSON(object, to: "\(directory)/star.json")
+    try JSONReport.write(StarReportRecord(evaluation, context: context), to: "\(directory)/star.json")
 
     var csv = "group,path,kind,t,split,loss,accuracy\n"
     func rows(_ group: String, _ p: PathProfile) {
@@ -202,11 +156,12 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
 }
 
 func starNumber(_ x: Double) -> String {
+    guard x.isFinite else { return reportNumber(x, "%.4f") }
     if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) { return String(format: "%.3e", x) }
     return String(format: "%.4f", x)
 }
 
-func starPercent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "–" }
+func starPercent(_ x: Double?) -> String { x.map { reportNumber($0 * 100, "%.2f%%") } ?? "–" }
 
 func configurationSummary(_ c: CentreConfiguration) -> String {
     "\(c.optimizer.summary), lr \(c.learningRate), batch \(c.batchSize), \(c.epochs) epochs, B_r = \(c.feetPerStep), "

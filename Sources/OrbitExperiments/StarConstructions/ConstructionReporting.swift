@@ -17,8 +17,8 @@ enum ConstructionReporting {
     }
 
     /// Writes the claim's numbers as `name` (pretty JSON) into its directory.
-    static func json(_ numbers: [String: Any], name: String, in context: ReproductionContext) throws {
-        try writeJSON(numbers, to: context.directory + "/" + name)
+    static func json(_ numbers: ResultValue, name: String, in context: ReproductionContext) throws {
+        try JSONReport.write(numbers, to: context.directory + "/" + name)
     }
 
     /// A number for a table cell: 4 significant digits, scientific when small or large.

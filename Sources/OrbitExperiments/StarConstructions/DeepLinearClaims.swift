@@ -121,9 +121,9 @@ public struct DeepLinearStarClaim: Claim {
         let overdetermined = rows.filter { $0.width < $0.equations }
         let failsBelow = overdetermined.allSatisfy { $0.maxArmPopulation > zero }
         let boundary = rows.filter { $0.width == $0.equations }
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "depth": depth, "input_dimension": d, "samples": samples, "zero_tolerance": zero,
-            "rows": rows.map { row -> [String: Any] in
+            "rows": rows.map { row -> ResultValue in
                 [
                     "feet": row.feet, "width": row.width, "theorem_applies": row.applies, "rank": row.rank,
                     "equations": row.equations, "relative_residual": row.residual,
@@ -244,7 +244,7 @@ public struct Lemma17BarrierClaim: Claim {
                     + "fold-line through that centre still peaks at \(ConstructionReporting.format(optimalFoldPeak)) "
                     + "(= E x²/4), so no zero-loss 2-piece path exists."
             ], in: context)
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "samples": samples, "mean_square_x": meanSquare, "bound": bound, "straight_line_barrier": lineBarrier,
             "s": sValues, "measured_integral": measured, "closed_form_integral": closed,
             "random_centre_min_integral": randomIntegrals.min() ?? 0, "optimal_centre_integral": optimal,

@@ -78,7 +78,7 @@ public struct TeacherStudentLinearConnectivityClaim: Claim {
                     + "the loss is the empirical squared loss of Orbit's mlp:\(d)-\(m)-1:relu:nobias on \(samples) "
                     + "Gaussian inputs, evaluated on a \(grid.count)-point t grid."
             ], in: context)
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "teacher_width": teacherM, "input_dimension": d, "student_width": m, "pairs": pairs,
             "samples": samples, "grid_points": grid.count, "zero_tolerance": tolerance * meanSquareTarget,
             "mean_square_target": meanSquareTarget, "worst_minimum_loss": worstMinimum,
@@ -136,7 +136,7 @@ public struct TeacherStudentTwoPieceClaim: Claim {
         var rows: [[String]] = []
         var estimates: [Double] = [], lowers: [Double] = [], uppers: [Double] = [], bounds: [Double] = []
         var deadEstimates: [Double] = [], exacts: [Double] = []
-        var perWidth: [[String: Any]] = []
+        var perWidth: [ResultValue] = []
         var consistent = true  // the Monte-Carlo 99.9 % interval is not below the bound
         var exactAboveBound = true  // our exact probability is ≥ the bound
         var covered = 0  // widths whose 99.9 % interval contains the exact probability
@@ -233,7 +233,7 @@ public struct TeacherStudentTwoPieceClaim: Claim {
             ],
             table: HTMLReport.Table(
                 columns: ["m", "P̂ (1…M)", "Wilson 95%", "exact", "Thm 8 bound", "P̂ (0…M)"], rows: rows), in: context)
-        let numbers: [String: Any] = [
+        let numbers: ResultValue = [
             "teacher_width": teacherM, "trials": trials, "widths": perWidth, "fold_line_checks": checked,
             "fold_line_zero": zeroFoldLines, "fold_line_worst_loss": worstFold,
             "widths_whose_99_9_interval_covers_exact": covered,

@@ -26,7 +26,7 @@ public enum ComponentReports {
                 name: "2^(l−1) (Cor 4.2)", x: depths.map(Double.init), y: depths.map { Double(1 << ($0 - 1)) },
                 style: .init(colour: .black, dash: .dashed)))
         try chart.write(to: directory + "/components.svg")
-        try writeJSON(["cells": chainRows(counts)], to: directory + "/components.json")
+        try JSONReport.write(["cells": chainRows(counts)], to: directory + "/components.json")
         var section = HTMLReport.Section("Labels found vs 2^(l−1)")
         section.figure(chart, caption: "Minima sampled through Prop 4.1's homeomorphism; label = signs of det G_k.")
         section.table(chainTable(counts))
@@ -36,7 +36,7 @@ public enum ComponentReports {
     }
 
     /// One JSON object per (l, h) cell.
-    public static func chainRows(_ counts: [ChainComponentCount]) -> [[String: Any]] {
+    public static func chainRows(_ counts: [ChainComponentCount]) -> [ResultValue] {
         counts.map {
             [
                 "depth": $0.depth, "width": $0.width, "samples": $0.samples, "labels_found": $0.labelsFound,

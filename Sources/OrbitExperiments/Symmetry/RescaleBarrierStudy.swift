@@ -103,7 +103,7 @@ public struct RescaleBarrierStudy: Sendable {
     }
 
     /// Every number, for JSON.
-    public var numbers: [String: Any] {
+    public var numbers: ResultValue {
         [
             "factors": factors, "midpoint_loss": midpoint, "path_max_loss": pathMaximum, "closed_form": predicted,
             "best_permuted_midpoint_loss": bestPermuted, "endpoint_loss": endpointLoss, "degree": degree,
@@ -131,7 +131,7 @@ public struct RescaleBarrierStudy: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let chart = chart(title: title)
         try chart.write(to: directory + "/rescale.svg")
-        try writeJSON(numbers, to: directory + "/rescale.json")
+        try JSONReport.write(numbers, to: directory + "/rescale.json")
         var section = HTMLReport.Section("Loss between w and its rescaling")
         section.paragraph(
             "w′ multiplies the last hidden layer's incoming weights by m and the output weights by m^−k (k = \(degree)); f is unchanged, so w and w′ lie on one constant-loss curve. The straight line between them has the loss below (Zhao et al. 2025, Props 5.3–5.4)."

@@ -1,36 +1,44 @@
 import Foundation
 import OrbitFormats
 
-/// Pretty, key-sorted JSON for results files, so the same result always gives the same bytes and
-/// two runs can be diffed.
+/// The one JSON writer (and reader) of Orbit's results: reports' summaries, claim records, sweep
+/// manifests and results, the `--json` output of commands, the demo's summary.
 ///
-/// Non-finite numbers (a diverged loss) are not valid JSON; they are written as the strings
-/// `"NaN"`, `"Infinity"` and `"-Infinity"` (the spellings Python's `json` and JavaScript use), so
-/// the file stays readable by strict parsers and the value is still recognisable. The text ends
-/// with a newline. Dates in `Encodable` values are written as ISO 8601 text.
+/// The text is pretty-printed (two-space indent), every object's keys are sorted and it ends with a
+/// newline, so the same result always gives the same bytes and two runs can be diffed. Files are
+/// written atomically (`AtomicFile`): a reader sees the old file or the whole new one.
 ///
-/// A dictionary literal whose values are all `Encodable` (`["loss": 0.5]`) selects the `Encodable`
-/// overload; a mixed one (`["loss": 0.5, "name": "a"]`) the `[String: Any]` one. Both give the same
-/// layout.
+/// **Non-finite numbers.** JSON has no literal for them, and a diverged loss is a result worth
+/// keeping, so they are written as the strings `"NaN"`, `"Infinity"` and `"-Infinity"` — the
+/// spellings Python's `float()`, JavaScript's `Number()` and numpy accept — whether they sit in a
+/// `Double`/`Float` field of an `Encodable` value or in a ``ResultValue``. Strict parsers read the
+/// file; ``decode(_:from:)`` and ``read(_:from:)`` turn the three strings back into numbers (for
+/// `Double` fields and for ``ResultValue``), so every value round-trips bit for bit except NaN's
+/// payload. A missing optional is written as `null` only where the type says so (``ResultValue/null``
+/// or a hand-written `encode(to:)`); synthesised `Codable` leaves the key out.
+///
+/// Dates are written as ISO 8601 text. Encoding is O(size of the value).
 public enum JSONReport {
-    /// `value` as pretty, key-sorted JSON text.
+    /// `value` as pretty, key-sorted JSON text ending in a newline.
     public static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder(pretty: true).encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// `value` as one line of key-sorted JSON without a newline, for line-oriented output (JSON
+    /// Lines on standard output, as `orbit-bench --json` prints); the same spellings as ``encode(_:)``.
+    public static func line<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder(pretty: false).encode(value), as: UTF8.self)
+    }
+
+    private static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         // Dates as ISO 8601 text rather than JSONEncoder's default seconds since 2001.
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-    }
-
-    /// A dictionary of strings, numbers, booleans, `NSNull`, arrays and nested dictionaries as
-    /// pretty, key-sorted JSON text.
-    public static func encode(_ object: [String: Any]) throws -> String {
-        let clean = try sanitized(object, path: "$")
-        let data = try JSONSerialization.data(
-            withJSONObject: clean, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return encoder
     }
 
     /// Writes `value` as JSON to `path` atomically.
@@ -38,59 +46,55 @@ public enum JSONReport {
         try AtomicFile.write(try encode(value), to: path)
     }
 
-    /// Writes `object` as JSON to `path` atomically.
-    public static func write(_ object: [String: Any], to path: String) throws {
-        try AtomicFile.write(try encode(object), to: path)
+    /// Decodes a `T` from JSON text written by ``encode(_:)`` (non-finite spellings included).
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder().decode(type, from: Data(text.utf8))
     }
 
-    /// `value` with non-finite floating-point numbers replaced by their string spellings, checked
-    /// to hold only JSON-representable types (JSONSerialization would trap or throw an opaque
-    /// error otherwise). `path` names the value in error messages (`$.paths[2].loss`).
-    static func sanitized(_ value: Any, path: String) throws -> Any {
-        // Types are matched exactly: corelibs Foundation bridges more than JSON allows through
-        // `as?` (a Date casts to Double, for one), which would silently write a meaningless number.
-        let kind = type(of: value)
-        if let d = value as? [String: Any], kind is [String: Any].Type || kind is NSDictionary.Type {
-            var out: [String: Any] = [:]
-            for (key, v) in d { out[key] = try sanitized(v, path: path + "." + key) }
-            return out
+    /// Reads a `T` from the JSON file at `path`; errors name the file.
+    public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ReportError.unreadableJSON(path: path, reason: "cannot read the file (\(error.localizedDescription))")
         }
-        if let a = value as? [Any],
-            kind is [Any].Type || kind is NSArray.Type || Mirror(reflecting: value).displayStyle == .collection
-        {
-            return try a.enumerated().map { try sanitized($0.element, path: path + "[\($0.offset)]") }
+        do {
+            return try decoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw ReportError.unreadableJSON(path: path, reason: describe(error))
+        } catch {
+            throw ReportError.unreadableJSON(path: path, reason: "\(error)")
         }
-        switch value {
-        case let x as Double where kind == Double.self:
-            return finiteOrString(x)
-        case let x as Float where kind == Float.self:
-            return finiteOrString(Double(x))
-        case let b as Bool where kind == Bool.self:
-            return b
-        case let s as String where kind == String.self:
-            return s
-        case _
-        where kind == Int.self || kind == Int8.self || kind == Int16.self || kind == Int32.self
-            || kind == Int64.self || kind == UInt.self || kind == UInt8.self || kind == UInt16.self
-            || kind == UInt32.self || kind == UInt64.self:
-            return value
-        case is NSNull:
-            return value
-        case let n as NSNumber where kind is NSNumber.Type:
-            return n.doubleValue.isFinite ? n : finiteOrString(n.doubleValue)
-        default:
-            // An Optional arrives wrapped; write nil as null and unwrap anything else.
-            let mirror = Mirror(reflecting: value)
-            if mirror.displayStyle == .optional {
-                guard let child = mirror.children.first else { return NSNull() }
-                return try sanitized(child.value, path: path)
+    }
+
+    private static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// A decoding error as one line naming the key path, e.g. "runs[2].id: no value".
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
             }
-            throw ReportError.notJSONRepresentable(path: path, type: String(describing: kind))
+            return text.isEmpty ? "the top level" : text
         }
-    }
-
-    private static func finiteOrString(_ x: Double) -> Any {
-        if x.isFinite { return x }
-        return x.isNaN ? "NaN" : (x > 0 ? "Infinity" : "-Infinity")
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)): no value"
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): not a \(type)"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 }

@@ -2,17 +2,16 @@
 public enum ReportError: Error, CustomStringConvertible, Equatable {
     /// A CSV row has a different number of cells from the header.
     case raggedCSVRow(row: Int, expected: Int, found: Int)
-    /// A `[String: Any]` holds a value JSON cannot represent.
-    case notJSONRepresentable(path: String, type: String)
+    /// A JSON file Orbit wrote (or should have) cannot be read back as the expected type.
+    case unreadableJSON(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .raggedCSVRow(let row, let expected, let found):
             return "CSV row \(row) has \(found) cells but the header has \(expected) columns; "
                 + "every row must have one cell per column"
-        case .notJSONRepresentable(let path, let type):
-            return "the value at \(path) is a \(type), which JSON cannot represent; "
-                + "use strings, numbers, booleans, arrays, dictionaries or NSNull"
+        case .unreadableJSON(let path, let reason):
+            return "cannot read \(path) as an Orbit result: \(reason)"
         }
     }
 }
