@@ -66,7 +66,9 @@ let package = Package(
         .target(name: "OrbitAlignment", dependencies: ["OrbitNumerics", "OrbitNetworks"]),
         .target(
             name: "OrbitStar",
-            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths"]
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths",
+            ]
         ),
         .target(
             name: "OrbitExperiments",
