@@ -6,16 +6,6 @@ import Foundation
     import Darwin
 #endif
 
-/// What one run of the `orbit` executable left behind.
-public struct OrbitRun: Sendable {
-    /// The exit status (0 on success).
-    public var status: Int32
-    /// Everything written to standard output.
-    public var output: String
-    /// Everything written to standard error.
-    public var error: String
-}
-
 /// A test suite that runs the `orbit` executable end to end. Conforming gives the suite `binary`,
 /// `orbit(_:in:)` and `runAndKill(_:whenFileAppears:in:timeout:)`, so every command-line suite launches,
 /// reads and kills the process the same way.
