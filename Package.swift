@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // Orbit: mode connectivity of neural-network minima (see README.md).
 //
-// Layers, each importing only those below (DESIGN.md):
+// Layers, each importing only those below (CONTRIBUTING.md, "Code"):
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
 //   OrbitExperiments                          reproductions of the papers' claims, the demo, sweeps, reports
@@ -16,7 +16,8 @@
 //   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip
 //   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
 //   CBLAS (OpenBLAS + LAPACKE) / Accelerate, CZlib
-// Each layer is its own target, so the compiler enforces that nothing imports upward.
+// Each layer is its own target, so the compiler enforces that nothing imports upward; each target's
+// dependencies are exactly the modules its files import (scripts/check-imports.py, run by lint.sh).
 import PackageDescription
 
 let package = Package(
@@ -51,24 +52,29 @@ let package = Package(
         .target(name: "OrbitFormats", dependencies: ["OrbitNumerics", "CZlib"]),
         .target(name: "OrbitNetworks", dependencies: ["OrbitNumerics"]),
         .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
-        .target(name: "OrbitCheckpoints", dependencies: ["OrbitNetworks", "OrbitFormats"]),
-        .target(name: "OrbitTraining", dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints"]),
-        .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
-        .target(name: "OrbitPaths", dependencies: ["OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]),
-        .target(name: "OrbitSymmetry", dependencies: ["OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths"]),
+        .target(name: "OrbitCheckpoints", dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks"]),
         .target(
-            name: "OrbitAlignment",
-            dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths"]
+            name: "OrbitTraining",
+            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints"]
         ),
+        .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
+        .target(
+            name: "OrbitPaths",
+            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]
+        ),
+        .target(name: "OrbitSymmetry", dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitPaths"]),
+        .target(name: "OrbitAlignment", dependencies: ["OrbitNumerics", "OrbitNetworks"]),
         .target(
             name: "OrbitStar",
-            dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths"]
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitPaths",
+            ]
         ),
         .target(
             name: "OrbitExperiments",
             dependencies: [
-                "OrbitCheckpoints", "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment",
-                "OrbitStar",
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
             ]
         ),
         .target(
@@ -93,11 +99,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the command-line suites share: running the built `orbit` executable, killing it mid-run.
+        .target(name: "OrbitTestSupport", path: "Tests/OrbitTestSupport"),
         .testTarget(
             name: "OrbitNetworksTests",
             dependencies: [
-                "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitReports",
-                "OrbitPaths", "OrbitSymmetry", .product(name: "PropertyBased", package: "swift-property-based"),
+                "CZlib", "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints",
+                "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitTestSupport",
             ]
         ),
         .testTarget(
@@ -110,31 +118,23 @@ let package = Package(
         .testTarget(
             name: "OrbitAlignmentTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitPaths", "OrbitAlignment",
-                "OrbitExperiments",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitAlignment", "OrbitTestSupport",
             ]
         ),
         .testTarget(
             name: "OrbitStarTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitPaths", "OrbitStar",
-                "OrbitExperiments",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitPaths", "OrbitStar", "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitData", "OrbitNetworks", "OrbitPaths", "OrbitReports", "OrbitExperiments",
+                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitPaths", "OrbitReports", "OrbitExperiments",
+                "OrbitTestSupport",
             ]
         ),
-        .testTarget(
-            name: "OrbitNumericsTests",
-            dependencies: [
-                "OrbitNumerics",
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
-        ),
+        .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
     ]
 )

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks formatting with the formatter that ships with the toolchain (configuration: .swift-format).
-# `scripts/lint.sh --fix` rewrites the files instead.
+# `scripts/lint.sh --fix` rewrites the files instead. Then checks that Package.swift lists exactly what
+# each target imports (scripts/check-imports.py) and that every cited .md file exists in the
+# repository (scripts/check-references.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 paths=(Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources)
@@ -10,3 +12,5 @@ else
   swift format lint --strict --parallel --recursive "${paths[@]}"
   echo "format: clean"
 fi
+python3 scripts/check-imports.py
+python3 scripts/check-references.py

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --browser
 echo "==> building (debug) and running the tests"
-swift build --build-tests
+# The compiler rejects an import of a package target that Package.swift does not list as a dependency.
+swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build "$@"
 if [[ $# -eq 0 ]]; then
   echo "==> reports: a quick demo and a quick reproduction, rendered in Chromium"

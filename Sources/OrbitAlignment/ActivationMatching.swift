@@ -1,7 +1,7 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// Git Re-Basin activation matching (Ainsworth et al. 2023, §3.1; papers digest §2.6 "AM"): for each
+/// Git Re-Basin activation matching (Ainsworth et al. 2023, §3.1; docs/math/alignment.md §6 "AM"): for each
 /// group, the permutation maximising Σ_i S[i, π(i)], S the cross-statistic between A's and B's
 /// post-activations of that group's units over the data — the Pearson correlation (Git Re-Basin) or
 /// the centred covariance (Ferbach et al.'s notebook). A residual stream observed after several layers

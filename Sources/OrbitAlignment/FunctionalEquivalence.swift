@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// The check that follows every permutation Orbit applies: f(x; π(θ)) must equal f(x; θ) (hidden-unit
-/// permutations are exact symmetries, papers digest §0.1), so a wrong spec or a bug can never pass
+/// permutations are exact symmetries, docs/math/symmetry.md §2), so a wrong spec or a bug can never pass
 /// silently. Cost: two forward passes over `inputs`.
 public enum FunctionalEquivalence {
     /// The largest |f(x; original) − f(x; permuted)| over the rows of `inputs` and every output.

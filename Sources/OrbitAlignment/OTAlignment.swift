@@ -1,8 +1,8 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// Layer-by-layer optimal-transport alignment (Ferbach et al. 2024, §2.4 and procedure A of the papers
-/// digest §2.7; Singh & Jaggi 2020 with exact OT): groups are solved in network order; for each, the
+/// Layer-by-layer optimal-transport alignment (Ferbach et al. 2024, §4; docs/math/alignment.md §4
+/// Singh & Jaggi 2020 with exact OT): groups are solved in network order; for each, the
 /// neurons of A and B are the rows [w_i, b_i] of the layers producing it, with B's input side already
 /// permuted by the earlier groups, and the permutation solves the exact OT problem between the two
 /// uniform empirical measures under the squared Euclidean cost

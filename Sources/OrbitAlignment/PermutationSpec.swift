@@ -37,7 +37,7 @@ public struct PermutationGroup: Sendable, Equatable {
 /// forces its output to carry the same permutation as its input, so the whole residual stream shares
 /// one group; the inner layers of F open groups of their own. Units that reach the network's output
 /// (or come straight from its input) are never permuted. Elementwise activations commute with
-/// permutations, so f(x; π(θ)) = f(x; θ) for every π (papers digest §0.1).
+/// permutations, so f(x; π(θ)) = f(x; θ) for every π (docs/math/symmetry.md §2).
 public struct PermutationSpec: Sendable {
     public let groups: [PermutationGroup]
     /// The layout the spec was validated against.

@@ -52,12 +52,16 @@ public struct Permutations: Sendable, Equatable {
         }
     }
 
-    /// A uniformly random permutation of every group (Fisher–Yates with a seeded generator).
+    /// A uniformly random permutation of every group, drawn group by group in the spec's order from one
+    /// generator seeded with `seed` (``fisherYatesPermutation(count:using:)``, whose algorithm is ours
+    /// and fixed, so a seed gives the same permutations on every toolchain).
     public static func random(_ spec: PermutationSpec, seed: UInt64) -> Permutations {
         var generator = SeededGenerator(seed: seed)
         return Permutations(
             byGroup: Dictionary(
-                uniqueKeysWithValues: spec.groups.map { ($0.name, Array(0..<$0.size).shuffled(using: &generator)) }))
+                uniqueKeysWithValues: spec.groups.map {
+                    ($0.name, fisherYatesPermutation(count: $0.size, using: &generator))
+                }))
     }
 
     /// The number of units each group moves (0 for the identity).

@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// Σ-weighted weight matching (Ferbach, Goujaud, Gidel & Dieuleveut, AISTATS 2024, §6 "WM (ours)";
-/// papers digest §2.2, §2.6–2.7): each group's permutation maximises
+/// docs/math/alignment.md §2 and §6): each group's permutation maximises
 ///
 ///     Σ_i C[i, π(i)],   C = Σ_{layers ℓ producing the group} W^A_ℓ Σ_{ℓ−1} (W^B_ℓ P_{ℓ−1}ᵀ)ᵀ,
 ///

@@ -1,8 +1,8 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// Git Re-Basin weight matching (Ainsworth, Hayase & Srinivasa, ICLR 2023, Algorithm 1; papers digest
-/// §4): the permutation π maximising ⟨θ_A, π(θ_B)⟩ = Σ_ℓ ⟨W^A_ℓ, P_ℓ W^B_ℓ P_{ℓ−1}ᵀ⟩_F + ⟨b^A_ℓ, P_ℓ b^B_ℓ⟩,
+/// Git Re-Basin weight matching (Ainsworth, Hayase & Srinivasa, ICLR 2023, Algorithm 1; docs/math/alignment.md
+/// §7): the permutation π maximising ⟨θ_A, π(θ_B)⟩ = Σ_ℓ ⟨W^A_ℓ, P_ℓ W^B_ℓ P_{ℓ−1}ᵀ⟩_F + ⟨b^A_ℓ, P_ℓ b^B_ℓ⟩,
 /// i.e. minimising ‖θ_A − π(θ_B)‖ (the norm of B is permutation invariant).
 ///
 /// Coordinate descent: each sweep visits the groups in a random order (Fisher–Yates from `seed`); for

@@ -6,7 +6,7 @@ import OrbitNumerics
 /// Only the coefficient functions differ between kinds (the idea of Garipov et al. 2018's
 /// `curves.py`):
 /// - **line** P₀ → P₁: c = (1 − t, t);
-/// - **fold-line** through a centre (Lin, Li & Wu 2024's two-piece path θ_i → c → θ_j, papers.md §0.1):
+/// - **fold-line** through a centre (Lin, Li & Wu 2024's two-piece path θ_i → c → θ_j, docs/math/paths.md §1):
 ///   P₀ = θ_i, P₁ = c, P₂ = θ_j; c = (1 − 2t, 2t, 0) for t < ½ and (0, 2 − 2t, 2t − 1) after;
 /// - **polygonal chain** with k bends: k + 1 segments with uniform knots t = j/(k + 1);
 /// - **Bézier** of degree n: Bernstein coefficients c_i(t) = C(n, i)·tⁱ(1 − t)ⁿ⁻ⁱ.

@@ -1,4 +1,4 @@
-/// The barrier definitions in use in the literature (papers.md §0.1). The papers do not agree on one,
+/// The barrier definitions in use in the literature (docs/math/paths.md §2). The papers do not agree on one,
 /// so Orbit reports every one, each under its name, on train and test, for loss and accuracy.
 public enum BarrierDefinition: String, CaseIterable, Hashable, Sendable, Codable {
     /// max_t [L(t) − ((1 − t)·L(0) + t·L(1))] (Entezari et al. 2022; Ferbach et al.'s ε-LMC).

@@ -75,7 +75,7 @@ struct CentreDraws {
 ///
 /// because the arm point is affine in θ with coefficient t (the chain rule; the same idea as
 /// Garipov et al.'s curve fitting, ``CurveFitter``, where a bend receives c_i(t)·∇L). All B_t points
-/// use the same minibatch (the paper's pseudo-code, papers.md §3.5 A).
+/// use the same minibatch (the paper's pseudo-code, docs/math/star.md §4).
 ///
 /// Cost per step: B_r·B_t forward and backward passes of the network on one minibatch (each batch
 /// split across the cores), with the first layer's forward GEMM shared between the t values of a
@@ -126,7 +126,7 @@ public final class CentreFitter<Scalar: BLASScalar> {
         frozenRanges = ranges
     }
 
-    /// The mean of the feet, (1/r)·Σ_i θ_i (the paper leaves the initialisation open; papers.md §3.5).
+    /// The mean of the feet, (1/r)·Σ_i θ_i (the paper leaves the initialisation open; docs/math/star.md §4).
     public var feetMean: ParameterVector<Scalar> {
         var mean = ParameterVector<Scalar>(layout: network.layout)
         for foot in feet { mean.add(foot, scaledBy: 1 / Scalar(feet.count)) }

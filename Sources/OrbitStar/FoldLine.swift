@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitPaths
 
-/// Lin, Li & Wu's two-piece path θ_i → c → θ_j through a centre c (Fig. 1 and 5; papers.md §0.1):
+/// Lin, Li & Wu's two-piece path θ_i → c → θ_j through a centre c (Fig. 1 and 5; docs/math/paths.md §1):
 /// θ(s) = 2s·c + (1 − 2s)·θ_i for s < ½ and (2s − 1)·θ_j + (2 − 2s)·c after. When both arms stay on
 /// the minimum, its length bounds the geodesic distance, hence the normalised geodesic distance
 /// bound of Eq. 8 (``normalizedGeodesicDistanceBound``).

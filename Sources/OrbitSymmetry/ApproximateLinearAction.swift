@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// The approximate GL(h) action on a two-layer nonlinear network f(x) = U·σ(V·x + b) + c
-/// (Zhao, Dehmamy, Walters, Yu, ICML 2025, §6, Prop 6.1; papers digest §1.5, provenance [S] for the
+/// (Zhao, Dehmamy, Walters, Yu, ICML 2025, §6, Prop 6.1; docs/math/symmetry.md §6, provenance [S] for the
 /// statement, [R] for the projection argument below). For data X (n samples) and g ∈ GL(h):
 ///
 ///     g·(U, V) = (U·σ(VX)·σ(gVX)⁺, g·V),   b → g·b,   c unchanged,

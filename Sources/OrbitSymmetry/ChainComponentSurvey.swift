@@ -17,7 +17,7 @@ public struct ChainComponentCount: Sendable, Equatable {
 }
 
 /// Samples minima of the square linear chain of Zhao, Dehmamy, Walters, Yu (ICML 2025), Prop 4.1 /
-/// Cor 4.2 (papers digest §1.3), and counts their component labels.
+/// Cor 4.2 (docs/math/symmetry.md §3), and counts their component labels.
 ///
 /// The minimum of ‖Y − W_l⋯W₁X‖² with X, Y ∈ GL(h) is {W : W_l⋯W₁ = A}, A = YX⁻¹. A minimum is
 /// drawn through the inverse of Prop 4.1's homeomorphism [R]: G₁, …, G_{l−1} with i.i.d. N(0, 1/h)

@@ -15,7 +15,7 @@ extension LinearChain {
     }
 
     /// The group element g = (g₁, …, g_{l−1}) with g·w = w′ (Zhao, Dehmamy, Walters, Yu, ICML 2025,
-    /// §6, Eq. 5 setting; papers digest §1.5):
+    /// §6, Eq. 5 setting; docs/math/symmetry.md §5):
     ///
     ///     g_k = G′_k G_k⁻¹,   G_k = W_k⋯W₁,
     ///
@@ -54,7 +54,7 @@ extension LinearChain {
         return elements
     }
 
-    /// The connected-component label of a minimum (Zhao et al. Cor 4.2; digest §1.3):
+    /// The connected-component label of a minimum (Zhao et al. Cor 4.2; docs/math/symmetry.md §3):
     /// c(w) = (sign det G₁, …, sign det G_{l−1}) ∈ {±1}^{l−1}. Two minima of the same loss lie in the
     /// same component iff their labels agree; g_k with det g_k < 0 flips entry k. Requires square
     /// G_k; a singular G_k throws ``SymmetryError/singularPartialProduct(layer:)``. Cost: O(l·d₀³).

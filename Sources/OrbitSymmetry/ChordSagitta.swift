@@ -2,8 +2,8 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitPaths
 
-/// The curvature of a curve in parameter space, all parameters flattened into one vector (papers
-/// digest §1.5; the formula of `Rose-STL-Lab/Teleportation-Optimization` `compute_curvature`):
+/// The curvature of a curve in parameter space, all parameters flattened into one vector (docs/math/symmetry.md
+/// §5; the formula of `Rose-STL-Lab/Teleportation-Optimization` `compute_curvature`):
 ///
 ///     κ = √(‖γ′‖²‖γ″‖² − ⟨γ′, γ″⟩²) / ‖γ′‖³,
 ///
@@ -38,7 +38,7 @@ extension ParameterPath {
     }
 }
 
-/// Theorem 6.2 of Zhao, Dehmamy, Walters, Yu (ICML 2025) (papers digest §1.5; display [S],
+/// Theorem 6.2 of Zhao, Dehmamy, Walters, Yu (ICML 2025) (docs/math/symmetry.md §5; display [S],
 /// reconstructed by the note-taker): a curve in the level set from w₁ to w₂ with curvature ≤ κ and
 /// chord D = ‖w₂ − w₁‖, κD ≤ 2, keeps every chord point within
 ///

@@ -4,7 +4,7 @@ import OrbitNumerics
 extension LinearChain {
     /// The layer permutations that bring the minimum w′ into the connected component of w
     /// (Zhao, Dehmamy, Walters, Yu, ICML 2025, Prop 5.2, "mode connectivity up to permutation";
-    /// papers digest §1.4, recipe [R], checked numerically there and in the tests):
+    /// docs/math/symmetry.md §4, recipe [R], checked numerically there and in the tests):
     ///
     ///     π_k = the transposition (0 1) if c_k(w) ≠ c_k(w′), else the identity,
     ///

@@ -36,7 +36,7 @@ extension GroupElementFlow {
 
 extension OrbitCurve {
     /// γ′(t) and γ″(t) layer by layer, in closed form (Zhao, Dehmamy, Walters, Yu, ICML 2025, §6;
-    /// the two-layer case γ′ = (−Ue^{−tM}M, Me^{tM}V) of the digest §1.5 generalised to the chain).
+    /// the two-layer case γ′ = (−Ue^{−tM}M, Me^{tM}V) of docs/math/symmetry.md §5 generalised to the chain).
     /// With W_i(t) = A(t)·W_i·B(t), A = g_i(t) (I for the last layer), B = g_{i−1}(t)⁻¹ (I for the first):
     ///
     ///     W_i′ = A′W_iB + AW_iB′,   W_i″ = A″W_iB + 2A′W_iB′ + AW_iB″.
@@ -76,7 +76,7 @@ extension OrbitCurve {
         chain.parameters(derivatives(at: t).velocity, as: Double.self)
     }
 
-    /// The curvature of γ at t, all parameters flattened into one vector (digest §1.5; the same
+    /// The curvature of γ at t, all parameters flattened into one vector (docs/math/symmetry.md §5; the same
     /// formula as `Rose-STL-Lab/Teleportation-Optimization` `compute_curvature`):
     ///
     ///     κ(t) = √(‖γ′‖²‖γ″‖² − ⟨γ′, γ″⟩²) / ‖γ′‖³,

@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// The permutation symmetry of an MLP: a permutation π_i of the units of each hidden layer i
-/// (papers digest §0.1; Zhao, Dehmamy, Walters, Yu, ICML 2025, Prop 5.2):
+/// (docs/math/symmetry.md §2; Zhao, Dehmamy, Walters, Yu, ICML 2025, Prop 5.2):
 ///
 ///     W_i → P_i W_i P_{i−1}ᵀ,   b_i → P_i b_i,   (P₀ = P_L = I),
 ///

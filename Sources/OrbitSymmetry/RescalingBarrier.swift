@@ -8,7 +8,7 @@ import OrbitNumerics
 #endif
 
 /// The loss barrier between a minimum and its rescaling (Zhao, Dehmamy, Walters, Yu, ICML 2025,
-/// Props 5.3 and 5.4; papers digest §1.4, statement [S], closed form [S] and checked by us).
+/// Props 5.3 and 5.4; docs/math/symmetry.md §4, statement [S], closed form [S] and checked by us).
 ///
 /// Setting: L(W) = ‖Y − W_l σ(W_{l−1} h(x))‖² summed over samples and outputs, σ positively
 /// homogeneous of degree k (σ(cz) = c^k σ(z), c > 0: ReLU, leaky ReLU, identity with k = 1), no bias

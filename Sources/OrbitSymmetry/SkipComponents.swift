@@ -17,7 +17,7 @@ public struct SampledComponents: Sendable, Equatable {
 }
 
 /// Component counts for the minimum of the skip-connected linear net of Zhao, Dehmamy, Walters, Yu
-/// (ICML 2025), Prop 4.3 (papers digest §1.3):
+/// (ICML 2025), Prop 4.3 (docs/math/symmetry.md §3):
 ///
 ///     L(W₁, W₂, W₃) = ‖Y − W₃(W₂W₁X + εX)‖²,
 ///

@@ -193,19 +193,3 @@ public final class Trainer<Scalar: BLASScalar> {
         return s + String(format: "  %.1f s  %.0f samples/s", r.seconds, r.samplesPerSecond)
     }
 }
-
-/// Fisher–Yates with Lemire's unbiased bounded integers, written out so that the order depends only on
-/// the generator (the standard library's `shuffle(using:)` does not promise a stable algorithm).
-public func fisherYatesShuffle<T>(_ buffer: UnsafeMutableBufferPointer<T>, using generator: inout SeededGenerator) {
-    var i = buffer.count - 1
-    while i > 0 {
-        let bound = UInt64(i + 1)
-        var m = generator.next().multipliedFullWidth(by: bound)
-        if m.low < bound {
-            let threshold = (0 &- bound) % bound
-            while m.low < threshold { m = generator.next().multipliedFullWidth(by: bound) }
-        }
-        buffer.swapAt(i, Int(m.high))
-        i -= 1
-    }
-}

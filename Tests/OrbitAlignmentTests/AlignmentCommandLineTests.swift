@@ -3,36 +3,13 @@ import OrbitAlignment
 import OrbitCheckpoints
 import OrbitNetworks
 import OrbitNumerics
+import OrbitTestSupport
 import Testing
 
 /// `orbit align` and `orbit merge` end to end on tiny synthetic models: the written π(B) computes B's
 /// function and is closer to A; merging writes a model; nonsense exits non-zero with a one-line reason.
 /// Runs when the `orbit` binary was built next to the test bundle (as `scripts/test.sh` does).
-@Suite struct AlignmentCommandLineTests {
-    static let binary: URL? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("orbit")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }()
-
-    static func orbit(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String)
-    {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
+@Suite struct AlignmentCommandLineTests: OrbitCommandLineSuite {
     @Test(.enabled(if: binary != nil)) func alignAndMergeRoundTrip() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-align-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

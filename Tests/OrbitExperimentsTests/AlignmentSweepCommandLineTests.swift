@@ -1,32 +1,11 @@
 import Foundation
+import OrbitTestSupport
 import Testing
 
 /// `orbit sweep` end to end: two shards of a tiny width sweep, a rerun that skips finished runs,
 /// `collect`, and one-line validation errors. Runs when the binary has been built next to the test
 /// bundle (as `scripts/test.sh` does).
-@Suite struct AlignmentSweepCommandLineTests {
-    static let binary: URL? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("orbit")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }()
-
-    static func orbit(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
+@Suite struct AlignmentSweepCommandLineTests: OrbitCommandLineSuite {
     @Test(.enabled(if: binary != nil)) func shardedWidthSweepAndCollect() throws {
         let directory = try alignmentTemporaryDirectory("cli-sweep")
         defer { try? FileManager.default.removeItem(atPath: directory) }

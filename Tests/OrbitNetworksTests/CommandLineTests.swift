@@ -1,42 +1,12 @@
 import Foundation
+import OrbitTestSupport
 import Testing
 
 /// The `orbit` executable end to end on synthetic data: train two models, measure the path between
 /// them, and check the files and JSON keys the README documents; nonsense options exit non-zero
 /// with a one-line reason. Runs when the binary has been built next to the test bundle (as
 /// `scripts/test.sh` does).
-@Suite struct CommandLineTests {
-    static let binary: URL? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("orbit")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }()
-
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static func orbit(_ arguments: [String], in directory: URL) throws -> Run {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(
-            status: p.terminationStatus, output: String(decoding: o, as: UTF8.self),
-            error: String(decoding: e, as: UTF8.self))
-    }
-
+@Suite struct CommandLineTests: OrbitCommandLineSuite {
     @Test(.enabled(if: binary != nil)) func trainEvalPathEndToEnd() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

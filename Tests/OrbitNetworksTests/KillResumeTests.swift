@@ -1,4 +1,5 @@
 import Foundation
+import OrbitTestSupport
 import Testing
 
 @testable import OrbitFormats
@@ -17,21 +18,12 @@ import Testing
         let reference = try CommandLineTests.orbit(arguments + ["--out", "reference.safetensors"], in: dir)
         #expect(reference.status == 0, "\(reference.error)")
 
-        let p = Process()
-        p.executableURL = CommandLineTests.binary!
-        p.arguments = arguments + ["--out", "killed.safetensors"]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
         let state = dir.appendingPathComponent("killed.safetensors.state.safetensors").path
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(2000) }
-        let killedInTime = p.isRunning
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        let killed = try CommandLineTests.runAndKill(
+            arguments + ["--out", "killed.safetensors"], whenFileAppears: "killed.safetensors.state.safetensors",
+            in: dir, timeout: 120)
         // When the machine is so fast that the run finished before the kill, the test proves nothing.
-        try #require(killedInTime && p.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+        try #require(killed, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("killed.safetensors").path))
 
         let resumed = try CommandLineTests.orbit(arguments + ["--out", "killed.safetensors", "--resume"], in: dir)
@@ -47,20 +39,10 @@ import Testing
     /// (`orbit.steps` > 0), and resumes with `--resume`. Fails when the run finished before it could
     /// be killed (the test would prove nothing).
     static func killAtFirstCheckpointAndResume(_ arguments: [String], out: String, in dir: URL) throws {
-        let p = Process()
-        p.executableURL = CommandLineTests.binary!
-        p.arguments = arguments + ["--out", out]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
         let state = dir.appendingPathComponent(out + ".state.safetensors").path
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(1000) }
-        let killedInTime = p.isRunning
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        try #require(killedInTime && p.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+        let killed = try CommandLineTests.runAndKill(
+            arguments + ["--out", out], whenFileAppears: out + ".state.safetensors", in: dir, timeout: 120)
+        try #require(killed, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(out).path))
         let saved = try SafetensorsFile.read(state)
         let steps = Int(saved.metadata["orbit.steps"] ?? "") ?? 0

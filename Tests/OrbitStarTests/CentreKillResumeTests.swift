@@ -2,6 +2,7 @@ import Foundation
 import OrbitCheckpoints
 import OrbitFormats
 import OrbitNetworks
+import OrbitTestSupport
 import Testing
 
 /// `orbit star --checkpoint-every N` killed with SIGKILL right after its first step-level checkpoint
@@ -39,21 +40,11 @@ import Testing
         #expect(reference.status == 0, "\(reference.error)")
 
         let out = "killed.safetensors"
-        let p = Process()
-        p.executableURL = StarCommandLineTests.binary!
-        p.arguments = arguments + ["--out", out]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
         let state = dir.appendingPathComponent(out + ".state.safetensors").path
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(1000) }
-        let killedInTime = p.isRunning
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        let killed = try StarCommandLineTests.runAndKill(
+            arguments + ["--out", out], whenFileAppears: out + ".state.safetensors", in: dir, timeout: 60)
         // When the run finished before the kill, the test would prove nothing.
-        try #require(killedInTime && p.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+        try #require(killed, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(out).path))
         let saved = try SafetensorsFile.read(state)
         let steps = Int(saved.metadata["orbit.steps"] ?? "") ?? 0

@@ -2,35 +2,12 @@ import Foundation
 import OrbitCheckpoints
 import OrbitNetworks
 import OrbitNumerics
+import OrbitTestSupport
 import Testing
 
 /// `orbit star` and `orbit ngd` end to end on tiny models, and their one-line validation errors. Runs
 /// when the `orbit` binary has been built next to the test bundle.
-@Suite struct StarCommandLineTests {
-    static let binary: URL? = {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("orbit")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }()
-
-    static func orbit(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String)
-    {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
+@Suite struct StarCommandLineTests: OrbitCommandLineSuite {
     func models(in dir: URL) throws {
         for (name, arch, seed) in [
             ("a", "mlp:4-6-3:relu", 1), ("b", "mlp:4-6-3:relu", 2), ("c", "mlp:4-6-3:relu", 3),

@@ -1,7 +1,7 @@
 import OrbitNumerics
 
 /// The two-layer ReLU teacher–student setting of Lin, Li & Wu 2024 (arXiv 2404.06391, §4.1,
-/// Assumption 5; papers.md §3.2): inputs uniform on the unit sphere S^{d−1}, and the teacher
+/// Assumption 5; docs/math/star.md §2): inputs uniform on the unit sphere S^{d−1}, and the teacher
 ///
 ///     f*(x) = Σ_{j=1..M} ReLU(x_j),
 ///

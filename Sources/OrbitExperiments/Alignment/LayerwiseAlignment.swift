@@ -4,7 +4,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// Ferbach et al.'s layer-by-layer alignment of B's hidden units onto A's for a plain MLP (a chain
-/// of dense layers; papers.md §2.7 A–C, the costs of the authors' notebook [C], §2.6 table):
+/// of dense layers; docs/math/alignment.md §4, the costs of the authors' notebook [C], §6 table):
 ///
 /// * `.weights` — "naive WM": maximise Σ_j ⟨w^A_j, w̃^B_π(j)⟩ over incoming weight rows, where
 ///   W̃^B_ℓ = W^B_ℓ P_{ℓ−1}ᵀ has its input side already permuted (≡ min Σ ||w^A_j − w̃^B_π(j)||²

@@ -5,7 +5,7 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// One run of the learning-rate sweep of Fig. 2 (Ferbach et al. 2024, §6; papers.md §2.6).
+/// One run of the learning-rate sweep of Fig. 2 (Ferbach et al. 2024, §6; docs/math/alignment.md §6).
 public struct LearningRateRunConfiguration: Codable, Hashable, Sendable {
     public var learningRate: Double
     /// Data set specification (`fashion-mnist`, or a synthetic fallback).
@@ -41,7 +41,7 @@ public struct LearningRateRunConfiguration: Codable, Hashable, Sendable {
 /// test loss at the midpoint ½(θ_A + θ̃_B) for four alignments of B — none, naive weight matching
 /// (incoming weights), Σ-weighted weight matching ("WM (ours)"), activation matching — beside the
 /// end points' mean test loss; and, per hidden layer ℓ of A, the approximate dimension
-/// Dim(S) = tr(S)²/tr(S²) of S = W_ℓᵀW_ℓ, W_ℓ Σ_{ℓ−1} W_ℓᵀ and Σ_ℓ (papers.md §2.6 Metrics [C]).
+/// Dim(S) = tr(S)²/tr(S²) of S = W_ℓᵀW_ℓ, W_ℓ Σ_{ℓ−1} W_ℓᵀ and Σ_ℓ (docs/math/alignment.md §6, metrics [C]).
 /// Matching uses ``LayerwiseAlignment`` (the notebook's cost matrices); the alignment library's
 /// `SigmaWeightedMatching` and `ActivationMatching(statistic: .covariance)` are run as cross-checks
 /// (`midpoint.library-sigma-weight-matching`, `midpoint.library-activation-matching`) and

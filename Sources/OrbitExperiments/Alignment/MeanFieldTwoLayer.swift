@@ -2,7 +2,7 @@ import Foundation
 import OrbitData
 import OrbitNumerics
 
-/// One run of the mean-field experiment (Ferbach et al. 2024, Thm 3.1 [S], papers.md §2.3, §2.7 G).
+/// One run of the mean-field experiment (Ferbach et al. 2024, Thm 3.1 [S], docs/math/alignment.md §3).
 public struct MeanFieldRunConfiguration: Codable, Hashable, Sendable {
     /// N, the number of hidden neurons.
     public var width: Int
@@ -39,7 +39,7 @@ public struct MeanFieldRunConfiguration: Codable, Hashable, Sendable {
 ///
 ///     θ_i ← θ_i + 2ε (y_k − f_N(x_k; θ)) ∇_θ [a_i tanh(w_i·x_k)]
 ///
-/// (the form of papers.md §2.3, marked [R]; no noise term). Initial neurons have bounded support:
+/// (the form of docs/math/alignment.md §3, marked [R]; no noise term). Initial neurons have bounded support:
 /// w_i uniform on [−√(3/d), √(3/d)]^{d+1}, a_i uniform on [−1, 1]. Data: x uniform on S^{d−1},
 /// y = Σ_{j<M} ReLU(x_j) (``TeacherStudentData``), a fresh sample per step, so A and B see
 /// independent streams.

@@ -4,7 +4,7 @@ import OrbitNumerics
 
 /// Optimal transport between the empirical measures of two clouds of m neurons (rows of two
 /// m × d matrices), μ̂ = (1/m) Σ δ_{a_i}, ν̂ = (1/m) Σ δ_{b_j}, with the squared Euclidean cost
-/// (Ferbach et al. 2024, §2.2 of papers.md).
+/// (Ferbach et al. 2024, docs/math/alignment.md §2).
 ///
 /// Three independent computations of the same number, which Lemma B.3 (Birkhoff–von Neumann, [S])
 /// says agree:
@@ -99,7 +99,7 @@ public enum NeuronTransport {
     }
 
     /// Dim(S) = tr(S)² / tr(S²) for a symmetric S (the participation ratio of its eigenvalues,
-    /// (Σλ)²/Σλ²; Ferbach et al.'s "approximate dimension", papers.md §2.6/2.7 D). tr(S²) = ||S||_F²
+    /// (Σλ)²/Σλ²; Ferbach et al.'s "approximate dimension", docs/math/alignment.md §6). tr(S²) = ||S||_F²
     /// for symmetric S, so no eigendecomposition is needed: O(n²).
     public static func approximateDimension(_ s: Matrix<Double>) -> Double {
         precondition(s.isSquare, "approximate dimension of a non-square \(s.shapeDescription) matrix")

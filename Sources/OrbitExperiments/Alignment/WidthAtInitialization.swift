@@ -5,7 +5,7 @@ import OrbitNumerics
 import OrbitPaths
 import OrbitTraining
 
-/// One run of the width sweep at initialisation (Ferbach et al. 2024, Thm 5.3 [S], papers.md §2.7 F).
+/// One run of the width sweep at initialisation (Ferbach et al. 2024, Thm 5.3 [S], docs/math/alignment.md §5).
 public struct WidthRunConfiguration: Codable, Hashable, Sendable {
     /// m, the width of every hidden layer.
     public var width: Int

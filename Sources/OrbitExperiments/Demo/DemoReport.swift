@@ -13,7 +13,7 @@ struct DemoReport {
     let result: Demo.Result
     let configuration: DemoConfiguration
 
-    /// The barrier shown in the summary: mean_endpoint, the most common definition (papers.md §0.1).
+    /// The barrier shown in the summary: mean_endpoint, the most common definition (docs/math/paths.md §2).
     static let headline = BarrierDefinition.meanEndpoint
 
     func write(to directory: String) throws -> [String] {

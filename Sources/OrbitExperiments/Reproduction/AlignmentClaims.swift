@@ -131,7 +131,7 @@ public struct WidthMatchingCostClaim: Claim {
         return ClaimOutcome(
             paperStatement:
                 "Thm 5.3 [S] with Fournier–Guillin [R]: for i.i.d. neurons with a density in R^d, the expected best-permutation matching "
-                + "cost E min_π (1/m) Σ‖a_i − b_π(i)‖² decays at the dimension-dependent rate, log–log slope ≈ −2/d (papers.md §2.5, §2.9).",
+                + "cost E min_π (1/m) Σ‖a_i − b_π(i)‖² decays at the dimension-dependent rate, log–log slope ≈ −2/d (docs/math/alignment.md §5).",
             orbitResult:
                 "layer-1 slope \(f(slope)) vs predicted \(f(predicted)) (d = \(d)); layer-2 slope \(f(slope2))",
             setting:
@@ -224,7 +224,7 @@ public struct BirkhoffClaim: Claim {
         try JSONReport.write(numbers, to: context.directory + "/birkhoff.json")
         return ClaimOutcome(
             paperStatement:
-                "Lemma B.3 [S]: for μ̂ = (1/m)Σδ_{a_i}, ν̂ = (1/m)Σδ_{b_j}, W_p^p(μ̂, ν̂) = min_{π∈S_m} (1/m) Σ‖a_i − b_π(i)‖^p (papers.md §2.2).",
+                "Lemma B.3 [S]: for μ̂ = (1/m)Σδ_{a_i}, ν̂ = (1/m)Σδ_{b_j}, W_p^p(μ̂, ν̂) = min_{π∈S_m} (1/m) Σ‖a_i − b_π(i)‖^p (docs/math/alignment.md §2).",
             orbitResult:
                 "max relative gap \(AlignmentClaimSupport.format(worstBrute)) to brute force, \(AlignmentClaimSupport.format(worstEntropic)) to Sinkhorn over couplings",
             setting: "Gaussian clouds in R^\(d), m ∈ \(sizes), \(repetitions) draws each, p = 2",
@@ -300,7 +300,7 @@ public struct MeanFieldBarrierClaim: Claim {
         return ClaimOutcome(
             paperStatement:
                 "Thm 3.1 [S]: for N ≥ N_min there is a permutation π with |t f_A + (1−t) f_B − f(tθ_A + (1−t)π(θ_B))| ≤ err for all t "
-                + "and a.e. x — the aligned interpolation error → 0 as N grows (papers.md §2.3).",
+                + "and a.e. x — the aligned interpolation error → 0 as N grows (docs/math/alignment.md §3).",
             orbitResult:
                 "aligned error \(f(aligned.y.first ?? .nan)) → \(f(aligned.y.last ?? .nan)) from N = \(widths.first!) to \(widths.last!) (slope \(f(slope))); "
                 + "unaligned \(f(naive.y.last ?? .nan)) at N = \(widths.last!)",
@@ -418,7 +418,7 @@ public struct LearningRateSweepClaim: Claim {
         return ClaimOutcome(
             paperStatement:
                 "Fig. 2 [C]: Σ-weighted weight matching \"constantly and substantially outperforms\" naive weight matching except at "
-                + "lr = 0.1 where all coincide; activation matching is close to or slightly better than Σ-WM (papers.md §2.6).",
+                + "lr = 0.1 where all coincide; activation matching is close to or slightly better than Σ-WM (docs/math/alignment.md §6).",
             orbitResult: "Σ-WM < WM at \(sigmaBetter)/\(n) learning rates; AM ≤ 1.5 × Σ-WM at \(amClose)/\(n)",
             setting:
                 "\(data), \(architecture), \(epochs) epochs, batch \(batch), SGD momentum 0.9 with warm-up + cosine, lr ∈ \(rates), 2 models per lr",

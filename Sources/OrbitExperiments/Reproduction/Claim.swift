@@ -3,7 +3,7 @@ import OrbitData
 import OrbitReports
 import OrbitTraining
 
-/// One of the three papers whose claims Orbit reproduces (../shared/papers.md).
+/// One of the three papers whose claims Orbit reproduces (docs/math/README.md).
 public enum Paper: String, Sendable, CaseIterable {
     /// Zhao, Dehmamy, Walters & Yu, ICML 2025: parameter-space symmetry.
     case zhao2025 = "Zhao et al. 2025"

@@ -282,7 +282,7 @@ public struct ApproximateActionClaim: Claim {
                 "max ratio \(SymmetryClaims.format(worst)) (≤ 1); n ≤ h: max \(String(format: "%.1e", exactWorst)); n = 50: mean \(SymmetryClaims.format(meanLarge)); max loss on curve \(SymmetryClaims.format(curveMax)) vs chord \(SymmetryClaims.format(chordMax)).",
             setting: "\(trials) nets mlp:\(d)-\(h)-\(o):sigmoid:nobias (PyTorch init), g = expm(0.5·G), n ∈ \(sizes).",
             differences:
-                "Sizes, seeds and g's scale of Fig. 3 were not recovered (digest §1.9); ours are stated above.",
+                "Sizes, seeds and g's scale of Fig. 3 were not recovered (docs/math/symmetry.md §7); ours are stated above.",
             verdict: ok
                 ? .reproduced
                 : .differs(
@@ -334,7 +334,7 @@ public struct RescaleBarrierClaim: Claim {
             setting:
                 "mlp:8-16-16-16-16-4:leaky_relu(0.1):nobias, teacher targets on \(n) Gaussian inputs, m = \(factors.map { SymmetryClaims.format($0) }.joined(separator: ", ")), \(study.permutations) random permutations + identity.",
             differences:
-                "Sizes and slope of Fig. 4 were not recovered (digest §1.9); loss averaged over samples (the paper sums).",
+                "Sizes and slope of Fig. 4 were not recovered (docs/math/symmetry.md §7); loss averaged over samples (the paper sums).",
             verdict: ok
                 ? .reproduced
                 : .differs("rel. diff \(relative), increasing \(increasing)/\(permutedIncreasing), growth \(growth)"),

@@ -18,7 +18,7 @@ public struct StarPair: Sendable {
 
 /// Everything the star report shows: each foot's arm to the centre, every pair of fitted feet
 /// (Table 1 of Lin, Li & Wu 2024), and the held-out feet — minima not used to fit the centre, paired
-/// with every fitted foot (Sonthalia et al.'s star-domain test; papers.md §3.6).
+/// with every fitted foot (Sonthalia et al.'s star-domain test; docs/math/star.md §5).
 public struct StarEvaluation: Sendable {
     public var feet: [String]
     public var heldOut: [String]

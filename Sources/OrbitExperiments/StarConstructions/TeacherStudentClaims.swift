@@ -260,7 +260,7 @@ public struct TeacherStudentTwoPieceClaim: Claim {
             setting:
                 "M = 3, d = 3, \(trials) pairs per width, types uniform on {1…M} (Thm 8's proof), seed \(context.seed)",
             differences:
-                "'Unif(M)' realised as i.i.d. types + rejection of unused directions + flat Dirichlet scales (papers.md §3.2).",
+                "'Unif(M)' realised as i.i.d. types + rejection of unused directions + flat Dirichlet scales (docs/math/star.md §2).",
             verdict: verdict, sections: [section], numbers: numbers)
     }
 }

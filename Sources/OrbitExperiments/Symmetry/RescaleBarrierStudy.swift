@@ -56,7 +56,7 @@ public struct RescaleBarrierStudy: Sendable {
         var generator = SeededGenerator(seed: seed)
         let draws: [[Int]] =
             [Array(0..<hidden.last!)]
-            + (0..<permutations).map { _ in Array(0..<hidden.last!).shuffled(using: &generator) }
+            + (0..<permutations).map { _ in fisherYatesPermutation(count: hidden.last!, using: &generator) }
         var study = RescaleBarrierStudy(
             factors: factors, midpoint: [], pathMaximum: [], predicted: [], bestPermuted: [], endpointLoss: loss(theta),
             degree: k, permutations: permutations)

@@ -4,7 +4,7 @@ import CZlib
 /// included) and passes other files through unchanged.
 ///
 /// `gzopen` + a 1 MiB `gzbuffer` + large `gzread`s is the fastest route measured here: 182 ms for
-/// the 26 MB Fashion-MNIST training images (numerics-notes.md §7). The caller decides how much to
+/// the 26 MB Fashion-MNIST training images (docs/numerics-measurements.md §3). The caller decides how much to
 /// read, so the output is bounded by what the caller allocates; the gzip CRC-32 and length trailer
 /// are verified by zlib when a read reaches the end of the stream.
 final class GzipStream {

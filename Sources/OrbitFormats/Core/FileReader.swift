@@ -8,7 +8,7 @@ import OrbitNumerics
 
 /// Whole-file reads with POSIX `open`/`fstat`/`read` into one preallocated aligned buffer.
 ///
-/// Measured on the 47 MB Fashion-MNIST images (numerics-notes.md §7): 30 ms, against 40 ms for
+/// Measured on the 47 MB Fashion-MNIST images (docs/numerics-measurements.md §3): 30 ms, against 40 ms for
 /// `Data(contentsOf:)`, which also copies again on the way to `[UInt8]`. Only regular files are
 /// read, so `/dev/zero` or a FIFO cannot stream forever.
 enum FileReader {

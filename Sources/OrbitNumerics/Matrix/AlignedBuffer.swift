@@ -8,7 +8,7 @@
 ///
 /// Buffers of 4 MiB or more are 2 MiB-aligned and advised as huge pages where the kernel supports it:
 /// on these VMs first-touch page faults cost ~0.5 ms/MB, and huge pages cut that about fourfold
-/// (numerics-notes.md §7). Allocate big buffers once and reuse them.
+/// (docs/numerics-measurements.md §3). Allocate big buffers once and reuse them.
 public final class AlignedBuffer<Scalar: BitwiseCopyable>: @unchecked Sendable {
     public let baseAddress: UnsafeMutablePointer<Scalar>
     public let count: Int

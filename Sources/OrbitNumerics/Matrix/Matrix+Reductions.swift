@@ -1,6 +1,6 @@
 /// Reductions over all entries. Sums accumulate in `Double` within each chunk and chunks are
 /// combined in order, so the result does not depend on scheduling, and summing 47 M Float32 values
-/// does not drift the way a Float accumulator does (numerics-notes.md §3).
+/// does not drift the way a Float accumulator does (docs/numerics-measurements.md §1).
 extension Matrix {
     /// Σ f(a_ij), accumulated in Double.
     @inlinable

@@ -3,7 +3,7 @@ import Dispatch
 /// Splits `0..<count` into contiguous chunks and runs `body` on them across ``Threading/threadCount``
 /// threads, or inline when the work is too small to pay for waking a worker.
 ///
-/// Waking an idle thread on these VMs costs 0.8–3.5 ms (numerics-notes.md §4), so loops run
+/// Waking an idle thread on these VMs costs 0.8–3.5 ms (docs/numerics-measurements.md §2), so loops run
 /// serially unless `count × costPerElement` exceeds `parallelThreshold` (≈ 1 ms of work at
 /// ~1 ns per unit). Chunk boundaries depend only on `count` and the thread count, so results that
 /// are combined in chunk order are deterministic for a given thread count.

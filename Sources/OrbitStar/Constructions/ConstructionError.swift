@@ -1,6 +1,6 @@
 import OrbitNumerics
 
-/// Why one of Lin, Li & Wu's exact constructions (papers.md §3.2–3.3) could not be built or read.
+/// Why one of Lin, Li & Wu's exact constructions (docs/math/star.md §2–3) could not be built or read.
 public enum ConstructionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The sizes do not describe the paper's setting (e.g. a student narrower than the teacher).
     case invalidSetting(String)

@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// A point θ = (A_1, …, A_L) of a deep linear network f(x; θ) = A_L ⋯ A_1 x (Lin, Li & Wu 2024,
-/// §4.2; papers.md §3.3), A_1 ∈ ℝ^{m×d}, A_l ∈ ℝ^{m×m} for 1 < l < L, A_L ∈ ℝ^{1×m}.
+/// §4.2; docs/math/star.md §3), A_1 ∈ ℝ^{m×d}, A_l ∈ ℝ^{m×m} for 1 < l < L, A_L ∈ ℝ^{1×m}.
 ///
 /// Under Assumption 15 (y = Qx, E x = 0, E xxᵀ = Σ ≻ 0) the population loss is
 /// R(θ) = (A_L⋯A_1 − Q) Σ (A_L⋯A_1 − Q)ᵀ, so the minimum set is {θ : A_L⋯A_1 = Q}.

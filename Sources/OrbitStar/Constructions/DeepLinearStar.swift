@@ -53,7 +53,7 @@ public enum DeepLinearStarResult: Sendable {
 }
 
 /// Star-shaped linear connectivity of deep linear networks (Lin, Li & Wu 2024, Theorem 18, and its
-/// two-foot case Theorem 16; papers.md §3.3 and §3.5 D).
+/// two-foot case Theorem 16; docs/math/star.md §3).
 ///
 /// **Form implemented.** For feet θ_i = (A_1⁽ⁱ⁾, …, A_L⁽ⁱ⁾) with A_L⁽ⁱ⁾⋯A_1⁽ⁱ⁾ = Q, i ∈ [r], the arm
 /// Π_l (tA_l⁽ⁱ⁾ + (1 − t)A_l*) = Σ_k t^k(1 − t)^{L−k} σ_{i,k,L}, where σ_{i,k,L} sums the C(L, k)

@@ -1,7 +1,7 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// Lemma 17 of Lin, Li & Wu 2024 (papers.md §3.3): a deep linear pair that is **not** 2-piece linearly
+/// Lemma 17 of Lin, Li & Wu 2024 (docs/math/star.md §3): a deep linear pair that is **not** 2-piece linearly
 /// connected, with a quantitative bound.
 ///
 /// Setting: L = 2, d = 1, width m = 4, target y = x, so the minimum set is {(a, b) : aᵀb = 1}

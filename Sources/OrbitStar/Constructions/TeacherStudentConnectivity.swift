@@ -11,7 +11,7 @@ public struct LinearConnectivityVerdict: Sendable, Hashable {
 }
 
 extension TeacherStudentMinimum {
-    /// **Lemma 7** (Lin, Li & Wu 2024; papers.md §3.2): W⁽¹⁾ ↔ W⁽²⁾ (the segment lies in the minimum
+    /// **Lemma 7** (Lin, Li & Wu 2024; docs/math/star.md §2): W⁽¹⁾ ↔ W⁽²⁾ (the segment lies in the minimum
     /// set) iff for every neuron i, w_i⁽¹⁾ ∈ S_0, or w_i⁽²⁾ ∈ S_0, or both lie in the same S_j.
     ///
     /// Why (the implemented form): column sums are linear, so they stay 1 along the segment; row i of
@@ -114,7 +114,7 @@ public struct BinomialEstimate: Sendable, Hashable {
     }
 }
 
-/// Theorem 8 (Lin, Li & Wu 2024; papers.md §3.2): for m > M and two minima drawn independently,
+/// Theorem 8 (Lin, Li & Wu 2024; docs/math/star.md §2): for m > M and two minima drawn independently,
 /// P(2-piece linearly connected) ≥ p_{m,M} = 1 − M·((M² − 1)/M²)^{m − 2M}.
 ///
 /// Form implemented: the bound exactly as printed (the exponent m − 2M; for m ≤ 2M + M² log M it is

@@ -2,7 +2,7 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// A global minimum of Lin, Li & Wu's two-layer ReLU teacher–student problem, stored by neuron type
-/// (arXiv 2404.06391, §4.1, Theorem 6; papers.md §3.2).
+/// (arXiv 2404.06391, §4.1, Theorem 6; docs/math/star.md §2).
 ///
 /// Setting (Assumption 5): teacher f*(x) = Σ_{j≤M} σ(x_j) (w*_j = e_j, M ≤ d, σ = ReLU), student
 /// f(x; W) = Σ_{i≤m} σ(w_i·x) with no output weights, population loss R(W) = E_x (f(x; W) − f*(x))².

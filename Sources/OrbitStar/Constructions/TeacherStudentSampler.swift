@@ -1,7 +1,7 @@
 import Foundation
 import OrbitNumerics
 
-/// How neuron types of a random teacher–student minimum are drawn (papers.md §3.2, "sampling
+/// How neuron types of a random teacher–student minimum are drawn (docs/math/star.md §2, "sampling
 /// ambiguity": "Unif(M)" is not a well-defined measure on the minimum set, which is a union of pieces
 /// of different dimensions, so each proof fixes its own convention).
 public enum NeuronTypeDistribution: Sendable, Hashable, CustomStringConvertible {
@@ -31,7 +31,7 @@ public enum NeuronTypeDistribution: Sendable, Hashable, CustomStringConvertible 
     }
 }
 
-/// A seeded sampler of Theorem 6 minima (papers.md §3.2, "sampling ambiguity"):
+/// A seeded sampler of Theorem 6 minima (docs/math/star.md §2, "sampling ambiguity"):
 ///
 /// 1. draw the m neuron types i.i.d. from ``distribution``;
 /// 2. reject and redraw all of them if some teacher direction j ∈ [M] has no neuron (a minimum needs

@@ -1,0 +1,76 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A test suite that runs the `orbit` executable end to end. Conforming gives the suite `binary`,
+/// `orbit(_:in:)` and `runAndKill(_:whenFileAppears:in:timeout:)`, so every command-line suite launches,
+/// reads and kills the process the same way.
+///
+/// The executable is looked up next to the test bundle (and one directory up), where
+/// `swift build --build-tests` and `scripts/test.sh` put it; when it is not there `binary` is nil and
+/// the suites' tests are disabled with `.enabled(if: binary != nil)`.
+public protocol OrbitCommandLineSuite {}
+
+/// The `orbit` executable built next to the test bundle, or nil.
+private let builtOrbitBinary: URL? = {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [dir, dir.deletingLastPathComponent()] {
+        let url = candidate.appendingPathComponent("orbit")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return nil
+}()
+
+extension OrbitCommandLineSuite {
+    /// The `orbit` executable built next to the test bundle, or nil when it has not been built.
+    public static var binary: URL? { builtOrbitBinary }
+
+    /// Runs `orbit arguments` to completion in `directory` (the test process's own working directory
+    /// when nil) and returns its status and both output streams. Precondition: `binary` is not nil.
+    public static func orbit(_ arguments: [String], in directory: URL? = nil) throws -> OrbitRun {
+        let p = Process()
+        p.executableURL = binary!
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes before waiting, so a chatty run cannot block on a full pipe buffer.
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return OrbitRun(
+            status: p.terminationStatus, output: String(decoding: o, as: UTF8.self),
+            error: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts `orbit arguments` in `directory` (output discarded), polls every millisecond until
+    /// `file` (a path relative to `directory`, typically a run's first state file) exists, and then
+    /// kills the process with SIGKILL — the crash a resumable run must survive.
+    ///
+    /// Returns true when the process was still running at the kill and died of the signal; false
+    /// when it finished (or `timeout` seconds passed without the file) first, in which case a
+    /// kill-and-resume test proves nothing and should say so.
+    public static func runAndKill(
+        _ arguments: [String], whenFileAppears file: String, in directory: URL, timeout: TimeInterval
+    ) throws -> Bool {
+        let p = Process()
+        p.executableURL = binary!
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let path = directory.appendingPathComponent(file).path
+        let deadline = Date().addingTimeInterval(timeout)
+        while !FileManager.default.fileExists(atPath: path) && p.isRunning && Date() < deadline { usleep(1000) }
+        let killedInTime = p.isRunning
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        return killedInTime && p.terminationReason == .uncaughtSignal
+    }
+}
