@@ -131,8 +131,8 @@ let package = Package(
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitPaths", "OrbitReports", "OrbitExperiments",
-                "OrbitTestSupport",
+                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths", "OrbitReports",
+                "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),

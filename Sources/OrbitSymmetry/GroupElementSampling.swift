@@ -1,7 +1,5 @@
 import OrbitNetworks
 import OrbitNumerics
-// fisherYatesShuffle: the project's stable shuffle, the one the trainer's epochs use.
-import OrbitTraining
 
 /// The symmetry groups of an MLP from which a random element can be drawn as an action on θ
 /// (Zhao, Dehmamy, Walters & Yu, ICML 2025, §3 and §5).
