@@ -15,11 +15,13 @@ public enum OptimizationStateError: Error, Equatable, Sendable, CustomStringConv
             return
                 "\(file) holds the state of \(found), not of \(expected.runDescription); resume with the command that wrote it, or delete it"
         case .mismatch(let file, let what, let saved, let current):
-            return "\(file) was written for other \(what) (saved: \(saved); this run: \(current)); resume with the same command and options, or delete it"
+            return
+                "\(file) does not match this run's \(what) (saved: \(saved); this run: \(current)); resume with the same command and options, or delete it"
         case .unreadable(let file, let what):
             return "\(file) has an unreadable \(what)"
         case .newerFormat(let file, let version):
-            return "\(file) is a state file of format \(version), newer than this orbit reads (\(OptimizationStateFile.formatVersion)); use the orbit that wrote it"
+            return
+                "\(file) is a state file of format \(version), newer than this orbit reads (\(OptimizationStateFile.formatVersion)); use the orbit that wrote it"
         }
     }
 }

@@ -109,8 +109,10 @@ public enum OptimizationStateFile {
         let kind: OptimizationKind? =
             file.metadata["orbit.centre-configuration"] != nil
             ? .centre
-            : names.contains("bend.0") ? .curve : names.contains("theta") && file.metadata["orbit.training"] != nil
-                ? .training : nil
+            : names.contains("bend.0")
+                ? .curve
+                : names.contains("theta") && file.metadata["orbit.training"] != nil
+                    ? .training : nil
         return (kind, kind?.runDescription ?? "no orbit run (a model or another safetensors file)")
     }
 
@@ -137,7 +139,7 @@ public enum OptimizationStateFile {
         }
         guard storedNetwork == network else {
             throw OptimizationStateError.mismatch(
-                file: path, what: "a network", saved: summary(storedNetwork), current: summary(network))
+                file: path, what: "network", saved: summary(storedNetwork), current: summary(network))
         }
         let decoder = JSONDecoder()
         let encoder = JSONEncoder()
@@ -168,7 +170,7 @@ public enum OptimizationStateFile {
         }
         guard steps.count == identity.pointTensors.count else {
             throw OptimizationStateError.mismatch(
-                file: path, what: "optimised points", saved: "\(steps.count)",
+                file: path, what: "number of optimised points", saved: "\(steps.count)",
                 current: "\(identity.pointTensors.count) (\(identity.pointTensors.joined(separator: ", ")))")
         }
         guard let historyText = metadata["orbit.history"],
@@ -204,7 +206,7 @@ public enum OptimizationStateFile {
             let theta = try values(name)
             guard theta.count == network.parameterCount else {
                 throw OptimizationStateError.mismatch(
-                    file: path, what: "a parameter count in \(name)", saved: "\(theta.count)",
+                    file: path, what: "parameter count (tensor \(name))", saved: "\(theta.count)",
                     current: "\(network.parameterCount)")
             }
             points.append(ParameterVector(layout: network.layout, flat: theta))

@@ -18,7 +18,8 @@ public enum TrainingStateFile {
     public static func write<Scalar: BLASScalar & TensorScalar>(
         _ state: TrainingState<Scalar>, network: Network, configuration: TrainingConfiguration, to path: String
     ) throws {
-        try OptimizationStateFile.write(state, identity: identity(network: network, configuration: configuration), to: path)
+        try OptimizationStateFile.write(
+            state, identity: identity(network: network, configuration: configuration), to: path)
     }
 
     /// Reads a state written by ``write(_:network:configuration:to:)`` (or by orbit before the shared

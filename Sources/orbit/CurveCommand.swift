@@ -78,7 +78,7 @@ struct CurveCommand: ParsableCommand {
             }
         }
         let start = try resuming.start(
-            statePath: statePath, progress: progress, fresh: { fitter.initialState(bends: bends, given: given) }
+            statePath: statePath, progress: progress, fresh: fitter.initialState(bends: bends, given: given)
         ) { try CurveStateFile.read($0, network: network, configuration: config, bends: bends, as: Float.self) }
         let final = try fitter.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
             try CurveStateFile.write(state, network: network, configuration: config, to: statePath)

@@ -41,7 +41,9 @@ struct NGDCommand: ParsableCommand {
             throw ValidationError(
                 "--centre measures a given centre; --out, --resume and --checkpoint-every are for fitting one")
         }
-        if resuming.resume && out == nil { throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)") }
+        if resuming.resume && out == nil {
+            throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)")
+        }
         if let loss, LossFunction(rawValue: loss) == nil { throw ValidationError("--loss is cross_entropy or mse") }
     }
 

@@ -19,11 +19,12 @@ struct ResumeOptions: ParsableArguments {
     /// Where a run writing `out` keeps its state.
     static func statePath(for out: String) -> String { out + ".state.safetensors" }
 
-    /// The state a run starts from: `fresh()`, or with `--resume` the one saved at `statePath` (read
+    /// The state a run starts from: `fresh`, or with `--resume` the one saved at `statePath` (read
     /// by `read`, which refuses another kind of run, network or options), announced as "resumed from
     /// epoch E, step S" (E the epoch in progress, S the steps already done in it).
     func start<Scalar: BLASScalar, Record>(
-        statePath: String, progress: ProgressReporter, fresh: () throws -> OptimizationState<Scalar, Record>,
+        statePath: String, progress: ProgressReporter,
+        fresh: @autoclosure () throws -> OptimizationState<Scalar, Record>,
         read: (String) throws -> OptimizationState<Scalar, Record>
     ) throws -> OptimizationState<Scalar, Record> {
         guard resume else { return try fresh() }

@@ -53,7 +53,7 @@ func fitCentre(
     let fitter = try CentreFitter(
         network: network, dataset: dataset, feet: feet, configuration: configuration, progress: progress)
     let start = try resuming.start(
-        statePath: statePath, progress: progress, fresh: { try fitter.initialState(centre: initial) }
+        statePath: statePath, progress: progress, fresh: fitter.initialState(centre: initial)
     ) { try CentreStateFile.read($0, network: network, configuration: configuration, feet: feet, as: Float.self) }
     let final = try fitter.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
         try CentreStateFile.write(state, network: network, configuration: configuration, feet: feet, to: statePath)

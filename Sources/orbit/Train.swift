@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
         let trainer = try Trainer<Scalar>(network: network, dataset: dataset, configuration: config, progress: progress)
         try ensureParentDirectory(out)
         let statePath = ResumeOptions.statePath(for: out)
-        let start = try resuming.start(statePath: statePath, progress: progress, fresh: { trainer.initialState() }) {
+        let start = try resuming.start(statePath: statePath, progress: progress, fresh: trainer.initialState()) {
             try TrainingStateFile.read($0, network: network, configuration: config, as: Scalar.self)
         }
         progress.note(
