@@ -8,9 +8,17 @@ import OrbitTraining
 /// points), their optimisers' moments, the mean minibatch loss of each epoch (at the sampled t) and
 /// the position inside the epoch — enough to resume it bit-identically (see ``OptimizationState``;
 /// on resume the epoch's shuffle is recomputed and its t generator advanced past the steps done).
-public typealias CurveState<Scalar: BLASScalar> = OptimizationState<Scalar, Double>
+public typealias CurveState<Scalar: BLASScalar> = OptimizationState<Scalar, CurveRun>
 
-extension OptimizationState where Record == Double {
+/// Curve fitting, as a kind of resumable optimisation: its record is the epoch's mean minibatch loss
+/// along the curve.
+public enum CurveRun: OptimizationRun {
+    public typealias Record = Double
+    public typealias Configuration = TrainingConfiguration
+    public static var kind: OptimizationKind { .curve }
+}
+
+extension OptimizationState where Run == CurveRun {
     /// The free (interior) control points P₁ … P_k of a curve fit.
     public var bends: [ParameterVector<Scalar>] {
         get { points }

@@ -10,10 +10,10 @@ import OrbitTraining
 /// number of bends must match too.
 public enum CurveStateFile {
     static func identity(network: Network, configuration: TrainingConfiguration, bends: Int)
-        -> OptimizationStateIdentity<TrainingConfiguration>
+        -> OptimizationStateIdentity<CurveRun>
     {
         OptimizationStateIdentity(
-            kind: .curve, network: network, configuration: configuration,
+            network: network, configuration: configuration,
             pointTensors: (0..<bends).map { "bend.\($0)" }, optimizerPrefixes: (0..<bends).map { "optimizer.\($0)" },
             legacyConfigurationKey: "orbit.training")
     }

@@ -9,9 +9,17 @@ import OrbitTraining
 /// and t) and the position inside the epoch — enough to resume it bit-identically (see
 /// ``OptimizationState``; on resume the epoch's shuffle is recomputed from (seed, epoch) and its
 /// feet/t generator advanced past the steps done).
-public typealias CentreState<Scalar: BLASScalar> = OptimizationState<Scalar, Double>
+public typealias CentreState<Scalar: BLASScalar> = OptimizationState<Scalar, CentreRun>
 
-extension OptimizationState where Record == Double {
+/// Centre finding, as a kind of resumable optimisation: its record is the epoch's mean minibatch
+/// objective of Eq. 7.
+public enum CentreRun: OptimizationRun {
+    public typealias Record = Double
+    public typealias Configuration = CentreConfiguration
+    public static var kind: OptimizationKind { .centre }
+}
+
+extension OptimizationState where Run == CentreRun {
     /// The centre θ of a centre fit.
     public var centre: ParameterVector<Scalar> {
         get { points[0] }

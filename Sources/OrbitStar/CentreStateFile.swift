@@ -11,9 +11,9 @@ import OrbitTraining
 public enum CentreStateFile {
     static func identity<Scalar: BLASScalar>(
         network: Network, configuration: CentreConfiguration, feet: [ParameterVector<Scalar>]
-    ) -> OptimizationStateIdentity<CentreConfiguration> {
+    ) -> OptimizationStateIdentity<CentreRun> {
         OptimizationStateIdentity(
-            kind: .centre, network: network, configuration: configuration, pointTensors: ["centre"],
+            network: network, configuration: configuration, pointTensors: ["centre"],
             optimizerPrefixes: ["optimizer"],
             checks: [(key: "orbit.feet", value: fingerprint(feet), meaning: "minima (feet; count:FNV-1a hash)")],
             legacyConfigurationKey: "orbit.centre-configuration")

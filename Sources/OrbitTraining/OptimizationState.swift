@@ -45,19 +45,45 @@ public struct EpochSums: Hashable, Sendable {
     }
 }
 
+/// A kind of resumable optimisation, as a type: its epoch record, its configuration and its name in
+/// state files. Training (``TrainingRun``), curve fitting and centre finding each declare one, so
+/// their states are distinct types (a curve's state cannot be written as a centre's) that share one
+/// implementation.
+public protocol OptimizationRun {
+    associatedtype Record: Codable & Hashable & Sendable
+    associatedtype Configuration: OptimizationConfiguration
+    static var kind: OptimizationKind { get }
+}
+
+/// Which optimisation a state file belongs to.
+public enum OptimizationKind: String, Sendable, CaseIterable {
+    case training
+    case curve
+    case centre
+
+    /// "a training run (orbit train)", … for messages.
+    public var runDescription: String {
+        switch self {
+        case .training: return "a training run (orbit train)"
+        case .curve: return "a curve fit (orbit curve)"
+        case .centre: return "a star centre fit (orbit star, orbit ngd)"
+        }
+    }
+}
+
 /// Where a resumable optimisation (``ResumableOptimization``) stands after a completed epoch, or
 /// part-way through one: the optimised points, their optimisers' moments, the epoch records, and the
-/// position inside the epoch in progress — enough to resume it bit-identically. One type for every
-/// client: ``TrainingState`` (one point, θ), the curve fitter's state (its bends) and the centre
-/// finder's (the centre), told apart on disk by their kind (``OptimizationStateFile``).
-public struct OptimizationState<Scalar: BLASScalar, Record: Codable & Hashable & Sendable>: Sendable {
+/// position inside the epoch in progress — enough to resume it bit-identically. One implementation
+/// for every client, a distinct type per kind of run: ``TrainingState`` (one point, θ), the curve
+/// fitter's state (its bends), the centre finder's (the centre).
+public struct OptimizationState<Scalar: BLASScalar, Run: OptimizationRun>: Sendable {
     public var completedEpochs: Int
     /// The optimised vectors (θ; a curve's bends P₁ … P_k; a star's centre).
     public var points: [ParameterVector<Scalar>]
     /// One optimiser state per point.
     public var optimizers: [OptimizerSnapshot<Scalar>]
     /// One record per completed epoch.
-    public var history: [Record]
+    public var history: [Run.Record]
     /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary). The epoch's order is
     /// reshuffled from (seed, epoch) on resume and the client skips these steps' own draws, so this
     /// position is all that is needed.
@@ -67,7 +93,7 @@ public struct OptimizationState<Scalar: BLASScalar, Record: Codable & Hashable &
 
     public init(
         completedEpochs: Int, points: [ParameterVector<Scalar>], optimizers: [OptimizerSnapshot<Scalar>],
-        history: [Record], completedSteps: Int = 0, partial: EpochSums = EpochSums()
+        history: [Run.Record], completedSteps: Int = 0, partial: EpochSums = EpochSums()
     ) {
         precondition(points.count == optimizers.count, "\(points.count) points with \(optimizers.count) optimisers")
         self.completedEpochs = completedEpochs

@@ -3,29 +3,12 @@ import OrbitFormats
 import OrbitNetworks
 import OrbitNumerics
 
-/// Which optimisation a state file belongs to.
-public enum OptimizationKind: String, Sendable, CaseIterable {
-    case training
-    case curve
-    case centre
-
-    /// "a training run (orbit train)", … for messages.
-    public var runDescription: String {
-        switch self {
-        case .training: return "a training run (orbit train)"
-        case .curve: return "a curve fit (orbit curve)"
-        case .centre: return "a star centre fit (orbit star, orbit ngd)"
-        }
-    }
-}
-
-/// What a state file must match to resume a run, contributed by the client: its kind, network and
-/// configuration, the tensor names of its points and their optimisers' moments, and its own checks
-/// (metadata that must be equal, e.g. the centre's fingerprint of the feet).
-public struct OptimizationStateIdentity<Configuration: Codable & Equatable> {
-    public var kind: OptimizationKind
+/// What a state file must match to resume a run, contributed by the client: its kind (the run type),
+/// network and configuration, the tensor names of its points and their optimisers' moments, and its
+/// own checks (metadata that must be equal, e.g. the centre's fingerprint of the feet).
+public struct OptimizationStateIdentity<Run: OptimizationRun> {
     public var network: Network
-    public var configuration: Configuration
+    public var configuration: Run.Configuration
     /// The tensor of each point, e.g. `theta`, `bend.0`, `centre`.
     public var pointTensors: [String]
     /// The prefix of each point's optimiser tensors (`PREFIX.first`, `PREFIX.second`).
@@ -36,12 +19,11 @@ public struct OptimizationStateIdentity<Configuration: Codable & Equatable> {
     public var legacyConfigurationKey: String
 
     public init(
-        kind: OptimizationKind, network: Network, configuration: Configuration, pointTensors: [String],
+        network: Network, configuration: Run.Configuration, pointTensors: [String],
         optimizerPrefixes: [String], checks: [(key: String, value: String, meaning: String)] = [],
         legacyConfigurationKey: String
     ) {
         precondition(pointTensors.count == optimizerPrefixes.count, "one optimiser per point")
-        self.kind = kind
         self.network = network
         self.configuration = configuration
         self.pointTensors = pointTensors
@@ -68,8 +50,8 @@ public struct OptimizationStateIdentity<Configuration: Codable & Equatable> {
 public enum OptimizationStateFile {
     public static let formatVersion = 2
 
-    public static func write<Scalar: BLASScalar & TensorScalar, Record, Configuration>(
-        _ state: OptimizationState<Scalar, Record>, identity: OptimizationStateIdentity<Configuration>,
+    public static func write<Scalar: BLASScalar & TensorScalar, Run>(
+        _ state: OptimizationState<Scalar, Run>, identity: OptimizationStateIdentity<Run>,
         to path: String
     ) throws {
         precondition(state.points.count == identity.pointTensors.count, "a state of the identity's points")
@@ -77,7 +59,7 @@ public enum OptimizationStateFile {
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
             "orbit.state-format": "\(formatVersion)",
-            "orbit.kind": identity.kind.rawValue,
+            "orbit.kind": Run.kind.rawValue,
             "orbit.network": identity.network.jsonDescription,
             "orbit.configuration": String(decoding: try encoder.encode(identity.configuration), as: UTF8.self),
             "orbit.history": String(decoding: try encoder.encode(state.history), as: UTF8.self),
@@ -120,18 +102,17 @@ public enum OptimizationStateFile {
     /// throws ``OptimizationStateError`` naming the file and what differs unless it belongs to the
     /// same kind of run, network, configuration, points and client checks — a resumed run must be
     /// the run that was interrupted.
-    public static func read<Scalar: BLASScalar, Record: Codable & Hashable & Sendable, Configuration>(
-        _ path: String, identity: OptimizationStateIdentity<Configuration>,
-        as _: Scalar.Type = Scalar.self, record _: Record.Type = Record.self
-    ) throws -> OptimizationState<Scalar, Record> {
+    public static func read<Scalar: BLASScalar, Run>(
+        _ path: String, identity: OptimizationStateIdentity<Run>, as _: Scalar.Type = Scalar.self
+    ) throws -> OptimizationState<Scalar, Run> {
         let file = try SafetensorsFile.read(path)
         let metadata = file.metadata
         if let version = metadata["orbit.state-format"], (Int(version) ?? Int.max) > formatVersion {
             throw OptimizationStateError.newerFormat(file: path, version: version)
         }
         let (kind, found) = kind(of: file)
-        guard kind == identity.kind else {
-            throw OptimizationStateError.wrongKind(file: path, expected: identity.kind, found: found)
+        guard kind == Run.kind else {
+            throw OptimizationStateError.wrongKind(file: path, expected: Run.kind, found: found)
         }
         let network = identity.network
         guard let storedNetwork = metadata["orbit.network"].flatMap({ try? Network(json: $0) }) else {
@@ -145,7 +126,7 @@ public enum OptimizationStateFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let configText = metadata["orbit.configuration"] ?? metadata[identity.legacyConfigurationKey],
-            let stored = try? decoder.decode(Configuration.self, from: Data(configText.utf8))
+            let stored = try? decoder.decode(Run.Configuration.self, from: Data(configText.utf8))
         else {
             throw OptimizationStateError.unreadable(file: path, what: "configuration")
         }
@@ -174,7 +155,7 @@ public enum OptimizationStateFile {
                 current: "\(identity.pointTensors.count) (\(identity.pointTensors.joined(separator: ", ")))")
         }
         guard let historyText = metadata["orbit.history"],
-            let history = try? decoder.decode([Record].self, from: Data(historyText.utf8))
+            let history = try? decoder.decode([Run.Record].self, from: Data(historyText.utf8))
         else {
             throw OptimizationStateError.unreadable(file: path, what: "history (orbit.history)")
         }

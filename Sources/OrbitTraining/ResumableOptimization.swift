@@ -124,12 +124,12 @@ public struct ResumableOptimization<Scalar: BLASScalar> {
     /// (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) or update (``NonFiniteGradientError``) it
     /// throws before the step changes anything, so the last state passed to `afterEpoch` is good.
     @inlinable
-    public func run<Objective: OptimizationObjective, Record>(
-        _ objective: Objective, from state: OptimizationState<Scalar, Record>, checkpointEvery: Int,
-        record: (EpochSummary, OptimizationState<Scalar, Record>) throws -> Record,
-        summary: (_ epoch: Int, Record) -> String,
-        afterEpoch: (OptimizationState<Scalar, Record>) throws -> Void
-    ) throws -> OptimizationState<Scalar, Record> where Objective.Scalar == Scalar {
+    public func run<Objective: OptimizationObjective, Run>(
+        _ objective: Objective, from state: OptimizationState<Scalar, Run>, checkpointEvery: Int,
+        record: (EpochSummary, OptimizationState<Scalar, Run>) throws -> Run.Record,
+        summary: (_ epoch: Int, Run.Record) -> String,
+        afterEpoch: (OptimizationState<Scalar, Run>) throws -> Void
+    ) throws -> OptimizationState<Scalar, Run> where Objective.Scalar == Scalar {
         var state = state
         var objective = objective
         let n = train.count

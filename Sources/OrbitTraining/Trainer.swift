@@ -6,9 +6,17 @@ import OrbitNumerics
 /// Where a training run stands after a completed epoch, or part-way through one: θ (the one point),
 /// its optimiser's moments, the epoch records and the position inside the epoch — enough to resume
 /// it bit-identically (see ``OptimizationState``).
-public typealias TrainingState<Scalar: BLASScalar> = OptimizationState<Scalar, EpochRecord>
+public typealias TrainingState<Scalar: BLASScalar> = OptimizationState<Scalar, TrainingRun>
 
-extension OptimizationState where Record == EpochRecord {
+/// Training, as a kind of resumable optimisation: one record per epoch with the running train and
+/// the test metrics.
+public enum TrainingRun: OptimizationRun {
+    public typealias Record = EpochRecord
+    public typealias Configuration = TrainingConfiguration
+    public static var kind: OptimizationKind { .training }
+}
+
+extension OptimizationState where Run == TrainingRun {
     /// θ.
     public var parameters: ParameterVector<Scalar> {
         get { points[0] }

@@ -8,10 +8,10 @@ import OrbitNumerics
 /// `optimizer.second`, the network and the ``TrainingConfiguration`` it belongs to.
 public enum TrainingStateFile {
     static func identity(network: Network, configuration: TrainingConfiguration)
-        -> OptimizationStateIdentity<TrainingConfiguration>
+        -> OptimizationStateIdentity<TrainingRun>
     {
         OptimizationStateIdentity(
-            kind: .training, network: network, configuration: configuration, pointTensors: ["theta"],
+            network: network, configuration: configuration, pointTensors: ["theta"],
             optimizerPrefixes: ["optimizer"], legacyConfigurationKey: "orbit.training")
     }
 

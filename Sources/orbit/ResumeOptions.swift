@@ -22,11 +22,11 @@ struct ResumeOptions: ParsableArguments {
     /// The state a run starts from: `fresh`, or with `--resume` the one saved at `statePath` (read
     /// by `read`, which refuses another kind of run, network or options), announced as "resumed from
     /// epoch E, step S" (E the epoch in progress, S the steps already done in it).
-    func start<Scalar: BLASScalar, Record>(
+    func start<Scalar: BLASScalar, Run>(
         statePath: String, progress: ProgressReporter,
-        fresh: @autoclosure () throws -> OptimizationState<Scalar, Record>,
-        read: (String) throws -> OptimizationState<Scalar, Record>
-    ) throws -> OptimizationState<Scalar, Record> {
+        fresh: @autoclosure () throws -> OptimizationState<Scalar, Run>,
+        read: (String) throws -> OptimizationState<Scalar, Run>
+    ) throws -> OptimizationState<Scalar, Run> {
         guard resume else { return try fresh() }
         guard FileManager.default.fileExists(atPath: statePath) else {
             throw ValidationError("--resume: no saved state at \(statePath)")
@@ -36,8 +36,8 @@ struct ResumeOptions: ParsableArguments {
         return state
     }
 
-    static func resumedMessage<Scalar: BLASScalar, Record>(
-        _ state: OptimizationState<Scalar, Record>, statePath: String
+    static func resumedMessage<Scalar: BLASScalar, Run>(
+        _ state: OptimizationState<Scalar, Run>, statePath: String
     ) -> String {
         "resumed from epoch \(state.completedEpochs + 1), step \(state.completedSteps) (\(statePath))"
     }
