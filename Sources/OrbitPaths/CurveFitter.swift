@@ -42,7 +42,10 @@ struct CurveObjective<Scalar: BLASScalar>: OptimizationObjective {
     /// c_0(t) … c_{k+1}(t) of the step's t.
     var coefficients: [Double] = []
 
-    var parts: Int { engine.parts }
+    /// Only the forward and backward pass runs with single-threaded BLAS (wrapped in ``evaluate``); the
+    /// sum of the parts' gradients keeps BLAS's threads, as curve fitting always did, so fits
+    /// recorded earlier reproduce bit for bit.
+    var singleThreadedBLAS: Bool { false }
     var averaging: LossAveraging { .perStep }
 
     mutating func beginEpoch(_ epoch: Int, skippingSteps skipped: Int) {
@@ -54,7 +57,9 @@ struct CurveObjective<Scalar: BLASScalar>: OptimizationObjective {
         let t = tGenerator.nextUnitDouble()
         coefficients = AffinePath<Scalar>.coefficients(kind: kind, count: points.count + 2, at: t)
         theta.formCombination(coefficients.map { Scalar($0) }, [start] + points + [end])
-        let result = engine.compute(theta, loader: batch, loss: loss)
+        let result = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+            engine.compute(theta, loader: batch, loss: loss)
+        }
         return OptimizationStepValue(loss: result.lossSum / Double(batch.count))
     }
 

@@ -72,7 +72,7 @@ struct CentreObjective<Scalar: BLASScalar>: OptimizationObjective {
     var feetIndices: [Int]
     var t: [Double]
 
-    var parts: Int { engine.parts }
+    var singleThreadedBLAS: Bool { engine.parts > 1 }
     var averaging: LossAveraging { .perStep }
 
     mutating func beginEpoch(_ epoch: Int, skippingSteps skipped: Int) {

@@ -54,9 +54,9 @@ public struct EpochSummary: Sendable {
 /// `@inlinable` and each client's `run` is specialised for Float and Double).
 public protocol OptimizationObjective {
     associatedtype Scalar: BLASScalar
-    /// Parts each minibatch is split into across the cores (> 1: the steps run with
-    /// single-threaded BLAS, see ``MinibatchGradient``).
-    var parts: Int { get }
+    /// Whether the driver runs the epoch's steps with single-threaded BLAS: true when the client's
+    /// engine splits each batch across the cores (``MinibatchGradient``), one BLAS thread per part.
+    var singleThreadedBLAS: Bool { get }
     var averaging: LossAveraging { get }
     /// Starts epoch `epoch` (from 1): seeds the client's draws from (seed, epoch) and discards those
     /// of the first `skippedSteps` steps, which a resumed state has done already.
@@ -117,12 +117,17 @@ public struct ResumableOptimization<Scalar: BLASScalar> {
         seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch)
     }
 
-    /// Runs from `state` to the configured number of epochs. `record` turns each finished epoch
-    /// (with the state at its end) into the client's record and `summary` the epoch and its record
-    /// into the line progress prints; `afterEpoch` sees the state after each epoch and, with `checkpointEvery` = N > 0, after
-    /// every N-th step (over the whole run) inside an epoch — to checkpoint it. On a non-finite loss
-    /// (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) or update (``NonFiniteGradientError``) it
-    /// throws before the step changes anything, so the last state passed to `afterEpoch` is good.
+    /// Runs `objective` from `state` to the configured number of epochs. `record` turns each finished
+    /// epoch (with the state at its end) into the client's record, `summary` the epoch and its record
+    /// into the line progress prints; `afterEpoch` sees the state after each epoch and, with
+    /// `checkpointEvery` = N > 0, after every N-th step (over the whole run) inside an epoch — to
+    /// checkpoint it. A non-finite loss (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) throws
+    /// before any update, a non-finite update (``NonFiniteGradientError``) before any checkpoint, so
+    /// the last state passed to `afterEpoch` is good.
+    ///
+    /// `@inlinable` so that each client's `run`, specialised for Float and Double, specialises this
+    /// loop for its concrete objective: the per-step calls are then direct, and the kernels inside
+    /// them run specialised.
     @inlinable
     public func run<Objective: OptimizationObjective, Run>(
         _ objective: Objective, from state: OptimizationState<Scalar, Run>, checkpointEvery: Int,
@@ -158,7 +163,7 @@ public struct ResumableOptimization<Scalar: BLASScalar> {
             var sums = state.partial
             var rate = learningRate
             // A step split across the cores runs BLAS on one thread per part.
-            try Threading.withSingleThreadedBLAS(when: objective.parts > 1) {
+            try Threading.withSingleThreadedBLAS(when: objective.singleThreadedBLAS) {
                 for s in firstStep..<stepsPerEpoch {
                     let lower = s * batch, upper = min(lower + batch, n)
                     loader.load(order[lower..<upper])

@@ -43,7 +43,7 @@ struct TrainingObjective<Scalar: BLASScalar>: OptimizationObjective {
     let engine: MinibatchGradient<Scalar>
     let loss: LossFunction
 
-    var parts: Int { engine.parts }
+    var singleThreadedBLAS: Bool { engine.parts > 1 }
     var averaging: LossAveraging { .perSample }
     func beginEpoch(_: Int, skippingSteps _: Int) {}
 
