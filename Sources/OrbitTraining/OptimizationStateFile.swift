@@ -88,13 +88,16 @@ public enum OptimizationStateFile {
         }
         // Before format 2: told by the configuration key and the tensors.
         let names = Set(file.tensors.map(\.name))
-        let kind: OptimizationKind? =
-            file.metadata["orbit.centre-configuration"] != nil
-            ? .centre
-            : names.contains("bend.0")
-                ? .curve
-                : names.contains("theta") && file.metadata["orbit.training"] != nil
-                    ? .training : nil
+        let kind: OptimizationKind?
+        if file.metadata["orbit.centre-configuration"] != nil {
+            kind = .centre
+        } else if names.contains("bend.0") {
+            kind = .curve
+        } else if names.contains("theta") && file.metadata["orbit.training"] != nil {
+            kind = .training
+        } else {
+            kind = nil
+        }
         return (kind, kind?.runDescription ?? "no orbit run (a model or another safetensors file)")
     }
 

@@ -148,4 +148,34 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: statePath))
         }
     }
+
+    /// Every command announces a resume the same way: "resumed from epoch E, step S" with E the epoch
+    /// in progress and S the steps done in it; here a state saved after step 3 of epoch 1 by the
+    /// library, resumed by `orbit train`, ends with the bytes of the uninterrupted command.
+    @Test(.enabled(if: StarCommandLineTests.binary != nil)) func resumeAnnouncesEpochAndStep() throws {
+        let network = try Network(parsing: "mlp:8-16-3:relu")
+        let dataset = try DatasetSpec(parsing: Self.data).load()
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // What `orbit train --epochs 2 --batch 32 --seed 1` runs (SGD with momentum 0.9, lr 0.01).
+        let configuration = TrainingConfiguration(epochs: 2, batchSize: 32, seed: 1)
+        let trainer = try Trainer<Float>(network: network, dataset: dataset, configuration: configuration)
+        var saved: [TrainingState<Float>] = []
+        _ = try trainer.run(from: trainer.initialState(), checkpointEvery: 3) { saved.append($0) }
+        let state = try #require(saved.first)
+        #expect(state.completedEpochs == 0 && state.completedSteps == 3)
+        let statePath = dir.appendingPathComponent("x.safetensors.state.safetensors").path
+        try TrainingStateFile.write(state, network: network, configuration: configuration, to: statePath)
+        let arguments = [
+            "train", "--arch", "mlp:8-16-3:relu", "--data", Self.data, "--epochs", "2", "--batch", "32", "--seed", "1",
+        ]
+        let resumed = try StarCommandLineTests.orbit(arguments + ["--out", "x.safetensors", "--resume"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.error.contains("resumed from epoch 1, step 3 (x.safetensors.state.safetensors)"))
+        let straight = try StarCommandLineTests.orbit(arguments + ["--out", "y.safetensors", "--quiet"], in: dir)
+        #expect(straight.status == 0, "\(straight.error)")
+        let x = try Data(contentsOf: dir.appendingPathComponent("x.safetensors"))
+        let y = try Data(contentsOf: dir.appendingPathComponent("y.safetensors"))
+        #expect(x == y, "the resumed model differs from the uninterrupted one")
+    }
 }
