@@ -103,6 +103,37 @@ import Testing
         }
     }
 
+    /// The same for a mid-epoch curve state in the earlier curve layout (`orbit.partial` holding only
+    /// the loss sum's bits): it resumes to the uninterrupted fit's bends and history.
+    @Test func curveStateFilesOfTheEarlierFormatStillResume() throws {
+        let a: ParameterVector<Float> = Self.network.initialParameters(seed: 1)
+        let b: ParameterVector<Float> = Self.network.initialParameters(seed: 2)
+        let fitter = try CurveFitter<Float>(
+            network: Self.network, dataset: TrainingTests.dataset, kind: .polygonalChain, from: a, to: b,
+            configuration: Self.configuration)
+        let reference = try fitter.run(from: fitter.initialState(bends: 2))
+        var saved: [CurveState<Float>] = []
+        _ = try fitter.run(from: fitter.initialState(bends: 2), checkpointEvery: 5) { saved.append($0) }
+        let state = try #require(saved.last { $0.completedSteps > 0 })
+        let directory = TemporaryDirectory()
+        let path = directory.file("curve.state.safetensors")
+        try CurveStateFile.write(state, network: Self.network, configuration: Self.configuration, to: path)
+        var file = try SafetensorsFile.read(path)
+        file.metadata["orbit.state-format"] = nil
+        file.metadata["orbit.kind"] = nil
+        file.metadata["orbit.training"] = file.metadata.removeValue(forKey: "orbit.configuration")
+        file.metadata["orbit.partial"] = String(state.partialLossSum.bitPattern, radix: 16)
+        try file.write(to: path)
+        let old = try CurveStateFile.read(
+            path, network: Self.network, configuration: Self.configuration, bends: 2, as: Float.self)
+        #expect(old.completedEpochs == state.completedEpochs && old.completedSteps == state.completedSteps)
+        #expect(old.partialLossSum.bitPattern == state.partialLossSum.bitPattern)
+        #expect(old.optimizers.map(\.step) == state.optimizers.map(\.step))
+        let resumed = try fitter.run(from: old)
+        #expect(resumed.bends.map(\.flat) == reference.bends.map(\.flat))
+        #expect(resumed.history.map(\.bitPattern) == reference.history.map(\.bitPattern))
+    }
+
     /// A resume with other options or another network names the file and what differs.
     @Test func mismatchesNameTheFileAndWhatDiffers() throws {
         let trainer = try Trainer<Float>(
