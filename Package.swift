@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "OrbitCheckpoints", dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks"]),
         .target(
             name: "OrbitTraining",
-            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints"]
+            dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData"]
         ),
         .target(name: "OrbitReports", dependencies: ["OrbitFormats"]),
         .target(

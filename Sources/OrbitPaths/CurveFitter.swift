@@ -4,22 +4,68 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// Where a curve fit stands after a completed epoch, or part-way through one: enough to resume it
-/// bit-identically.
-public struct CurveState<Scalar: BLASScalar>: Sendable {
-    public var completedEpochs: Int
-    /// The free (interior) control points P₁ … P_k.
-    public var bends: [ParameterVector<Scalar>]
-    public var optimizerSteps: [Int]
-    public var optimizerFirst: [[Scalar]]
-    public var optimizerSecond: [[Scalar]]
-    /// Mean minibatch loss of each epoch (at the sampled t).
-    public var history: [Double]
-    /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary); on resume the epoch's
-    /// shuffle is recomputed and its t generator advanced past these steps' draws.
-    public var completedSteps: Int = 0
-    /// Σ of the epoch's per-step mean losses so far.
-    public var partialLossSum: Double = 0
+/// Where a curve fit stands after a completed epoch, or part-way through one: the bends (the
+/// points), their optimisers' moments, the mean minibatch loss of each epoch (at the sampled t) and
+/// the position inside the epoch — enough to resume it bit-identically (see ``OptimizationState``;
+/// on resume the epoch's shuffle is recomputed and its t generator advanced past the steps done).
+public typealias CurveState<Scalar: BLASScalar> = OptimizationState<Scalar, CurveRun>
+
+/// Curve fitting, as a kind of resumable optimisation: its record is the epoch's mean minibatch loss
+/// along the curve.
+public enum CurveRun: OptimizationRun {
+    public typealias Record = Double
+    public typealias Configuration = TrainingConfiguration
+    public static var kind: OptimizationKind { .curve }
+}
+
+extension OptimizationState where Run == CurveRun {
+    /// The free (interior) control points P₁ … P_k of a curve fit.
+    public var bends: [ParameterVector<Scalar>] {
+        get { points }
+        _modify { yield &points }
+        set { points = newValue }
+    }
+}
+
+/// A curve-fitting step for ``ResumableOptimization``: draws t ~ U(0, 1) from the epoch's generator,
+/// forms θ(t) = Σ c_i(t)·P_i in place (one pass, no allocation of θ) and runs forward and backward
+/// there; bend i then receives c_i(t)·∇L(θ(t)).
+struct CurveObjective<Scalar: BLASScalar>: OptimizationObjective {
+    let engine: MinibatchGradient<Scalar>
+    let loss: LossFunction
+    let kind: AffinePath<Scalar>.Kind
+    let start: ParameterVector<Scalar>
+    let end: ParameterVector<Scalar>
+    let seed: UInt64
+    var theta: ParameterVector<Scalar>
+    var tGenerator = SeededGenerator(seed: 0)
+    /// c_0(t) … c_{k+1}(t) of the step's t.
+    var coefficients: [Double] = []
+
+    /// Only the forward and backward pass runs with single-threaded BLAS (wrapped in ``evaluate``); the
+    /// sum of the parts' gradients keeps BLAS's threads, as curve fitting always did, so fits
+    /// recorded earlier reproduce bit for bit.
+    var singleThreadedBLAS: Bool { false }
+    var averaging: LossAveraging { .perStep }
+
+    mutating func beginEpoch(_ epoch: Int, skippingSteps skipped: Int) {
+        tGenerator = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
+        for _ in 0..<skipped { _ = tGenerator.nextUnitDouble() }
+    }
+
+    mutating func evaluate(at points: [ParameterVector<Scalar>], batch: BatchLoader<Scalar>) -> OptimizationStepValue {
+        let t = tGenerator.nextUnitDouble()
+        coefficients = AffinePath<Scalar>.coefficients(kind: kind, count: points.count + 2, at: t)
+        theta.formCombination(coefficients.map { Scalar($0) }, [start] + points + [end])
+        let result = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
+            engine.compute(theta, loader: batch, loss: loss)
+        }
+        return OptimizationStepValue(loss: result.lossSum / Double(batch.count))
+    }
+
+    func gradient() -> [ParameterVector<Scalar>] { engine.gradientParts }
+    /// ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass.
+    func gradientScale(ofPoint index: Int) -> Double { coefficients[index + 1] }
 }
 
 /// Learns the interior control points of a Bézier curve or polygonal chain between two fixed end
@@ -67,10 +113,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
     public func initialState(bends count: Int = 1, given: [ParameterVector<Scalar>]? = nil) -> CurveState<Scalar> {
         let bends =
             given ?? (1...count).map { j in ParameterVector.lerp(start, end, Scalar(Double(j) / Double(count + 1))) }
-        let snaps = bends.map { OptimizerState<Scalar>(configuration.optimizer, count: $0.count).snapshot }
-        return CurveState(
-            completedEpochs: 0, bends: bends, optimizerSteps: snaps.map(\.step), optimizerFirst: snaps.map(\.first),
-            optimizerSecond: snaps.map(\.second), history: [])
+        return CurveState(starting: bends, optimizer: configuration.optimizer)
     }
 
     /// The curve through the end points and `state`'s bends.
@@ -78,102 +121,29 @@ public final class CurveFitter<Scalar: BLASScalar> {
         AffinePath(kind: kind, controlPoints: [start] + state.bends + [end])
     }
 
-    /// Fits from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch
-    /// and, when `checkpointEvery` = N > 0, the state after every N-th step (counted over the whole
-    /// fit) inside an epoch (`completedSteps > 0`), which resumes bit-identically. A non-finite
-    /// loss or gradient throws (naming epoch and step) before the bends are updated.
+    /// Fits from `state` to the configured number of epochs with ``ResumableOptimization``;
+    /// `afterEpoch` sees each completed epoch and, when `checkpointEvery` = N > 0, the state after
+    /// every N-th step (counted over the whole fit) inside an epoch (`completedSteps > 0`), which
+    /// resumes bit-identically. A non-finite loss or gradient throws (naming epoch and step) before
+    /// the bends are updated.
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
     public func run(
         from state: CurveState<Scalar>, checkpointEvery: Int = 0,
         afterEpoch: (CurveState<Scalar>) throws -> Void = { _ in }
     ) throws -> CurveState<Scalar> {
-        var state = state
-        let train = dataset.train
-        let lossFunction = configuration.loss ?? train.targets.defaultLoss
-        let n = train.count
-        let batch = min(configuration.batchSize, max(n, 1))
-        let stepsPerEpoch = (n + batch - 1) / batch
-        let totalSteps = stepsPerEpoch * configuration.epochs
-        let engine = MinibatchGradient<Scalar>(network: network, batchSize: batch)
-        let loader = BatchLoader<Scalar>(split: train, capacity: batch)
-        let optimizers = state.bends.indices.map { i in
-            let o = OptimizerState<Scalar>(configuration.optimizer, count: state.bends[i].count)
-            o.restore(step: state.optimizerSteps[i], first: state.optimizerFirst[i], second: state.optimizerSecond[i])
-            return o
-        }
-        var order = Array(0..<n)
-        let k = state.bends.count
-        // θ(t) is formed in place each step, in one pass (no allocation in the loop).
-        var theta = ParameterVector<Scalar>(layout: network.layout)
-        while state.completedEpochs < configuration.epochs {
-            let epoch = state.completedEpochs + 1
-            var shuffle = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
-            var tGenerator = SeededGenerator(seed: configuration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(epoch))
-            for i in 0..<n { order[i] = i }
-            order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &shuffle) }
-            // A state saved part-way through this epoch continues where it stopped: skip the t's
-            // its steps drew.
-            let firstStep = min(state.completedSteps, stepsPerEpoch)
-            for _ in 0..<firstStep { _ = tGenerator.nextUnitDouble() }
-            var lossSum = state.partialLossSum
-            for s in firstStep..<stepsPerEpoch {
-                let lower = s * batch, upper = min(lower + batch, n)
-                let t = tGenerator.nextUnitDouble()
-                let c = AffinePath<Scalar>.coefficients(kind: kind, count: k + 2, at: t)
-                theta.formCombination(c.map { Scalar($0) }, [start] + state.bends + [end])
-                loader.load(order[lower..<upper])
-                let result = Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
-                    engine.compute(theta, loader: loader, loss: lossFunction)
-                }
-                guard result.lossSum.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: result.lossSum)
-                }
-                let rate = configuration.schedule.rate(
-                    base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s, totalSteps: totalSteps,
-                    stepsPerEpoch: stepsPerEpoch)
-                let parts = engine.gradientParts
-                for i in 0..<k where c[i + 1] != 0 {
-                    // ∂L/∂P_i = c_i(t)·∇L(θ(t)); the scale is applied inside the optimiser's pass, and the
-                    // non-finite guard rides along it.
-                    try NonFiniteGuard.afterStep(
-                        optimizers[i].step(
-                            &state.bends[i], gradients: parts, learningRate: rate, gradientScale: c[i + 1]),
-                        gradients: parts, parameters: state.bends[i], epoch: epoch, step: s + 1)
-                }
-                lossSum += result.lossSum / Double(upper - lower)
-                progress.update(
-                    epoch: epoch, epochs: configuration.epochs, fraction: Double(s + 1) / Double(stepsPerEpoch),
-                    loss: lossSum / Double(s + 1), accuracy: nil, samplesPerSecond: 0, eta: .nan)
-                let globalStep = (epoch - 1) * stepsPerEpoch + s + 1
-                if checkpointEvery > 0, globalStep % checkpointEvery == 0, s + 1 < stepsPerEpoch {
-                    var partial = state
-                    partial.completedSteps = s + 1
-                    partial.partialLossSum = lossSum
-                    Self.record(optimizers, into: &partial)
-                    try afterEpoch(partial)
-                }
-            }
-            state.history.append(lossSum / Double(stepsPerEpoch))
-            state.completedEpochs = epoch
-            state.completedSteps = 0
-            state.partialLossSum = 0
-            Self.record(optimizers, into: &state)
-            progress.finishEpoch(
-                "curve epoch \(epoch)/\(configuration.epochs)  mean loss along the curve \(String(format: "%.4f", state.history.last!))"
-            )
-            try afterEpoch(state)
-        }
-        return state
-    }
-
-    /// Copies the optimisers' moments into `state`.
-    static func record(_ optimizers: [OptimizerState<Scalar>], into state: inout CurveState<Scalar>) {
-        for (i, o) in optimizers.enumerated() {
-            let snap = o.snapshot
-            state.optimizerSteps[i] = snap.step
-            state.optimizerFirst[i] = snap.first
-            state.optimizerSecond[i] = snap.second
-        }
+        let driver = ResumableOptimization<Scalar>(
+            configuration: configuration, train: dataset.train, progress: progress)
+        let objective = CurveObjective(
+            engine: MinibatchGradient<Scalar>(network: network, batchSize: driver.batchSize),
+            loss: configuration.loss ?? dataset.train.targets.defaultLoss, kind: kind, start: start, end: end,
+            seed: configuration.seed, theta: ParameterVector<Scalar>(layout: network.layout))
+        let epochs = configuration.epochs
+        return try driver.run(
+            objective, from: state, checkpointEvery: checkpointEvery,
+            record: { done, _ in done.sums.loss / Double(done.steps) },
+            summary: { epoch, loss in
+                "curve epoch \(epoch)/\(epochs)  mean loss along the curve \(String(format: "%.4f", loss))"
+            }, afterEpoch: afterEpoch)
     }
 }

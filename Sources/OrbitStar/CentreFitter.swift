@@ -4,39 +4,38 @@ import OrbitNetworks
 import OrbitNumerics
 import OrbitTraining
 
-/// Where a centre fit stands after a completed epoch, or part-way through one: enough to resume it
-/// bit-identically.
-public struct CentreState<Scalar: BLASScalar>: Sendable {
-    public var completedEpochs: Int
-    /// The centre θ.
-    public var centre: ParameterVector<Scalar>
-    public var optimizerStep: Int
-    public var optimizerFirst: [Scalar]
-    public var optimizerSecond: [Scalar]
-    /// The mean minibatch objective of each epoch (at the sampled feet and t).
-    public var history: [Double]
-    /// Steps done in epoch `completedEpochs + 1` (0 at an epoch boundary); on resume the epoch's
-    /// shuffle is recomputed from (seed, epoch) and its feet/t generator advanced past these steps'
-    /// draws.
-    public var completedSteps: Int
+/// Where a centre fit stands after a completed epoch, or part-way through one: the centre (the one
+/// point), its optimiser's moments, the mean minibatch objective of each epoch (at the sampled feet
+/// and t) and the position inside the epoch — enough to resume it bit-identically (see
+/// ``OptimizationState``; on resume the epoch's shuffle is recomputed from (seed, epoch) and its
+/// feet/t generator advanced past the steps done).
+public typealias CentreState<Scalar: BLASScalar> = OptimizationState<Scalar, CentreRun>
+
+/// Centre finding, as a kind of resumable optimisation: its record is the epoch's mean minibatch
+/// objective of Eq. 7.
+public enum CentreRun: OptimizationRun {
+    public typealias Record = Double
+    public typealias Configuration = CentreConfiguration
+    public static var kind: OptimizationKind { .centre }
+}
+
+extension OptimizationState where Run == CentreRun {
+    /// The centre θ of a centre fit.
+    public var centre: ParameterVector<Scalar> {
+        get { points[0] }
+        _modify { yield &points[0] }
+        set { points[0] = newValue }
+    }
+
     /// Σ of the epoch's per-step objectives so far (so the resumed epoch's mean equals the
     /// uninterrupted one's bit for bit).
-    public var partialObjectiveSum: Double
-
-    public init(
-        completedEpochs: Int, centre: ParameterVector<Scalar>, optimizerStep: Int, optimizerFirst: [Scalar],
-        optimizerSecond: [Scalar], history: [Double], completedSteps: Int = 0, partialObjectiveSum: Double = 0
-    ) {
-        self.completedEpochs = completedEpochs
-        self.centre = centre
-        self.optimizerStep = optimizerStep
-        self.optimizerFirst = optimizerFirst
-        self.optimizerSecond = optimizerSecond
-        self.history = history
-        self.completedSteps = completedSteps
-        self.partialObjectiveSum = partialObjectiveSum
+    public var partialObjectiveSum: Double {
+        get { partial.loss }
+        set { partial.loss = newValue }
     }
 }
+
+extension CentreConfiguration: OptimizationConfiguration {}
 
 /// The feet and t a centre-finding step draws: per step B_r foot indices i_k ~ Unif([r]), then B_t
 /// values t_j ~ U(0, 1), all from one generator seeded by (seed, epoch). Each step takes exactly
@@ -62,6 +61,35 @@ struct CentreDraws {
         for k in feet.indices { feet[k] = min(Int(generator.nextUnitDouble() * Double(r)), r - 1) }
         for j in t.indices { t[j] = generator.nextUnitDouble() }
     }
+}
+
+/// A centre-finding step for ``ResumableOptimization``: draws the step's feet and t, and leaves the
+/// gradient of Eq. 7 at the centre in the engine (``CentreFitter/stepGradient(centre:feet:t:engine:loader:)``).
+struct CentreObjective<Scalar: BLASScalar>: OptimizationObjective {
+    let fitter: CentreFitter<Scalar>
+    let engine: CentreGradientEngine<Scalar>
+    var draws: CentreDraws
+    var feetIndices: [Int]
+    var t: [Double]
+
+    var singleThreadedBLAS: Bool { engine.parts > 1 }
+    var averaging: LossAveraging { .perStep }
+
+    mutating func beginEpoch(_ epoch: Int, skippingSteps skipped: Int) {
+        let configuration = fitter.configuration
+        draws = CentreDraws(seed: configuration.seed, epoch: epoch, feetCount: fitter.feet.count)
+        draws.skip(steps: skipped, feetPerStep: configuration.feetPerStep, tPerStep: configuration.tPerStep)
+    }
+
+    mutating func evaluate(at points: [ParameterVector<Scalar>], batch: BatchLoader<Scalar>) -> OptimizationStepValue {
+        draws.next(feet: &feetIndices, t: &t)
+        return OptimizationStepValue(
+            loss: fitter.stepGradient(centre: points[0], feet: feetIndices, t: t, engine: engine, loader: batch))
+    }
+
+    /// Read once: with more than two parts this sums parts 2… into part 1.
+    func gradient() -> [ParameterVector<Scalar>] { engine.gradientParts }
+    func gradientScale(ofPoint _: Int) -> Double { 1 }
 }
 
 /// Finds a star centre for a set of minima (the feet θ_1 … θ_r): Lin, Li & Wu 2024, §5, Eq. 6–7.
@@ -139,10 +167,7 @@ public final class CentreFitter<Scalar: BLASScalar> {
         do { try network.layout.requireMatches(centre.layout) } catch {
             throw StarError.layoutMismatch(foot: "the initial centre", reason: error.description)
         }
-        let snap = OptimizerState<Scalar>(configuration.optimizer, count: centre.count).snapshot
-        return CentreState(
-            completedEpochs: 0, centre: centre, optimizerStep: 0, optimizerFirst: snap.first,
-            optimizerSecond: snap.second, history: [])
+        return CentreState(starting: [centre], optimizer: configuration.optimizer)
     }
 
     /// The stochastic objective of Eq. 7 and its gradient at `centre` for given draws: the feet
@@ -192,100 +217,35 @@ public final class CentreFitter<Scalar: BLASScalar> {
         return value
     }
 
-    /// Steps from `state` to the configured number of epochs; `afterEpoch` sees each completed epoch
-    /// and, when `checkpointEvery` = N > 0, the state after every N-th step (counted over the whole
-    /// fit) inside an epoch (`completedSteps > 0`) — to checkpoint it. A state saved part-way resumes
-    /// bit-identically: the epoch's order is recomputed from (seed, epoch), the feet/t generator
-    /// skips the draws of the steps done, and the epoch's objective sum continues.
-    /// On a non-finite objective (``TrainingError/nonFiniteLoss(epoch:step:loss:)``) or gradient
-    /// (``NonFiniteGradientError``, naming the tensor and index) it throws before updating θ, so
-    /// nothing after the last good step reaches `afterEpoch`.
+    /// Steps from `state` to the configured number of epochs with ``ResumableOptimization``;
+    /// `afterEpoch` sees each completed epoch and, when `checkpointEvery` = N > 0, the state after
+    /// every N-th step (counted over the whole fit) inside an epoch (`completedSteps > 0`) — to
+    /// checkpoint it. A state saved part-way resumes bit-identically: the epoch's order is recomputed
+    /// from (seed, epoch), the feet/t generator skips the draws of the steps done, and the epoch's
+    /// objective sum continues. On a non-finite objective (``TrainingError/nonFiniteLoss(epoch:step:loss:)``)
+    /// or gradient (``NonFiniteGradientError``, naming the tensor and index) it throws before
+    /// updating θ, so nothing after the last good step reaches `afterEpoch`.
     @_specialize(exported:true,where Scalar == Float)
     @_specialize(exported:true,where Scalar == Double)
     public func run(
         from state: CentreState<Scalar>, checkpointEvery: Int = 0,
         afterEpoch: (CentreState<Scalar>) throws -> Void = { _ in }
     ) throws -> CentreState<Scalar> {
-        var state = state
-        let train = dataset.train
-        let n = train.count
-        let batch = min(configuration.batchSize, n)
-        let stepsPerEpoch = (n + batch - 1) / batch
-        let totalSteps = stepsPerEpoch * configuration.epochs
-        let engine = CentreGradientEngine<Scalar>(network: network, batchSize: batch, tCount: configuration.tPerStep)
-        let loader = BatchLoader<Scalar>(split: train, capacity: batch)
-        let optimizer = OptimizerState<Scalar>(configuration.optimizer, count: state.centre.count)
-        optimizer.restore(step: state.optimizerStep, first: state.optimizerFirst, second: state.optimizerSecond)
-        var order = Array(0..<n)
-        var feetIndices = [Int](repeating: 0, count: configuration.feetPerStep)
-        var t = [Double](repeating: 0, count: configuration.tPerStep)
-        let runStart = Date()
-        var samplesDone = 0
-        while state.completedEpochs < configuration.epochs {
-            let epoch = state.completedEpochs + 1
-            var shuffle = SeededGenerator(seed: configuration.seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(epoch))
-            var draws = CentreDraws(seed: configuration.seed, epoch: epoch, feetCount: feet.count)
-            for i in 0..<n { order[i] = i }
-            order.withUnsafeMutableBufferPointer { fisherYatesShuffle($0, using: &shuffle) }
-            // A state saved part-way through this epoch continues where it stopped: skip the feet and
-            // t its steps drew.
-            let firstStep = min(state.completedSteps, stepsPerEpoch)
-            draws.skip(steps: firstStep, feetPerStep: configuration.feetPerStep, tPerStep: configuration.tPerStep)
-            var valueSum = state.partialObjectiveSum
-            try Threading.withSingleThreadedBLAS(when: engine.parts > 1) {
-                for s in firstStep..<stepsPerEpoch {
-                    let lower = s * batch, upper = min(lower + batch, n)
-                    loader.load(order[lower..<upper])
-                    draws.next(feet: &feetIndices, t: &t)
-                    let value = stepGradient(
-                        centre: state.centre, feet: feetIndices, t: t, engine: engine, loader: loader)
-                    guard value.isFinite else {
-                        throw TrainingError.nonFiniteLoss(epoch: epoch, step: s + 1, loss: value)
-                    }
-                    // Read once: with more than two parts this sums parts 2… into part 1.
-                    let gradients = engine.gradientParts
-                    let rate = configuration.schedule.rate(
-                        base: configuration.learningRate, step: (epoch - 1) * stepsPerEpoch + s,
-                        totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
-                    try NonFiniteGuard.afterStep(
-                        optimizer.step(&state.centre, gradients: gradients, learningRate: rate),
-                        gradients: gradients, parameters: state.centre, epoch: epoch, step: s + 1)
-                    valueSum += value
-                    samplesDone += upper - lower
-                    let globalStep = (epoch - 1) * stepsPerEpoch + s + 1
-                    if checkpointEvery > 0, globalStep % checkpointEvery == 0, s + 1 < stepsPerEpoch {
-                        var partial = state
-                        partial.completedSteps = s + 1
-                        partial.partialObjectiveSum = valueSum
-                        Self.record(optimizer, into: &partial)
-                        try afterEpoch(partial)
-                    }
-                    let elapsed = Date().timeIntervalSince(runStart)
-                    let speed = Double(samplesDone) / max(elapsed, 1e-9)
-                    let remaining = Double((configuration.epochs - epoch) * n + (n - upper))
-                    progress.update(
-                        epoch: epoch, epochs: configuration.epochs, fraction: Double(s + 1) / Double(stepsPerEpoch),
-                        loss: valueSum / Double(s + 1), accuracy: nil, samplesPerSecond: speed, eta: remaining / speed)
-                }
-            }
-            state.history.append(valueSum / Double(stepsPerEpoch))
-            state.completedEpochs = epoch
-            state.completedSteps = 0
-            state.partialObjectiveSum = 0
-            Self.record(optimizer, into: &state)
-            progress.finishEpoch(
-                "centre epoch \(epoch)/\(configuration.epochs)  mean objective along the arms "
-                    + String(format: "%.5f", state.history.last!))
-            try afterEpoch(state)
-        }
-        return state
-    }
-
-    /// Copies the optimiser's step count and moments into `state`.
-    static func record(_ optimizer: OptimizerState<Scalar>, into state: inout CentreState<Scalar>) {
-        let snap = optimizer.snapshot
-        state.optimizerStep = snap.step
-        state.optimizerFirst = snap.first
-        state.optimizerSecond = snap.second
+        let driver = ResumableOptimization<Scalar>(
+            configuration: configuration, train: dataset.train, progress: progress)
+        let objective = CentreObjective(
+            fitter: self,
+            engine: CentreGradientEngine<Scalar>(
+                network: network, batchSize: driver.batchSize, tCount: configuration.tPerStep),
+            draws: CentreDraws(seed: configuration.seed, epoch: 1, feetCount: feet.count),
+            feetIndices: [Int](repeating: 0, count: configuration.feetPerStep),
+            t: [Double](repeating: 0, count: configuration.tPerStep))
+        let epochs = configuration.epochs
+        return try driver.run(
+            objective, from: state, checkpointEvery: checkpointEvery,
+            record: { done, _ in done.sums.loss / Double(done.steps) },
+            summary: { epoch, objective in
+                "centre epoch \(epoch)/\(epochs)  mean objective along the arms " + String(format: "%.5f", objective)
+            }, afterEpoch: afterEpoch)
     }
 }

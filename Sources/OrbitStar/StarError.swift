@@ -1,3 +1,5 @@
+import OrbitTraining
+
 /// Why a star-connectivity computation cannot run; each case names the offending input.
 public enum StarError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A centre needs at least two feet (minima).
@@ -8,6 +10,8 @@ public enum StarError: Error, Equatable, Sendable, CustomStringConvertible {
     case coincidentPoints
     /// A centre-finding option out of range.
     case invalidConfiguration(String)
+    /// A state file given to resume a centre fit belongs to another run (or is unreadable).
+    case stateFile(OptimizationStateError)
 
     public var description: String {
         switch self {
@@ -16,6 +20,7 @@ public enum StarError: Error, Equatable, Sendable, CustomStringConvertible {
         case .coincidentPoints:
             return "the two minima coincide (‖θ₁ − θ₂‖ = 0): the normalised geodesic distance is undefined"
         case .invalidConfiguration(let reason): return "invalid centre-finding configuration: \(reason)"
+        case .stateFile(let error): return error.description
         }
     }
 }

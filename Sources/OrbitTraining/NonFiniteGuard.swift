@@ -23,8 +23,8 @@ public struct NonFiniteGradientError: Error, Equatable, Sendable, CustomStringCo
     }
 }
 
-/// The check every training loop (``Trainer``, the curve fitter, centre finding) runs on each
-/// minibatch gradient before it updates anything.
+/// The check the optimisation loop (``ResumableOptimization``: training, curve fitting, centre
+/// finding) runs on each minibatch gradient before it updates anything.
 public enum NonFiniteGuard {
     /// Whether every entry of `vector` is finite: Σ x·0 is 0 unless some x is NaN or ±∞ (then NaN).
     /// One branch-free pass that vectorises, O(|θ|), against the optimiser's own O(|θ|) step.

@@ -48,6 +48,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The minibatch loss became NaN or ±∞ (learning rate too high, or bad data).
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double)
     case invalidConfiguration(String)
+    /// A state file given to resume the run belongs to another run (or is unreadable).
+    case stateFile(OptimizationStateError)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
                 "training stopped: the loss became \(loss) at epoch \(epoch), step \(step) (try a smaller learning rate; the last checkpoint is kept)"
         case .invalidConfiguration(let reason):
             return "invalid training configuration: \(reason)"
+        case .stateFile(let error):
+            return error.description
         }
     }
 }

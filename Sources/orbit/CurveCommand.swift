@@ -26,15 +26,12 @@ struct CurveCommand: ParsableCommand {
     @Option(help: "Start the bend(s) at these models (comma-separated) instead of on the segment A–B.") var initial:
         String?
     @Option(help: "Output model file for the bend (.safetensors or .npz).") var out: String
-    @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
-    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
-    var checkpointEvery = 0
+    @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard bends >= 1 else { throw ValidationError("--bends must be at least 1") }
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
@@ -60,7 +57,7 @@ struct CurveCommand: ParsableCommand {
             from: modelA.parameters,
             to: modelB.parameters, configuration: config, progress: progress)
         try ensureParentDirectory(out)
-        let statePath = out + ".state.safetensors"
+        let statePath = ResumeOptions.statePath(for: out)
         var given: [ParameterVector<Float>]?
         if let initial {
             let paths = initial.split(separator: ",").map(String.init)
@@ -73,17 +70,10 @@ struct CurveCommand: ParsableCommand {
                 return m.parameters
             }
         }
-        var start = fitter.initialState(bends: bends, given: given)
-        if resume {
-            guard FileManager.default.fileExists(atPath: statePath) else {
-                throw ValidationError("--resume: no saved state at \(statePath)")
-            }
-            start = try CurveStateFile.read(statePath, network: network, configuration: config, bends: bends)
-            progress.note(
-                "resumed from \(statePath) after epoch \(start.completedEpochs)"
-                    + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
-        }
-        let final = try fitter.run(from: start, checkpointEvery: checkpointEvery) { state in
+        let start = try resuming.start(
+            statePath: statePath, progress: progress, fresh: fitter.initialState(bends: bends, given: given)
+        ) { try CurveStateFile.read($0, network: network, configuration: config, bends: bends, as: Float.self) }
+        let final = try fitter.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
             try CurveStateFile.write(state, network: network, configuration: config, to: statePath)
         }
         for (j, bend) in final.bends.enumerated() {

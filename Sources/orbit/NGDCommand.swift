@@ -27,7 +27,7 @@ struct NGDCommand: ParsableCommand {
     @Option(help: "Report directory (as orbit star --report).") var report: String?
     @Option(help: "Points per path on [0, 1] (t = 0.5 included).") var points = 25
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
-    @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
+    @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
@@ -37,11 +37,13 @@ struct NGDCommand: ParsableCommand {
         if let out, !(out.hasSuffix(".safetensors") || out.hasSuffix(".npz")) {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
-        if centre != nil && (out != nil || resume || fit.checkpointEvery != 0) {
+        if centre != nil && (out != nil || resuming.resume || resuming.checkpointEvery != 0) {
             throw ValidationError(
                 "--centre measures a given centre; --out, --resume and --checkpoint-every are for fitting one")
         }
-        if resume && out == nil { throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)") }
+        if resuming.resume && out == nil {
+            throw ValidationError("--resume needs --out (the state is OUT.state.safetensors)")
+        }
     }
 
     func run() throws {
@@ -59,14 +61,14 @@ struct NGDCommand: ParsableCommand {
             c = try loadMatchingModels([centre], options: modelOptions, reference: models[0])[0].parameters
         } else {
             let configuration = fit.configuration(penalty: penalty, loss: lossFunction)
-            let statePath =
-                (out
+            let statePath = ResumeOptions.statePath(
+                for: out
                     ?? FileManager.default.temporaryDirectory.appendingPathComponent("orbit-ngd-\(UUID().uuidString)")
-                    .path) + ".state.safetensors"
+                    .path)
             if let out { try ensureParentDirectory(out) }
             let final = try fitCentre(
                 network: network, dataset: dataset, feet: feet, configuration: configuration, initial: nil,
-                statePath: statePath, resume: resume, checkpointEvery: fit.checkpointEvery,
+                statePath: statePath, resuming: resuming,
                 progress: ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre"))
             try? FileManager.default.removeItem(atPath: statePath)
             c = final.centre

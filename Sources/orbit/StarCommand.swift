@@ -10,8 +10,6 @@ struct CentreOptions: ParsableArguments {
     @Option(help: "B_r: feet drawn per step (the paper: 1).") var feetPerStep = 1
     @Option(help: "B_t: values t ~ U(0, 1) per foot and step (the paper: 3).") var tPerStep = 3
     @Option(help: "Seed of every epoch's shuffle and of the feet and t drawn at each step.") var seed: UInt64 = 0
-    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
-    var checkpointEvery = 0
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
@@ -19,7 +17,6 @@ struct CentreOptions: ParsableArguments {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard feetPerStep >= 1 else { throw ValidationError("--feet-per-step must be at least 1") }
         guard tPerStep >= 1 else { throw ValidationError("--t-per-step must be at least 1") }
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
     }
 
     func configuration(penalty: Double, loss: LossFunction?) -> CentreConfiguration {
@@ -45,26 +42,18 @@ func loadMatchingModels(_ paths: [String], options: ModelOptions, reference: Mod
     return models
 }
 
-/// Fits a centre (resumable through `statePath`, saved after each epoch and every `checkpointEvery`
-/// steps) and returns the final state.
+/// Fits a centre (resumable through `statePath`, saved after each epoch and every
+/// `--checkpoint-every` steps) and returns the final state.
 func fitCentre(
     network: Network, dataset: Dataset, feet: [ParameterVector<Float>], configuration: CentreConfiguration,
-    initial: ParameterVector<Float>?, statePath: String, resume: Bool, checkpointEvery: Int = 0,
-    progress: ProgressReporter
+    initial: ParameterVector<Float>?, statePath: String, resuming: ResumeOptions, progress: ProgressReporter
 ) throws -> CentreState<Float> {
     let fitter = try CentreFitter(
         network: network, dataset: dataset, feet: feet, configuration: configuration, progress: progress)
-    var start = try fitter.initialState(centre: initial)
-    if resume {
-        guard FileManager.default.fileExists(atPath: statePath) else {
-            throw ValidationError("--resume: no saved state at \(statePath)")
-        }
-        start = try CentreStateFile.read(statePath, network: network, configuration: configuration, feet: feet)
-        progress.note(
-            "resumed from \(statePath) after epoch \(start.completedEpochs)"
-                + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
-    }
-    let final = try fitter.run(from: start, checkpointEvery: checkpointEvery) { state in
+    let start = try resuming.start(
+        statePath: statePath, progress: progress, fresh: fitter.initialState(centre: initial)
+    ) { try CentreStateFile.read($0, network: network, configuration: configuration, feet: feet, as: Float.self) }
+    let final = try fitter.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
         try CentreStateFile.write(state, network: network, configuration: configuration, feet: feet, to: statePath)
     }
     return final
@@ -96,7 +85,7 @@ struct StarCommand: ParsableCommand {
     @Option(help: "Report directory (report.html, star.json, star.csv, SVG charts).") var report: String?
     @Option(help: "Points per arm on [0, 1] for the report (t = 0.5 included).") var points = 25
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
-    @Flag(help: "Continue an interrupted fit from OUT.state.safetensors.") var resume = false
+    @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
@@ -130,11 +119,11 @@ struct StarCommand: ParsableCommand {
         let config = centre.configuration(penalty: penalty, loss: lossFunction)
         let feet = feetModels.map(\.parameters)
         try ensureParentDirectory(out)
-        let statePath = out + ".state.safetensors"
+        let statePath = ResumeOptions.statePath(for: out)
         let progress = ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre")
         let final = try fitCentre(
             network: network, dataset: dataset, feet: feet, configuration: config, initial: initial?.parameters,
-            statePath: statePath, resume: resume, checkpointEvery: centre.checkpointEvery, progress: progress)
+            statePath: statePath, resuming: resuming, progress: progress)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let model = Model(

@@ -25,15 +25,12 @@ struct TrainCommand: ParsableCommand {
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Flag(help: "Train in Float64 instead of Float32.") var double = false
     @Option(help: "Output model file (.safetensors or .npz).") var out: String
-    @Flag(help: "Continue an interrupted run from OUT.state.safetensors.") var resume = false
-    @Option(help: "Also save the state every N optimiser steps inside epochs (0: after each epoch only).")
-    var checkpointEvery = 0
+    @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         _ = try Network(parsing: arch)
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0") }
         guard out.hasSuffix(".safetensors") || out.hasSuffix(".npz") else {
             throw ValidationError("--out must end in .safetensors or .npz")
         }
@@ -58,22 +55,15 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressReporter(style: quiet ? .quiet : .automatic)
         let trainer = try Trainer<Scalar>(network: network, dataset: dataset, configuration: config, progress: progress)
         try ensureParentDirectory(out)
-        let statePath = out + ".state.safetensors"
-        var start = trainer.initialState()
-        if resume {
-            guard FileManager.default.fileExists(atPath: statePath) else {
-                throw ValidationError("--resume: no saved state at \(statePath)")
-            }
-            start = try TrainingStateFile.read(statePath, network: network, configuration: config, as: Scalar.self)
-            progress.note(
-                "resumed from \(statePath) after epoch \(start.completedEpochs)"
-                    + (start.completedSteps > 0 ? ", step \(start.completedSteps) of the next" : ""))
+        let statePath = ResumeOptions.statePath(for: out)
+        let start = try resuming.start(statePath: statePath, progress: progress, fresh: trainer.initialState()) {
+            try TrainingStateFile.read($0, network: network, configuration: config, as: Scalar.self)
         }
         progress.note(
             "training \(network.compactDescription ?? "network") (\(network.parameterCount) parameters) on \(dataset.name): "
                 + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads"
         )
-        let final = try trainer.run(from: start, checkpointEvery: checkpointEvery) { state in
+        let final = try trainer.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
             try TrainingStateFile.write(state, network: network, configuration: config, to: statePath)
         }
         let train = network.evaluate(final.parameters, on: dataset.train, loss: config.loss)
