@@ -94,7 +94,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
         try network.layout.requireMatches(start.layout)
         try network.layout.requireMatches(end.layout)
         guard kind == .bezier || kind == .polygonalChain else {
-            throw TrainingError.invalidConfiguration("curve fitting learns Bézier curves or polygonal chains")
+            throw PathError.unsupportedCurveKind("\(kind)")
         }
         guard dataset.train.featureCount == network.inputSize else {
             throw TrainingError.invalidConfiguration(
