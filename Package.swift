@@ -5,6 +5,7 @@
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
 //   OrbitExperiments                          reproductions of the papers' claims, the demo, sweeps, reports
+//   OrbitStudies                              declarative studies: content-addressed runs, local and Slurm executors
 //   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
 //                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
 //                                             centres, NGD, exact constructions (Lin, Li & Wu)
@@ -65,6 +66,13 @@ let package = Package(
             dependencies: ["OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths"]
         ),
         .target(
+            name: "OrbitStudies",
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitReports", "OrbitPaths", "OrbitAlignment",
+            ]
+        ),
+        .target(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitCheckpoints", "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment",
@@ -75,7 +83,8 @@ let package = Package(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitExperiments",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
+                "OrbitExperiments",
             ]
         ),
         .executableTarget(
@@ -128,6 +137,10 @@ let package = Package(
             dependencies: [
                 "OrbitNumerics", "OrbitData", "OrbitNetworks", "OrbitPaths", "OrbitReports", "OrbitExperiments",
             ]
+        ),
+        .testTarget(
+            name: "OrbitStudiesTests",
+            dependencies: ["OrbitFormats", "OrbitStudies"]
         ),
         .testTarget(
             name: "OrbitNumericsTests",

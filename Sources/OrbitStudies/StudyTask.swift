@@ -1,0 +1,150 @@
+import Foundation
+import OrbitAlignment
+import OrbitCheckpoints
+import OrbitData
+import OrbitFormats
+import OrbitNetworks
+import OrbitNumerics
+import OrbitPaths
+import OrbitTraining
+
+/// Runs one run of a plan in this process and writes its folder into the store — what
+/// `orbit study task FILE --stage S --index I` does for one Slurm array task, and what the local
+/// executor's worker processes do. The thread count is set from the run's configuration first, so
+/// a run gives the same bytes whichever executor ran it.
+///
+/// A training run writes `model.safetensors` (the trained θ, with the configuration in its
+/// metadata, as `orbit train` does) and its train/test metrics; a comparison reads its two models,
+/// aligns B to A for the matched methods (checking π(B) computes B's function, as `orbit align`
+/// does), measures the line A → B or A → π(B) with the fused path evaluator (as `orbit path`
+/// does) and writes `profile.json` and every barrier as a metric.
+public struct StudyTask {
+    public let plan: StudyPlan
+    public let store: RunStore
+
+    public init(plan: StudyPlan, store: RunStore) {
+        self.plan = plan
+        self.store = store
+    }
+
+    /// The run at `index` of `stage`.
+    public func run(stage: String, index: Int) throws -> StudyRun {
+        guard let s = plan.stage(stage) else {
+            throw StudyError.noSuchRun(
+                stage: stage, index: index, reason: "the stages are \(plan.stages.map(\.name).joined(separator: ", "))")
+        }
+        guard s.runs.indices.contains(index) else {
+            throw StudyError.noSuchRun(stage: stage, index: index, reason: "the stage has \(s.runs.count) run(s)")
+        }
+        return s.runs[index]
+    }
+
+    /// Executes `run` unless it is done; records a failure before rethrowing. Returns whether it ran.
+    @discardableResult
+    public func execute(_ run: StudyRun) throws -> Bool {
+        guard store.status(run.key) != .done else { return false }
+        do {
+            for input in run.inputs where store.status(input) != .done {
+                throw StudyError.missingInput(run: run.key.folderName, input: input.folderName)
+            }
+            Threading.configure(threads: run.threads)
+            switch run.work {
+            case .train(let configuration): try train(run, configuration)
+            case .compare(let configuration): try compare(run, configuration)
+            }
+            return true
+        } catch {
+            store.recordFailure(run.key, message: "\(error)")
+            throw StudyError.runFailed(run: "\(run.key.folderName) (\(run.label))", reason: "\(error)")
+        }
+    }
+
+    private func train(_ run: StudyRun, _ configuration: TrainingRunConfiguration) throws {
+        let network = try Network(parsing: configuration.architecture)
+        let dataset = try configuration.data.datasetSpec().load()
+        let trainer = try Trainer<Float>(network: network, dataset: dataset, configuration: configuration.training)
+        var start = trainer.initialState()
+        if configuration.startsFromInput {
+            start = trainer.initialState(parameters: try model(run.inputs[0], network: network).parameters)
+        }
+        let final = try trainer.run(from: start)
+        let loss = configuration.training.loss
+        let train = network.evaluate(final.parameters, on: dataset.train, loss: loss)
+        let test = dataset.test.map { network.evaluate(final.parameters, on: $0, loss: loss) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in
+            try ModelFile.write(
+                Model(
+                    network: network, parameters: final.parameters,
+                    metadata: [
+                        "orbit.version": orbitVersion, "orbit.seed": "\(configuration.training.seed)",
+                        "orbit.data": dataset.name, "orbit.run": run.key.folderName,
+                        "orbit.training": String(decoding: try encoder.encode(configuration.training), as: UTF8.self),
+                    ]), to: "\(folder)/model.safetensors")
+            var metrics = ["train.loss": train.loss]
+            metrics["train.accuracy"] = train.accuracy
+            metrics["test.loss"] = test?.loss
+            metrics["test.accuracy"] = test?.accuracy ?? nil
+            return metrics
+        }
+    }
+
+    private func compare(_ run: StudyRun, _ configuration: ComparisonRunConfiguration) throws {
+        let a = try model(run.inputs[0], network: nil)
+        let network = a.network
+        let b = try model(run.inputs[1], network: network)
+        let dataset = try configuration.data.datasetSpec().load()
+        guard dataset.train.featureCount == network.inputSize else {
+            throw StudyError.runFailed(
+                run: run.key.folderName,
+                reason: "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
+        }
+        var metrics: [String: Double] = [:]
+        var endpoint = b.parameters
+        if configuration.method != .line {
+            let spec = try PermutationSpec(network: network)
+            let result: MatchingResult
+            switch configuration.method {
+            case .weightMatching:
+                result = try WeightMatching(seed: configuration.seed ?? 0, maxSweeps: configuration.maxSweeps ?? 100)
+                    .match(a.parameters, b.parameters, spec: spec)
+            case .activationMatching:
+                result = try ActivationMatching().match(
+                    network: network, a.parameters, b.parameters, inputs: dataset.train.features, spec: spec)
+            case .line: fatalError("unreachable")
+            }
+            try result.permutations.validate(for: spec)
+            endpoint = spec.apply(result.permutations, to: b.parameters)
+            let rows = min(dataset.train.count, 1000)
+            let inputs = dataset.train.features.submatrix(rows: 0..<rows, columns: 0..<dataset.train.featureCount)
+            let scale = FunctionalEquivalence.outputScale(network: network, parameters: b.parameters, inputs: inputs)
+            metrics["alignment.deviation"] = try FunctionalEquivalence.check(
+                network: network, original: b.parameters, permuted: endpoint, inputs: inputs,
+                tolerance: 1e-4 * max(1, scale))
+            metrics["alignment.objective"] = result.objective
+            metrics["alignment.sweeps"] = Double(result.sweeps)
+        }
+        metrics["distance"] = Double(a.parameters.distance(to: endpoint))
+        let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
+        let name = configuration.method == .line ? "line A→B" : "line A→π(B) (\(configuration.method.rawValue))"
+        let profile = try evaluator.profile(
+            AffinePath.line(a.parameters, endpoint), on: dataset,
+            t: PathProfile.grid(points: configuration.evaluation.points), name: name)
+        for barrier in profile.barriers {
+            metrics["\(barrier.split).\(barrier.metric).\(barrier.definition.rawValue)"] = barrier.value
+        }
+        try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in
+            try AtomicFile.write(Array(try RunStore.encoder.encode(profile)) + [0x0A], to: "\(folder)/profile.json")
+            return metrics
+        }
+    }
+
+    /// The trained model of a finished training run (checked against `network` when given).
+    private func model(_ key: RunKey, network: Network?) throws -> Model<Float> {
+        let path = "\(store.folder(key))/model.safetensors"
+        let model: Model<Float> = try ModelFile.read(path, network: nil, nameMap: [:])
+        if let network { try network.layout.requireMatches(model.network.layout) }
+        return model
+    }
+}
