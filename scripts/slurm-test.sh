@@ -15,6 +15,10 @@ orbit="${1:-$(swift build --show-bin-path)/orbit}"
 [[ -x "$orbit" ]] || swift build --product orbit
 study="$root/scripts/slurm-test.study.json"
 
+# Stop Slurm at the end only if this script started it.
+export SLURM_CONF="${ORBIT_SLURM_DIR:-/var/tmp/orbit-slurm}/slurm.conf"
+already_running=no
+sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)' && already_running=yes
 if ! start_log="$(bash scripts/slurm-start.sh 2>&1)"; then
   echo "$start_log"
   echo "################################################################################"
@@ -24,9 +28,12 @@ if ! start_log="$(bash scripts/slurm-start.sh 2>&1)"; then
   exit 0
 fi
 echo "$start_log"
-export SLURM_CONF="${ORBIT_SLURM_DIR:-/var/tmp/orbit-slurm}/slurm.conf"
 work="$(mktemp -d /var/tmp/orbit-slurm-test.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  rm -rf "$work"
+  [[ "$already_running" == "yes" ]] || bash scripts/slurm-stop.sh >/dev/null
+}
+trap cleanup EXIT
 
 fail() {
   echo "slurm-test: FAILED: $*" >&2
@@ -46,7 +53,7 @@ wait_for_jobs() {
 
 # Submits the study into store $1 and prints the comma-separated job ids.
 submit() {
-  "$orbit" study submit "$study" --slurm --out "$1" --cpus 1 --time 00:10:00 | awk -F'\t' '{print $2}' | paste -sd,
+  "$orbit" study submit "$study" --slurm --out "$1" --cpus 1 --time 00:10:00 2>/dev/null | awk -F'\t' '{print $2}' | paste -sd,
 }
 
 same_results() {

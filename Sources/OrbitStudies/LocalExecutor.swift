@@ -66,6 +66,14 @@ public struct LocalExecutor: Sendable {
                 worker.start()
             }
             group.wait()
+            // Runs another live process on this host is writing (an earlier, killed `study run`
+            // leaves its task processes running) finish before the next stage reads them.
+            while stage.runs.contains(where: { if case .running = store.status($0.key) { return true } else { return false } }) {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            for run in stage.runs where store.status(run.key).needsRun && !failures.keys.contains(run.key) {
+                failures.append(run.key)
+            }
             summary.failed += failures.keys
             summary.executed += pending.map(\.key).filter { !failures.keys.contains($0) }
             if !failures.keys.isEmpty {

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import OrbitStudies
+
+/// Tests that run `orbit study …` as the user does, in processes of the `orbit` binary built next
+/// to the test bundle (`swift build --build-tests` builds both).
+@Suite(.serialized) struct StudyProcessTests {
+    /// The `orbit` executable beside this test bundle.
+    static var orbit: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // On macOS the test binary sits inside OrbitPackageTests.xctest/Contents/MacOS.
+        while directory.path.contains(".xctest") { directory = directory.deletingLastPathComponent() }
+        return directory.appendingPathComponent("orbit").path
+    }
+
+    /// Starts `orbit arguments…` with its output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: orbit)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `orbit arguments…` to the end and returns its exit status.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let process = try start(arguments)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Every file under `directory` (relative path → bytes).
+    static func files(_ directory: String) -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
+            if !isDirectory.boolValue { result[relative] = FileManager.default.contents(atPath: "\(directory)/\(relative)") }
+        }
+        return result
+    }
+
+    /// The ids of the live child processes of `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // Fields after "(comm)": state, ppid, …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
+    }
+
+    @Test func killedLocalRunResumesToTheSameBytes() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.orbit), "build orbit first: \(Self.orbit)")
+        let directory = try StudyFixtures.temporaryDirectory("kill")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try StudyFixtures.write(StudyFixtures.text(epochs: 40), in: directory)
+        let plan = try StudyFixtures.plan(StudyFixtures.text(epochs: 40))
+
+        // The uninterrupted reference.
+        #expect(try Self.run(["study", "run", file, "--out", "\(directory)/whole", "--jobs", "1"]) == 0)
+
+        // The same study killed (SIGKILL, with its task processes) once the first run has finished.
+        let killed = "\(directory)/killed"
+        let process = try Self.start(["study", "run", file, "--out", killed, "--jobs", "1"])
+        let store = RunStore(root: killed)
+        var finished = 0
+        for _ in 0..<3000 where finished == 0 {
+            finished = plan.runs.filter { store.status($0.key) == .done }.count
+            if finished == 0 { usleep(10_000) }
+        }
+        for child in Self.children(of: process.processIdentifier) { kill(child, SIGKILL) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let done = plan.runs.filter { store.status($0.key) == .done }.count
+        #expect(done >= 1 && done < plan.runs.count, "killed after \(done) of \(plan.runs.count) runs")
+        #expect(!FileManager.default.fileExists(atPath: "\(killed)/studies/tiny/report/results.json"))
+
+        // Resumed: the same bytes in every run folder and in the results.
+        #expect(try Self.run(["study", "run", file, "--out", killed, "--jobs", "2"]) == 0)
+        let whole = Self.files("\(directory)/whole/runs"), resumed = Self.files("\(killed)/runs")
+        // 4 trainings (run.json, model.safetensors) and 4 comparisons (run.json, profile.json).
+        #expect(whole.count == 16)
+        #expect(whole == resumed)
+        let report = "studies/tiny/report"
+        for name in ["results.json", "results.csv"] {
+            #expect(
+                FileManager.default.contents(atPath: "\(directory)/whole/\(report)/\(name)")
+                    == FileManager.default.contents(atPath: "\(killed)/\(report)/\(name)"))
+        }
+    }
+
+    @Test func foreignVersionIsReportedAndNotReused() throws {
+        let directory = try StudyFixtures.temporaryDirectory("foreign")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try StudyFixtures.write(StudyFixtures.text(), in: directory)
+        let plan = try StudyFixtures.plan()
+        let store = RunStore(root: "\(directory)/store")
+        let run = plan.stages[0].runs[0]
+        let task = ["study", "task", file, "--stage", "train-0", "--index", "0", "--out", store.root]
+        #expect(try Self.run(task) == 0)
+        #expect(store.status(run.key) == .done)
+        let model = FileManager.default.contents(atPath: "\(store.folder(run.key))/model.safetensors")
+
+        // Pretend another Orbit version wrote the folder.
+        let record = try String(contentsOfFile: store.recordPath(run.key), encoding: .utf8)
+        #expect(record.contains("\"orbit_version\" : \"0.1.0\""))
+        try record.replacingOccurrences(of: "\"orbit_version\" : \"0.1.0\"", with: "\"orbit_version\" : \"0.0.9\"")
+            .write(toFile: store.recordPath(run.key), atomically: true, encoding: .utf8)
+        #expect(store.status(run.key) == .foreignVersion("0.0.9"))
+        #expect(store.status(run.key).needsRun)
+        let report = StudyStatusReport(plan: plan, store: store, queue: SlurmQueue(queued: [:], accounted: [:]))
+        #expect(report.rows[0].state == "foreign-version")
+        #expect(report.counts == ["foreign-version": 1, "missing": 7])
+        #expect(report.text.contains("written by Orbit 0.0.9"))
+        #expect(throws: StudyError.self) { try store.metrics(run.key) }
+
+        // Running it again replaces the folder with this version's, with the same model bytes.
+        #expect(try Self.run(task) == 0)
+        #expect(store.status(run.key) == .done)
+        #expect(try store.readHeader(run.key).orbitVersion == "0.1.0")
+        #expect(FileManager.default.contents(atPath: "\(store.folder(run.key))/model.safetensors") == model)
+    }
+}
