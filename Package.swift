@@ -76,7 +76,7 @@ let package = Package(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitCheckpoints", "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment",
-                "OrbitStar",
+                "OrbitStar", "OrbitStudies",
             ]
         ),
         .target(

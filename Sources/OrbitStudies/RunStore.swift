@@ -31,14 +31,20 @@ public struct RunStore: Sendable {
     public func recordPath(_ key: RunKey) -> String { "\(folder(key))/run.json" }
 
     /// The state of `key` in the store.
-    public func status(_ key: RunKey) -> RunStatus {
+    public func status(_ key: RunKey) -> RunStatus { status(folder: key.folderName) }
+
+    /// The state of the run folder `runs/NAME`, whose record is the file `record` in it. A folder
+    /// without its record (left by an older writer that filled folders in place) is missing.
+    public func status(folder name: String, record: String = "run.json") -> RunStatus {
         let fm = FileManager.default
-        if fm.fileExists(atPath: folder(key)) {
-            guard let header = try? readHeader(key) else { return .foreignVersion("unreadable run.json") }
+        let path = "\(runsDirectory)/\(name)/\(record)"
+        if fm.fileExists(atPath: path) {
+            guard let data = fm.contents(atPath: path), let header = try? JSONDecoder().decode(VersionField.self, from: data)
+            else { return .foreignVersion("unreadable \(record)") }
             return header.orbitVersion == orbitVersion ? .done : .foreignVersion(header.orbitVersion)
         }
-        if let pid = runningProcess(key) { return .running(pid: pid) }
-        if let data = fm.contents(atPath: failurePath(key)),
+        if let pid = runningProcess(name) { return .running(pid: pid) }
+        if let data = fm.contents(atPath: failurePath(name)),
             let failure = try? JSONDecoder().decode(RunFailure.self, from: data)
         {
             return .failed(failure.message)
@@ -80,50 +86,60 @@ public struct RunStore: Sendable {
         _ key: RunKey, configuration: Configuration, inputs: [RunKey], label: String,
         body: (String) throws -> [String: Double]
     ) throws {
+        try commit(
+            folder: key.folderName, kind: key.kind, configuration: configuration, inputs: inputs.map(\.folderName),
+            label: label, body: body)
+    }
+
+    /// ``commit(_:configuration:inputs:label:body:)`` for a folder `runs/NAME` with its record in
+    /// the file `record` (the sweeps' `result.json`).
+    public func commit<Configuration: Encodable>(
+        folder name: String, record: String = "run.json", kind: String, configuration: Configuration,
+        inputs: [String], label: String, body: (String) throws -> [String: Double]
+    ) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
         try fm.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)
-        let staging = "\(temporaryDirectory)/\(key.folderName).\(Self.host).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        let staging = "\(temporaryDirectory)/\(name).\(Self.host).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         defer { try? fm.removeItem(atPath: staging) }
         let metrics = try body(staging)
-        let record = RunRecord(
-            key: key.folderName, kind: key.kind, label: label, configuration: configuration,
-            inputs: inputs.map(\.folderName), orbitVersion: orbitVersion, sourceFingerprint: SourceFingerprint.current,
-            metrics: metrics)
-        try AtomicFile.write(Array(try Self.encoder.encode(record)) + [0x0A], to: "\(staging)/run.json")
-        let target = folder(key)
-        if fm.fileExists(atPath: target), status(key) != .done {
+        let runRecord = RunRecord(
+            key: name, kind: kind, label: label, configuration: configuration, inputs: inputs,
+            orbitVersion: orbitVersion, sourceFingerprint: SourceFingerprint.current, metrics: metrics)
+        try AtomicFile.write(Array(try Self.encoder.encode(runRecord)) + [0x0A], to: "\(staging)/\(record)")
+        let target = "\(runsDirectory)/\(name)"
+        if fm.fileExists(atPath: target), status(folder: name, record: record) != .done {
             let aside = "\(staging).replaced"
             try fm.moveItem(atPath: target, toPath: aside)
             try? fm.removeItem(atPath: aside)
         }
         if rename(staging, target) != 0 {
             let reason = String(cString: strerror(errno))
-            guard status(key) == .done else {
+            guard status(folder: name, record: record) == .done else {
                 throw StudyError.store(path: target, reason: "cannot move the finished run into place: \(reason)")
             }
         }
-        try? fm.removeItem(atPath: failurePath(key))
+        try? fm.removeItem(atPath: failurePath(name))
     }
 
     /// Records that a run failed (cleared when it later succeeds).
     public func recordFailure(_ key: RunKey, message: String) {
         try? FileManager.default.createDirectory(atPath: failuresDirectory, withIntermediateDirectories: true)
         if let data = try? Self.encoder.encode(RunFailure(message: message, orbitVersion: orbitVersion)) {
-            try? AtomicFile.write(Array(data) + [0x0A], to: failurePath(key))
+            try? AtomicFile.write(Array(data) + [0x0A], to: failurePath(key.folderName))
         }
     }
 
-    func failurePath(_ key: RunKey) -> String { "\(failuresDirectory)/\(key.folderName).json" }
+    func failurePath(_ name: String) -> String { "\(failuresDirectory)/\(name).json" }
 
-    /// The process id of a live process on this host writing `key`, if any.
-    func runningProcess(_ key: RunKey) -> Int32? {
+    /// The process id of a live process on this host writing the folder `name`, if any.
+    func runningProcess(_ name: String) -> Int32? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory) else {
             return nil
         }
-        for entry in entries where entry.hasPrefix(key.folderName + ".") {
-            let parts = entry.dropFirst(key.folderName.count + 1).split(separator: ".")
+        for entry in entries where entry.hasPrefix(name + ".") {
+            let parts = entry.dropFirst(name.count + 1).split(separator: ".")
             guard parts.count == 3, String(parts[0]) == Self.host, let pid = Int32(parts[1]) else { continue }
             if kill(pid, 0) == 0 { return pid }
         }
@@ -226,6 +242,15 @@ struct RunRecord<Configuration: Encodable>: Encodable {
         case key, kind, label, configuration, inputs, metrics
         case orbitVersion = "orbit_version"
         case sourceFingerprint = "source_fingerprint"
+    }
+}
+
+/// The version field of a record (all that status needs).
+struct VersionField: Decodable {
+    var orbitVersion: String
+
+    enum CodingKeys: String, CodingKey {
+        case orbitVersion = "orbit_version"
     }
 }
 
