@@ -68,7 +68,9 @@ public struct LocalExecutor: Sendable {
             group.wait()
             // Runs another live process on this host is writing (an earlier, killed `study run`
             // leaves its task processes running) finish before the next stage reads them.
-            while stage.runs.contains(where: { if case .running = store.status($0.key) { return true } else { return false } }) {
+            while stage.runs.contains(where: {
+                if case .running = store.status($0.key) { return true } else { return false }
+            }) {
                 Thread.sleep(forTimeInterval: 0.2)
             }
             for run in stage.runs where store.status(run.key).needsRun && !failures.keys.contains(run.key) {

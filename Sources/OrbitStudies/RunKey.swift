@@ -26,14 +26,17 @@ public struct RunKey: Hashable, Comparable, Codable, Sendable, CustomStringConve
     /// The key of a run of `kind` with `configuration`, reading the outputs of `inputs` (in order).
     public init(kind: String, configuration: some Encodable, inputs: [RunKey]) throws {
         self.kind = kind
-        digest = String(SHA256.hex(try Self.canonicalText(kind: kind, configuration: configuration, inputs: inputs).utf8).prefix(32))
+        digest = String(
+            SHA256.hex(try Self.canonicalText(kind: kind, configuration: configuration, inputs: inputs).utf8).prefix(32)
+        )
     }
 
     /// The exact text that is hashed.
     public static func canonicalText(kind: String, configuration: some Encodable, inputs: [RunKey]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(HashedRun(kind: kind, configuration: configuration, inputs: inputs.map(\.folderName)))
+        let data = try encoder.encode(
+            HashedRun(kind: kind, configuration: configuration, inputs: inputs.map(\.folderName)))
         return String(decoding: data, as: UTF8.self)
     }
 

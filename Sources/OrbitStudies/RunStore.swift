@@ -39,7 +39,8 @@ public struct RunStore: Sendable {
         let fm = FileManager.default
         let path = "\(runsDirectory)/\(name)/\(record)"
         if fm.fileExists(atPath: path) {
-            guard let data = fm.contents(atPath: path), let header = try? JSONDecoder().decode(VersionField.self, from: data)
+            guard let data = fm.contents(atPath: path),
+                let header = try? JSONDecoder().decode(VersionField.self, from: data)
             else { return .foreignVersion("unreadable \(record)") }
             return header.orbitVersion == orbitVersion ? .done : .foreignVersion(header.orbitVersion)
         }

@@ -98,7 +98,8 @@ public struct SlurmExecutor {
         if queue.hasActiveTasks(of: previous.map(\.job)) {
             throw StudyError.scheduler(
                 command: "orbit study submit",
-                reason: "jobs of this study are still queued or running (\(previous.map(\.job).joined(separator: ", "))); "
+                reason:
+                    "jobs of this study are still queued or running (\(previous.map(\.job).joined(separator: ", "))); "
                     + "wait for them or scancel them, then submit again")
         }
         var jobs: [SlurmJob] = []

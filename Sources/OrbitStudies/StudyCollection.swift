@@ -144,7 +144,8 @@ public struct StudyCollection {
                 columns: ["group", "width", "seed", "train loss", "test loss", "test accuracy", "run"],
                 rows: results.trainings.map { e in
                     [
-                        e.group, e.width.map(String.init) ?? "–", "\(e.seeds[0])", Self.number(e.metrics?["train.loss"]),
+                        e.group, e.width.map(String.init) ?? "–", "\(e.seeds[0])",
+                        Self.number(e.metrics?["train.loss"]),
                         Self.number(e.metrics?["test.loss"]), Self.number(e.metrics?["test.accuracy"]), e.key,
                     ]
                 }))

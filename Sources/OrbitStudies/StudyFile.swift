@@ -32,7 +32,8 @@ public struct StudyFile: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw StudyError.unreadable(file: path, reason: "cannot read the study file (\(error.localizedDescription))")
+            throw StudyError.unreadable(
+                file: path, reason: "cannot read the study file (\(error.localizedDescription))")
         }
         try self.init(parsing: text, file: path)
     }
@@ -70,7 +71,8 @@ public struct StudyFile: Sendable, Equatable {
         comparisons = try top.objects("comparisons") { reader, _ in try ComparisonGroup(reader: &reader) }
         try top.finish()
         guard !models.isEmpty else {
-            throw StudyError.badValue(file: file, line: top.line, key: "models", reason: "a study trains at least one model group")
+            throw StudyError.badValue(
+                file: file, line: top.line, key: "models", reason: "a study trains at least one model group")
         }
         try validateReferences()
     }
@@ -81,7 +83,8 @@ public struct StudyFile: Sendable, Equatable {
         for group in models {
             guard byName[group.name] == nil else {
                 throw StudyError.badValue(
-                    file: path, line: group.line, key: "name", reason: "the model group '\(group.name)' is defined twice")
+                    file: path, line: group.line, key: "name",
+                    reason: "the model group '\(group.name)' is defined twice")
             }
             byName[group.name] = group
         }
@@ -269,7 +272,8 @@ extension TrainingConfiguration {
         let scheduleText = try reader.string("schedule", default: "constant")
         guard let schedule = LearningRateSchedule(parsing: scheduleText) else {
             throw reader.bad(
-                reader.member("schedule")!, "'\(scheduleText)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
+                reader.member("schedule")!,
+                "'\(scheduleText)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
         }
         self.schedule = schedule
         let initializationText = try reader.string("initialization", default: initialization.rawValue)
@@ -363,7 +367,8 @@ public struct ComparisonGroup: Sendable, Equatable {
                 pairs = .chosen(chosen)
             default:
                 throw StudyError.typeMismatch(
-                    file: reader.file, line: m.value.line, key: "pairs", expected: "\"all\" or an array of [seed, seed]",
+                    file: reader.file, line: m.value.line, key: "pairs",
+                    expected: "\"all\" or an array of [seed, seed]",
                     found: m.value.kindName)
             }
         }

@@ -79,7 +79,8 @@ struct StudyFileReader {
                 found: v.kindName == "a number" ? "a fraction or out-of-range number" : v.kindName)
         }
         guard n >= minimum else {
-            throw StudyError.badValue(file: file, line: v.line, key: key, reason: "must be at least \(minimum) (got \(n))")
+            throw StudyError.badValue(
+                file: file, line: v.line, key: key, reason: "must be at least \(minimum) (got \(n))")
         }
         return n
     }

@@ -47,7 +47,8 @@ public struct StudyRun: Sendable {
     /// E.g. `mlp width 16 seed 1` or `wm width 16 seeds 0–1`.
     public var label: String {
         let widthText = width.map { " width \($0)" } ?? ""
-        let seedText = seeds.count == 1 ? " seed \(seeds[0])" : " seeds \(seeds.map(String.init).joined(separator: "–"))"
+        let seedText =
+            seeds.count == 1 ? " seed \(seeds[0])" : " seeds \(seeds.map(String.init).joined(separator: "–"))"
         return group + widthText + seedText
     }
 

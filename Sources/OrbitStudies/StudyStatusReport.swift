@@ -54,7 +54,8 @@ public struct StudyStatusReport: Sendable {
         }
         for row in rows where row.status != .done {
             let scheduler = row.scheduler.map { " [slurm: \($0)]" } ?? ""
-            lines.append("  \(row.run.stage)[\(row.run.index)] \(row.run.key.short) \(row.run.label): \(row.status)\(scheduler)")
+            lines.append(
+                "  \(row.run.stage)[\(row.run.index)] \(row.run.key.short) \(row.run.label): \(row.status)\(scheduler)")
         }
         let done = rows.filter { $0.status == .done }.count
         lines.append("\(done) of \(rows.count) runs done" + (isComplete ? "; collect with `orbit study collect`" : ""))

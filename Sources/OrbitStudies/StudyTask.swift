@@ -98,7 +98,9 @@ public struct StudyTask {
         guard dataset.train.featureCount == network.inputSize else {
             throw StudyError.runFailed(
                 run: run.key.folderName,
-                reason: "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features")
+                reason:
+                    "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
+            )
         }
         var metrics: [String: Double] = [:]
         var endpoint = b.parameters

@@ -10,7 +10,8 @@ struct Orbit: ParsableCommand {
         subcommands: [
             DemoCommand.self, ReproduceCommand.self, Train.self, Eval.self, Inspect.self, PathCommand.self,
             CurveCommand.self, PlaneCommand.self, LandscapeCommand.self, SymmetryCommand.self, AlignCommand.self,
-            MergeCommand.self, SweepCommand.self, StudyCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self, Doctor.self,
+            MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self, Doctor.self,
+            StudyCommand.self,
         ]
     )
 }

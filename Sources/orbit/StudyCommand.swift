@@ -102,7 +102,8 @@ struct StudyRunCommand: ParsableCommand {
 
 struct StudySubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "submit", abstract: "Submit the runs not done to Slurm: one array job per stage, then the summary.",
+        commandName: "submit",
+        abstract: "Submit the runs not done to Slurm: one array job per stage, then the summary.",
         discussion: """
             Writes OUT/studies/NAME/slurm/STAGE.sbatch (#SBATCH --array with the indices of the runs
             not done, --dependency=afterok on the stages before), submits them with sbatch and prints

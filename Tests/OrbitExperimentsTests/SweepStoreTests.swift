@@ -13,8 +13,10 @@ import Testing
         #expect(counter.count == 2)
         let first = try Data(
             contentsOf: URL(
-                fileURLWithPath: SweepRunner.resultPath(directory: directory, run: try sweep.runIdentifier(sweep.runs[0]))))
-        let version = try #require((try JSONSerialization.jsonObject(with: first) as? [String: Any])?["orbit_version"] as? String)
+                fileURLWithPath: SweepRunner.resultPath(
+                    directory: directory, run: try sweep.runIdentifier(sweep.runs[0]))))
+        let version = try #require(
+            (try JSONSerialization.jsonObject(with: first) as? [String: Any])?["orbit_version"] as? String)
         // Every finished folder holds its configuration and its versioned result, and nothing is
         // left in the staging folder.
         for c in sweep.runs {

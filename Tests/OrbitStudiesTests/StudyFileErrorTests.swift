@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func unknownKeyNamesLineAndKey() {
-        let text = StudyFixtures.text().replacingOccurrences(of: "\"seeds\": [0, 1],", with: "\"seeds\": [0, 1],\n\"sedes\": 3,")
+        let text = StudyFixtures.text().replacingOccurrences(
+            of: "\"seeds\": [0, 1],", with: "\"seeds\": [0, 1],\n\"sedes\": 3,")
         let e = error(text)
         guard case .unknownKey(let file, let line, let key, let allowed) = e else {
             Issue.record("expected an unknown-key error, got \(String(describing: e))")
@@ -28,10 +29,13 @@ import Testing
 
     @Test func typeErrorNamesLineAndKey() {
         let e = error(StudyFixtures.text().replacingOccurrences(of: "\"epochs\": 2", with: "\"epochs\": \"two\""))
-        #expect(e == .typeMismatch(file: "bad.json", line: 12, key: "epochs", expected: "an integer", found: "a string"))
+        #expect(
+            e == .typeMismatch(file: "bad.json", line: 12, key: "epochs", expected: "an integer", found: "a string"))
         let f = error(StudyFixtures.text().replacingOccurrences(of: "\"widths\": [4, 8]", with: "\"widths\": 4"))
         #expect(
-            f == .typeMismatch(file: "bad.json", line: 10, key: "widths", expected: "an array of integers", found: "a number"))
+            f
+                == .typeMismatch(
+                    file: "bad.json", line: 10, key: "widths", expected: "an array of integers", found: "a number"))
     }
 
     @Test func cycleNamesLineKeyAndGroups() {

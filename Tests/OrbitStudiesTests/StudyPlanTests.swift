@@ -9,11 +9,17 @@ import Testing
         #expect(plan.stages[0].dependsOn == [])
         #expect(plan.stages[1].dependsOn == ["train-0"])
         let train = plan.stages[0].runs
-        #expect(train.map(\.label) == ["mlp width 4 seed 0", "mlp width 4 seed 1", "mlp width 8 seed 0", "mlp width 8 seed 1"])
+        #expect(
+            train.map(\.label) == [
+                "mlp width 4 seed 0", "mlp width 4 seed 1", "mlp width 8 seed 0", "mlp width 8 seed 1",
+            ])
         #expect(train.allSatisfy { $0.inputs.isEmpty && $0.key.kind == "train" })
         #expect(train.map(\.index) == [0, 1, 2, 3])
         let compare = plan.stages[1].runs
-        #expect(compare.map(\.label) == ["line width 4 seeds 0–1", "line width 8 seeds 0–1", "wm width 4 seeds 0–1", "wm width 8 seeds 0–1"])
+        #expect(
+            compare.map(\.label) == [
+                "line width 4 seeds 0–1", "line width 8 seeds 0–1", "wm width 4 seeds 0–1", "wm width 8 seeds 0–1",
+            ])
         // Each comparison reads the two trainings of its width, A (seed 0) first.
         #expect(compare[0].inputs == [train[0].key, train[1].key])
         #expect(compare[1].inputs == [train[2].key, train[3].key])
@@ -60,10 +66,12 @@ import Testing
             plan: plan, store: store, studyPath: "/shared/tiny.study.json", executable: "/opt/orbit/bin/orbit",
             options: SlurmOptions(partition: "cpu", time: "00:30:00", cpus: 2, memory: "4G"))
         var submitted: [String] = []
-        let jobs = try executor.submit(log: { _ in }) { script in
-            submitted.append(script)
-            return "\(100 + submitted.count)"
-        }
+        let jobs = try executor.submit(
+            log: { _ in },
+            submit: { script in
+                submitted.append(script)
+                return "\(100 + submitted.count)"
+            })
         #expect(jobs.map(\.stage) == ["train-0", "compare", "summary"])
         #expect(jobs.map(\.job) == ["101", "102", "103"])
         let train = try String(contentsOfFile: jobs[0].script, encoding: .utf8)

@@ -8,7 +8,8 @@ import Testing
 @Suite(.serialized) struct StudyProcessTests {
     /// The `orbit` executable beside this test bundle.
     static var orbit: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // On macOS the test binary sits inside OrbitPackageTests.xctest/Contents/MacOS.
         while directory.path.contains(".xctest") { directory = directory.deletingLastPathComponent() }
@@ -41,7 +42,9 @@ import Testing
         while let relative = enumerator?.nextObject() as? String {
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory)
-            if !isDirectory.boolValue { result[relative] = FileManager.default.contents(atPath: "\(directory)/\(relative)") }
+            if !isDirectory.boolValue {
+                result[relative] = FileManager.default.contents(atPath: "\(directory)/\(relative)")
+            }
         }
         return result
     }
@@ -50,7 +53,8 @@ import Testing
     static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { entry -> Int32? in
-            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { return nil }
             // Fields after "(comm)": state, ppid, …

@@ -81,7 +81,8 @@ struct LocatedJSONParser {
     }
 
     func failure(_ detail: String) -> FormatError {
-        FormatError(file: file, reason: .invalidJSON(offset: position, detail: "line \(line), column \(column): \(detail)"))
+        FormatError(
+            file: file, reason: .invalidJSON(offset: position, detail: "line \(line), column \(column): \(detail)"))
     }
 
     private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
