@@ -50,7 +50,7 @@ public struct StudyCollection {
             let entry = Entry(
                 key: run.key.folderName, stage: run.stage, group: run.group, width: run.width, seeds: run.seeds,
                 metrics: done ? try store.metrics(run.key) : nil)
-            if case .train = run.work { trainings.append(entry) } else { comparisons.append(entry) }
+            if case .compare = run.work { comparisons.append(entry) } else { trainings.append(entry) }
         }
         let hasTest = comparisons.contains { $0.metrics?["test.loss.convex_combination"] != nil }
         results = Results(

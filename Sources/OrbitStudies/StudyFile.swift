@@ -188,9 +188,14 @@ public struct StudyEvaluation: Codable, Hashable, Sendable {
 /// One group of models to train: `architecture` with `{width}` replaced by each width, trained
 /// once per seed with one optimiser setting; with `start`, each starts from the trained model of
 /// group `start` with the same width and the same seed (or `start_seed`) — Frankle et al.'s
-/// spawning — instead of from its initialisation.
+/// spawning — instead of from its initialisation. Or a group of existing model `files`
+/// (safetensors or NPZ with their description), paths relative to the study file, which
+/// comparisons' `pairs` name by their position (0, 1, …) where trained groups use seeds.
 public struct ModelGroup: Sendable, Equatable {
     public var name: String
+    /// Existing model files (absolute paths), or nil for a group that is trained.
+    public var files: [String]?
+    public var filesLine: Int
     /// A network description, e.g. `mlp:8-{width}-{width}-3:relu`.
     public var architecture: String
     /// nil when the architecture has no `{width}`.
@@ -215,6 +220,18 @@ public struct ModelGroup: Sendable, Equatable {
     init(reader: inout StudyFileReader) throws {
         line = reader.line
         name = try reader.string("name")
+        filesLine = reader.member("files")?.value.line ?? line
+        if let list = try reader.strings("files") {
+            // Existing models: nothing else to read, so any training key is refused as unknown.
+            let directory = URL(fileURLWithPath: reader.file).deletingLastPathComponent()
+            files = list.map { URL(fileURLWithPath: $0, relativeTo: directory).standardizedFileURL.path }
+            architecture = ""
+            widths = nil
+            seeds = list.indices.map(UInt64.init)
+            training = TrainingConfiguration()
+            startLine = line
+            return
+        }
         architecture = try reader.string("architecture")
         widths = try reader.integers("widths", minimum: 1)
         let seedList = try reader.integers("seeds", minimum: 0)

@@ -109,6 +109,21 @@ struct StudyFileReader {
         return list
     }
 
+    /// A non-empty array of strings, or nil when absent.
+    mutating func strings(_ key: String) throws -> [String]? {
+        guard let m = member(key) else { return nil }
+        guard case .array(let values) = m.value.value, !values.isEmpty else {
+            throw mismatch(m, "a non-empty array of strings")
+        }
+        return try values.map { v in
+            guard case .string(let s) = v.value else {
+                throw StudyError.typeMismatch(
+                    file: file, line: v.line, key: key, expected: "a string", found: v.kindName)
+            }
+            return s
+        }
+    }
+
     /// An array of objects (each read by `body`).
     mutating func objects<T>(_ key: String, _ body: (inout StudyFileReader, Int) throws -> T) throws -> [T] {
         guard let m = member(key) else { return [] }

@@ -1,3 +1,6 @@
+import Foundation
+import OrbitFormats
+
 /// A study's runs as a DAG in stages: trainings (a group started from another group's models
 /// trains one stage after it), then comparisons, then the summary (the collected report). Each
 /// stage depends only on the stages before it, so it maps onto one Slurm array job with an
@@ -47,6 +50,21 @@ public struct StudyPlan: Sendable {
         for level in 0...maxDepth {
             var runs: [StudyRun] = []
             for group in study.models where depth[group.name] == level {
+                if let files = group.files {
+                    for (position, path) in files.enumerated() {
+                        let configuration = ModelFileRunConfiguration(
+                            sha256: try Self.fileDigest(path, study: study, group: group))
+                        let key = try RunKey(kind: "file", configuration: configuration, inputs: [])
+                        trained[modelID(group.name, nil, UInt64(position))] = key
+                        guard seen.insert(key).inserted else { continue }
+                        runs.append(
+                            StudyRun(
+                                key: key, work: .importFile(configuration, path: path), inputs: [],
+                                stage: "train-\(level)", index: runs.count, group: group.name, width: nil,
+                                seeds: [UInt64(position)]))
+                    }
+                    continue
+                }
                 for width in group.widths ?? [nil] as [Int?] {
                     for seed in group.seeds {
                         var training = group.training
@@ -103,6 +121,15 @@ public struct StudyPlan: Sendable {
             stages.append(Stage(name: "compare", runs: comparisons, dependsOn: stages.map(\.name)))
         }
         self.stages = stages
+    }
+
+    /// SHA-256 of a model file's bytes (O(file size); every task re-plans, so keep files small or few).
+    static func fileDigest(_ path: String, study: StudyFile, group: ModelGroup) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StudyError.badValue(
+                file: study.path, line: group.filesLine, key: "files", reason: "cannot read the model file \(path)")
+        }
+        return SHA256.hex(data)
     }
 
     /// The plan as text: each stage, its dependencies, and each run with its key and inputs.

@@ -12,6 +12,13 @@ public struct TrainingRunConfiguration: Codable, Hashable, Sendable {
     public var startsFromInput: Bool
 }
 
+/// An existing model file brought into the store: its key is the SHA-256 of the file's bytes, so
+/// the comparisons that read it rerun exactly when the file changes.
+public struct ModelFileRunConfiguration: Codable, Hashable, Sendable {
+    /// SHA-256 of the file (64 hex digits).
+    public var sha256: String
+}
+
 /// Everything a comparison run's output depends on besides its two input models.
 public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
     public var method: ComparisonMethod
@@ -27,6 +34,8 @@ public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
 public struct StudyRun: Sendable {
     public enum Work: Sendable, Hashable {
         case train(TrainingRunConfiguration)
+        /// Checks and stores the model file at `path`.
+        case importFile(ModelFileRunConfiguration, path: String)
         /// Compares input 0 (A) with input 1 (B).
         case compare(ComparisonRunConfiguration)
     }
@@ -44,8 +53,9 @@ public struct StudyRun: Sendable {
     public var width: Int?
     public var seeds: [UInt64]
 
-    /// E.g. `mlp width 16 seed 1` or `wm width 16 seeds 0–1`.
+    /// E.g. `mlp width 16 seed 1`, `wm width 16 seeds 0–1` or `given a.safetensors`.
     public var label: String {
+        if case .importFile(_, let path) = work { return "\(group) \(path.split(separator: "/").last ?? "")" }
         let widthText = width.map { " width \($0)" } ?? ""
         let seedText =
             seeds.count == 1 ? " seed \(seeds[0])" : " seeds \(seeds.map(String.init).joined(separator: "–"))"
@@ -56,6 +66,7 @@ public struct StudyRun: Sendable {
     public var threads: Int {
         switch work {
         case .train(let c): return c.threads
+        case .importFile: return 1
         case .compare(let c): return c.threads
         }
     }

@@ -50,6 +50,7 @@ public struct StudyTask {
             Threading.configure(threads: run.threads)
             switch run.work {
             case .train(let configuration): try train(run, configuration)
+            case .importFile(let configuration, let path): try importFile(run, configuration, path: path)
             case .compare(let configuration): try compare(run, configuration)
             }
             return true
@@ -87,6 +88,19 @@ public struct StudyTask {
             metrics["test.loss"] = test?.loss
             metrics["test.accuracy"] = test?.accuracy ?? nil
             return metrics
+        }
+    }
+
+    private func importFile(_ run: StudyRun, _ configuration: ModelFileRunConfiguration, path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), SHA256.hex(data) == configuration.sha256 else {
+            throw StudyError.runFailed(run: run.key.folderName, reason: "\(path) is missing or changed since the plan")
+        }
+        var model: Model<Float> = try ModelFile.read(path)
+        model.metadata["orbit.run"] = run.key.folderName
+        model.metadata["orbit.source.sha256"] = configuration.sha256
+        try store.commit(run.key, configuration: configuration, inputs: [], label: run.label) { folder in
+            try ModelFile.write(model, to: "\(folder)/model.safetensors")
+            return ["parameters": Double(model.parameters.count)]
         }
     }
 

@@ -15,6 +15,15 @@ import Testing
         #expect(
             SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000))
                 == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        // The same message fed in uneven pieces, and as a non-contiguous sequence.
+        var pieces = SHA256()
+        for size in [1, 62, 3, 64, 130, 740] { pieces.update(Array(repeating: UInt8(ascii: "a"), count: size)) }
+        #expect(
+            pieces.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            SHA256.hex((0..<1000).lazy.map { _ in UInt8(ascii: "a") })
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     /// Keys of the plan by label.

@@ -135,3 +135,63 @@ import Testing
         #expect(FileManager.default.contents(atPath: "\(store.folder(run.key))/model.safetensors") == model)
     }
 }
+
+extension StudyProcessTests {
+    @Test func existingFilesAreComparedByTheirContent() throws {
+        let directory = try StudyFixtures.temporaryDirectory("files")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tiny = try StudyFixtures.write(StudyFixtures.text(), in: directory)
+        let trained = "\(directory)/trained"
+        #expect(try Self.run(["study", "run", tiny, "--out", trained, "--jobs", "2"]) == 0)
+        let plan = try StudyFixtures.plan()
+        let store = RunStore(root: trained)
+        // The models of width 4, seeds 0 and 1, as files outside the store.
+        for (k, name) in ["a", "b"].enumerated() {
+            try FileManager.default.copyItem(
+                atPath: "\(store.folder(plan.stages[0].runs[k].key))/model.safetensors",
+                toPath: "\(directory)/\(name).safetensors")
+        }
+        let text = """
+            {
+              "name": "given",
+              "data": { "spec": "synthetic:teacher-student:d=3,M=2,n=64,test=32,seed=0", "standardize": "none" },
+              "evaluation": { "points": 5, "batch_size": 64 },
+              "models": [ { "name": "given", "files": ["a.safetensors", "b.safetensors"] } ],
+              "comparisons": [ { "name": "line", "method": "line", "models": "given", "pairs": [[0, 1]] } ]
+            }
+            """
+        let file = "\(directory)/given.study.json"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let given = try StudyPlan(StudyFile(contentsOf: file))
+        #expect(given.stages.map(\.name) == ["train-0", "compare"])
+        #expect(given.stages[0].runs.map(\.key.kind) == ["file", "file"])
+        #expect(given.stages[0].runs.map(\.label) == ["given a.safetensors", "given b.safetensors"])
+        #expect(given.stages[1].runs[0].inputs == given.stages[0].runs.map(\.key))
+
+        // Measured from the files, the line has the numbers of the line between the trained runs.
+        #expect(try Self.run(["study", "run", file, "--out", "\(directory)/given", "--jobs", "1"]) == 0)
+        let fromFiles = try RunStore(root: "\(directory)/given").metrics(given.stages[1].runs[0].key)
+        let fromTraining = try store.metrics(plan.stages[1].runs[0].key)
+        #expect(fromFiles == fromTraining)
+        #expect(fromFiles["test.loss.convex_combination"] != nil)
+
+        // A changed file changes its own key and the comparison's, not the other file's.
+        try FileManager.default.removeItem(atPath: "\(directory)/b.safetensors")
+        try FileManager.default.copyItem(
+            atPath: "\(store.folder(plan.stages[0].runs[3].key))/model.safetensors",
+            toPath: "\(directory)/b.safetensors")
+        let changed = try StudyPlan(StudyFile(contentsOf: file))
+        #expect(changed.stages[0].runs[0].key == given.stages[0].runs[0].key)
+        #expect(changed.stages[0].runs[1].key != given.stages[0].runs[1].key)
+        #expect(changed.stages[1].runs[0].key != given.stages[1].runs[0].key)
+
+        // A missing file is refused naming the line and key.
+        try FileManager.default.removeItem(atPath: "\(directory)/b.safetensors")
+        #expect(throws: StudyError.self) { try StudyPlan(StudyFile(contentsOf: file)) }
+        do {
+            _ = try StudyPlan(StudyFile(contentsOf: file))
+        } catch let error as StudyError {
+            #expect(error.description.contains("given.study.json:5: key 'files'"))
+        }
+    }
+}
