@@ -10,6 +10,8 @@ import OrbitFormats
 /// holds Orbit's version and ``SourceFingerprint``; a folder written by another Orbit version is
 /// reported as ``RunStatus/foreignVersion(_:)`` and never reused: running the run again replaces it.
 /// A failure is recorded in `ROOT/failures/KIND-DIGEST.json` and cleared when the run succeeds.
+/// The sweeps (`orbit sweep`) store their runs here too, under their own folder names and with
+/// their record in `result.json` (``commit(folder:record:kind:configuration:inputs:label:body:)``).
 ///
 /// The store holds no wall-clock times or host names in run folders, so two stores that ran the
 /// same runs with the same thread counts hold identical bytes.

@@ -52,11 +52,16 @@ public struct StudyStatusReport: Sendable {
             lines.append(
                 "stage \(stage): " + counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", "))
         }
-        for row in rows where row.status != .done {
+        // The runs not done, at most `limit` of them (a large study has thousands).
+        let pending = rows.filter { $0.status != .done }
+        let limit = 50
+        for row in pending.prefix(limit) {
+            let verdict = row.state == row.status.name ? row.status.description : row.state
             let scheduler = row.scheduler.map { " [slurm: \($0)]" } ?? ""
             lines.append(
-                "  \(row.run.stage)[\(row.run.index)] \(row.run.key.short) \(row.run.label): \(row.status)\(scheduler)")
+                "  \(row.run.stage)[\(row.run.index)] \(row.run.key.short) \(row.run.label): \(verdict)\(scheduler)")
         }
+        if pending.count > limit { lines.append("  … and \(pending.count - limit) more not done") }
         let done = rows.filter { $0.status == .done }.count
         lines.append("\(done) of \(rows.count) runs done" + (isComplete ? "; collect with `orbit study collect`" : ""))
         return lines.joined(separator: "\n")

@@ -118,18 +118,21 @@ public struct StudyTask {
         }
         var metrics: [String: Double] = [:]
         var endpoint = b.parameters
-        if configuration.method != .line {
+        // The line needs no permutation spec (a network without hidden units to permute has none).
+        let matching: (result: MatchingResult, spec: PermutationSpec)?
+        switch configuration.method {
+        case .line: matching = nil
+        case .weightMatching:
             let spec = try PermutationSpec(network: network)
-            let result: MatchingResult
-            switch configuration.method {
-            case .weightMatching:
-                result = try WeightMatching(seed: configuration.seed ?? 0, maxSweeps: configuration.maxSweeps ?? 100)
-                    .match(a.parameters, b.parameters, spec: spec)
-            case .activationMatching:
-                result = try ActivationMatching().match(
-                    network: network, a.parameters, b.parameters, inputs: dataset.train.features, spec: spec)
-            case .line: fatalError("unreachable")
-            }
+            let matcher = WeightMatching(seed: configuration.seed ?? 0, maxSweeps: configuration.maxSweeps ?? 100)
+            matching = (try matcher.match(a.parameters, b.parameters, spec: spec), spec)
+        case .activationMatching:
+            let spec = try PermutationSpec(network: network)
+            let result = try ActivationMatching().match(
+                network: network, a.parameters, b.parameters, inputs: dataset.train.features, spec: spec)
+            matching = (result, spec)
+        }
+        if let (result, spec) = matching {
             try result.permutations.validate(for: spec)
             endpoint = spec.apply(result.permutations, to: b.parameters)
             let rows = min(dataset.train.count, 1000)
