@@ -73,12 +73,13 @@ public struct StudyCollection {
     /// results.csv: one row per finished comparison.
     public var csv: CSVDocument {
         let metrics = comparisonMetrics
-        var document = CSVDocument(columns: ["group", "method", "width", "seed_a", "seed_b", "key"] + metrics)
+        var document = CSVDocument(columns: ["group", "method", "path", "width", "seed_a", "seed_b", "key"] + metrics)
         for entry in results.comparisons {
             guard let values = entry.metrics else { continue }
-            let method = plan.study.comparisons.first { $0.name == entry.group }?.method.rawValue ?? ""
+            let comparison = plan.study.comparisons.first { $0.name == entry.group }
             var row: [CSVDocument.Cell] = [
-                .text(entry.group), .text(method), entry.width.map { .integer($0) } ?? .text(""),
+                .text(entry.group), .text(comparison?.method.rawValue ?? ""), .text(comparison?.path.rawValue ?? ""),
+                entry.width.map { .integer($0) } ?? .text(""),
                 .integer(Int(entry.seeds[0])), .integer(Int(entry.seeds[1])), .text(entry.key),
             ]
             for m in metrics { row.append(.number(values[m] ?? .nan)) }

@@ -319,6 +319,16 @@ public enum ComparisonMethod: String, Codable, Hashable, Sendable, CaseIterable 
     case activationMatching = "activation-matching"
 }
 
+/// The path a comparison measures between A and B (or π(B)).
+public enum ComparisonPath: String, Codable, Hashable, Sendable, CaseIterable {
+    /// The straight line.
+    case line
+    /// A quadratic (one bend) or higher Bézier curve fitted to low loss (Garipov et al. 2018).
+    case bezier
+    /// A polygonal chain through fitted bends (Garipov et al. 2018).
+    case chain
+}
+
 /// Which pairs of seeds a comparison measures.
 public enum ComparisonPairs: Sendable, Equatable {
     /// Every pair of seeds (a < b in the group's order) at each width.
@@ -335,10 +345,16 @@ public enum ComparisonPairs: Sendable, Equatable {
     }
 }
 
-/// One group of comparisons: `method` over `pairs` of the models of group `models`, at each width.
+/// One group of comparisons: `method` (the alignment: none for `line`) over `pairs` of the
+/// models of group `models`, at each width, measured along `path`: the line, or a Bézier curve or
+/// polygonal chain with `bends` bends fitted with the `curve_training` settings.
 public struct ComparisonGroup: Sendable, Equatable {
     public var name: String
     public var method: ComparisonMethod
+    public var path: ComparisonPath
+    /// The fit of a curved path (its seed is the comparison's `seed`); nil for the line.
+    public var curveTraining: TrainingConfiguration?
+    public var bends: Int
     public var models: String
     public var pairs: ComparisonPairs
     /// Most coordinate-descent sweeps, and the seed of the layer order (weight matching).
@@ -362,6 +378,23 @@ public struct ComparisonGroup: Sendable, Equatable {
         modelsLine = reader.member("models")!.line
         maxSweeps = try reader.integer("max_sweeps", default: 100, minimum: 1)
         seed = UInt64(try reader.integer("seed", default: 0, minimum: 0))
+        let pathText = try reader.string("path", default: "line")
+        guard let path = ComparisonPath(rawValue: pathText) else {
+            throw reader.bad(
+                reader.member("path")!,
+                "'\(pathText)' is not " + ComparisonPath.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.path = path
+        bends = try reader.integer("bends", default: 1, minimum: 1)
+        curveTraining = try reader.object("curve_training") { try TrainingConfiguration(reader: &$0) }
+        if path == .line {
+            for key in ["bends", "curve_training"] {
+                if let m = reader.member(key) { throw reader.bad(m, "only a curved path (bezier, chain) has \(key)") }
+            }
+        } else {
+            curveTraining = curveTraining ?? TrainingConfiguration()
+            curveTraining!.seed = seed
+        }
         pairsLine = reader.line
         pairs = .all
         if let m = reader.member("pairs") {

@@ -93,10 +93,12 @@ public struct StudyPlan: Sendable {
         for comparison in study.comparisons {
             let group = study.group(comparison.models)!
             let matched = comparison.method != .line
+            let curved = comparison.path != .line
             let configuration = ComparisonRunConfiguration(
                 method: comparison.method, data: study.data, evaluation: study.evaluation,
-                maxSweeps: matched ? comparison.maxSweeps : nil, seed: matched ? comparison.seed : nil,
-                threads: study.threads)
+                maxSweeps: matched ? comparison.maxSweeps : nil, seed: matched || curved ? comparison.seed : nil,
+                threads: study.threads, path: curved ? comparison.path : nil,
+                curveTraining: curved ? comparison.curveTraining : nil, bends: curved ? comparison.bends : nil)
             let pairs: [(UInt64, UInt64)]
             switch comparison.pairs {
             case .all:

@@ -28,6 +28,11 @@ public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
     public var maxSweeps: Int?
     public var seed: UInt64?
     public var threads: Int
+    /// A curved path, its fit and its number of bends (nil for the line, so adding curves to a
+    /// study leaves the lines' keys unchanged).
+    public var path: ComparisonPath?
+    public var curveTraining: TrainingConfiguration?
+    public var bends: Int?
 }
 
 /// One run of a study's plan: what it computes, where it sits in the DAG, and its content address.

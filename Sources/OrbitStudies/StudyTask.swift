@@ -146,15 +146,34 @@ public struct StudyTask {
         }
         metrics["distance"] = Double(a.parameters.distance(to: endpoint))
         let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
-        let name = configuration.method == .line ? "line A→B" : "line A→π(B) (\(configuration.method.rawValue))"
-        let profile = try evaluator.profile(
-            AffinePath.line(a.parameters, endpoint), on: dataset,
-            t: PathProfile.grid(points: configuration.evaluation.points), name: name)
+        let endName = configuration.method == .line ? "B" : "π(B) (\(configuration.method.rawValue))"
+        let t = PathProfile.grid(points: configuration.evaluation.points)
+        var path = AffinePath.line(a.parameters, endpoint)
+        var bends: [ParameterVector<Float>] = []
+        if let kind = configuration.path, kind != .line, let fit = configuration.curveTraining {
+            // Garipov et al.'s curve fit, as `orbit curve` runs it, between A and the (aligned) end.
+            let fitter = try CurveFitter<Float>(
+                network: network, dataset: dataset, kind: kind == .bezier ? .bezier : .polygonalChain,
+                from: a.parameters, to: endpoint, configuration: fit)
+            let final = try fitter.run(from: fitter.initialState(bends: configuration.bends ?? 1))
+            path = fitter.path(final)
+            bends = final.bends
+            metrics["curve.final_loss"] = final.history.last
+        }
+        let name = "\(configuration.path?.rawValue ?? "line") A→\(endName)"
+        let profile = try evaluator.profile(path, on: dataset, t: t, name: name)
         for barrier in profile.barriers {
             metrics["\(barrier.split).\(barrier.metric).\(barrier.definition.rawValue)"] = barrier.value
         }
         try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in
             try AtomicFile.write(Array(try RunStore.encoder.encode(profile)) + [0x0A], to: "\(folder)/profile.json")
+            for (j, bend) in bends.enumerated() {
+                try ModelFile.write(
+                    Model(
+                        network: network, parameters: bend,
+                        metadata: ["orbit.version": orbitVersion, "orbit.run": run.key.folderName]),
+                    to: "\(folder)/bend-\(j + 1).safetensors")
+            }
             return metrics
         }
     }

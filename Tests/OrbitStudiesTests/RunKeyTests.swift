@@ -54,6 +54,20 @@ import Testing
         for (label, key) in base { #expect(wider[label] == key, "\(label)") }
     }
 
+    @Test func addedCurveComparisonLeavesOtherKeysAlone() throws {
+        let base = keys(try StudyFixtures.plan())
+        let curved = try StudyFixtures.plan(StudyFixtures.textWithCurves())
+        #expect(curved.runs.count == 10)
+        for (label, key) in base { #expect(keys(curved)[label] == key, "\(label)") }
+        #expect(
+            curved.stages[1].runs.suffix(2).map(\.label) == ["bezier width 4 seeds 0–1", "bezier width 8 seeds 0–1"])
+        // Curve settings are refused on a straight line, naming the key.
+        let bad = StudyFixtures.text().replacingOccurrences(
+            of: "{ \"name\": \"line\", \"method\": \"line\",",
+            with: "{ \"name\": \"line\", \"method\": \"line\", \"bends\": 2,")
+        #expect(throws: StudyError.self) { try StudyFixtures.plan(bad) }
+    }
+
     @Test func numberSpellingDoesNotChangeTheKey() throws {
         let a = try StudyFixtures.plan(StudyFixtures.text().replacingOccurrences(of: "0.05", with: "5e-2"))
         let b = try StudyFixtures.plan()

@@ -30,6 +30,21 @@ enum StudyFixtures {
         """
     }
 
+    /// A Bézier comparison of every pair, to append to the comparisons of ``text(epochs:points:maxSweeps:widths:)``.
+    static let bezierComparison = """
+        ,
+            { "name": "bezier", "method": "line", "path": "bezier", "models": "mlp",
+              "curve_training": { "epochs": 20, "batch_size": 16, "learning_rate": 0.05, "momentum": 0.9 } }
+          ]
+        """
+
+    /// The tiny study with the Bézier comparison added.
+    static func textWithCurves() -> String {
+        let base = text()
+        let end = base.range(of: "\n  ]\n}", options: .backwards)!
+        return base.replacingCharacters(in: end, with: bezierComparison + "\n}")
+    }
+
     static func plan(_ text: String = text()) throws -> StudyPlan {
         try StudyPlan(StudyFile(parsing: text, file: "tiny.study.json"))
     }

@@ -195,3 +195,24 @@ extension StudyProcessTests {
         }
     }
 }
+
+extension StudyProcessTests {
+    @Test func fittedBezierCurveLowersTheMidpointLoss() throws {
+        let directory = try StudyFixtures.temporaryDirectory("curves")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try StudyFixtures.write(StudyFixtures.textWithCurves(), in: directory)
+        let plan = try StudyFixtures.plan(StudyFixtures.textWithCurves())
+        let store = RunStore(root: "\(directory)/store")
+        #expect(try Self.run(["study", "run", file, "--out", store.root, "--jobs", "2"]) == 0)
+        let compare = plan.stages[1].runs
+        for width in [4, 8] {
+            let line = try #require(compare.first { $0.group == "line" && $0.width == width })
+            let curve = try #require(compare.first { $0.group == "bezier" && $0.width == width })
+            // Garipov et al.: the fitted curve's midpoint loss lies below the line's (these seeds).
+            let lineMidpoint = try #require(try store.metrics(line.key)["train.loss.midpoint"])
+            let curveMidpoint = try #require(try store.metrics(curve.key)["train.loss.midpoint"])
+            #expect(curveMidpoint < lineMidpoint, "width \(width)")
+            #expect(FileManager.default.fileExists(atPath: "\(store.folder(curve.key))/bend-1.safetensors"))
+        }
+    }
+}
