@@ -5,6 +5,7 @@
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
 //   OrbitExperiments                          reproductions of the papers' claims, the demo, sweeps, reports
+//   OrbitStudies                              declarative studies: content-addressed runs, local and Slurm executors
 //   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
 //                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
 //                                             centres, NGD, exact constructions (Lin, Li & Wu)
@@ -71,17 +72,25 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OrbitStudies",
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitReports", "OrbitPaths", "OrbitAlignment",
+            ]
+        ),
+        .target(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
             ]
         ),
         .target(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitExperiments",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
+                "OrbitExperiments",
             ]
         ),
         .executableTarget(
@@ -134,6 +143,10 @@ let package = Package(
                 "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths", "OrbitReports",
                 "OrbitExperiments", "OrbitTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "OrbitStudiesTests",
+            dependencies: ["OrbitFormats", "OrbitStudies", "OrbitTestSupport"]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
     ]
