@@ -96,10 +96,7 @@ public final class CurveFitter<Scalar: BLASScalar> {
         guard kind == .bezier || kind == .polygonalChain else {
             throw PathError.unsupportedCurveKind("\(kind)")
         }
-        guard dataset.train.featureCount == network.inputSize else {
-            throw TrainingError.invalidConfiguration(
-                "the network takes \(network.inputSize) inputs, the data has \(dataset.train.featureCount)")
-        }
+        try network.requireFits(dataset, model: "the curve's end points")
         self.network = network
         self.dataset = dataset
         self.kind = kind
