@@ -142,7 +142,10 @@ public struct StudyCollection {
         let split = centreSplit
         return chart(
             title: "Path-max loss vs width (\(plan.study.name))", yLabel: "\(split) loss path max (mean over pairs)",
-            metrics: [("direct.\(split).loss.path_max", " direct", false), ("fold.\(split).loss.path_max", " fold-line", true)]
+            metrics: [
+                ("direct.\(split).loss.path_max", " direct", false),
+                ("fold.\(split).loss.path_max", " fold-line", true),
+            ]
         )
     }
 

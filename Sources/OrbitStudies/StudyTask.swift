@@ -111,14 +111,16 @@ public struct StudyTask {
         let network = a.network
         let b = try model(run.inputs[1], network: network)
         let dataset = try data(configuration, for: network, run: run)
-        let (endpoint, alignment) = try align(b.parameters, to: a.parameters, network: network, dataset: dataset, configuration)
+        let (endpoint, alignment) = try align(
+            b.parameters, to: a.parameters, network: network, dataset: dataset, configuration)
         var metrics = alignment
         metrics["distance"] = Double(a.parameters.distance(to: endpoint))
         let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
         let endName = configuration.method == .line ? "B" : "π(B) (\(configuration.method.rawValue))"
         if configuration.path == .foldLine {
             return try measureFoldLine(
-                run, configuration, network: network, dataset: dataset, a: a.parameters, end: endpoint, endName: endName,
+                run, configuration, network: network, dataset: dataset, a: a.parameters, end: endpoint,
+                endName: endName,
                 metrics: metrics)
         }
         let t = PathProfile.grid(points: configuration.evaluation.points)

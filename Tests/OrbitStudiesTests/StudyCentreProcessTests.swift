@@ -64,7 +64,8 @@ extension StudyProcessTests {
         let html = try String(contentsOfFile: "\(report)/report.html", encoding: .utf8)
         #expect(html.contains("Star centres and NGD"))
         let results = try JSONDecoder().decode(
-            StudyCollection.Results.self, from: try #require(FileManager.default.contents(atPath: "\(report)/results.json")))
+            StudyCollection.Results.self,
+            from: try #require(FileManager.default.contents(atPath: "\(report)/results.json")))
         #expect(results.comparisons.filter { $0.group == "star" }.map(\.seeds) == [[0, 1, 2], [0, 1, 2]])
         #expect(results.trainings.count == 6 && results.missing.isEmpty)
 

@@ -40,7 +40,8 @@ import Testing
         // Adding centre comparisons leaves the other runs' keys as they were.
         let without = try StudyFixtures.plan(StudyFixtures.text(seeds: "[0, 1, 2]"))
         #expect(without.runs.map(\.key) == plan.runs.filter { !["ngd", "star"].contains($0.group) }.map(\.key))
-        #expect(plan.text.contains("star width 4 seeds 0–1–2 ← " + train[0..<3].map(\.key.short).joined(separator: ", ")))
+        #expect(
+            plan.text.contains("star width 4 seeds 0–1–2 ← " + train[0..<3].map(\.key.short).joined(separator: ", ")))
     }
 
     @Test func penaltyChangesExactlyTheNGDKeys() throws {
@@ -70,7 +71,8 @@ import Testing
     @Test func centreTrainingOnALineIsRefused() {
         let text = StudyFixtures.text().replacingOccurrences(
             of: "{ \"name\": \"line\", \"method\": \"line\", \"models\": \"mlp\" }",
-            with: "{ \"name\": \"line\", \"method\": \"line\", \"models\": \"mlp\",\n  \"centre_training\": { \"epochs\": 3 } }"
+            with:
+                "{ \"name\": \"line\", \"method\": \"line\", \"models\": \"mlp\",\n  \"centre_training\": { \"epochs\": 3 } }"
         )
         guard case .badValue(let file, let line, let key, let reason) = error(text) else {
             Issue.record("expected a refusal, got \(String(describing: error(text)))")
@@ -90,7 +92,8 @@ import Testing
 
     @Test func starWithPairsIsRefused() {
         let text = StudyFixtures.textWithCentres().replacingOccurrences(
-            of: "\"path\": \"star\", \"models\": \"mlp\",", with: "\"path\": \"star\", \"models\": \"mlp\",\n\"pairs\": \"all\",")
+            of: "\"path\": \"star\", \"models\": \"mlp\",",
+            with: "\"path\": \"star\", \"models\": \"mlp\",\n\"pairs\": \"all\",")
         guard case .badValue(let file, let line, let key, let reason) = error(text) else {
             Issue.record("expected a refusal, got \(String(describing: error(text)))")
             return
