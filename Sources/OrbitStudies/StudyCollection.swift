@@ -180,7 +180,8 @@ public struct StudyCollection {
             written.append("barrier-vs-width.svg")
             figures.paragraph(
                 "Mean over the finished pairs of \(results.barrierMetric): the convex-combination barrier "
-                    + "max_t [L(t) − ((1−t)·L(0) + t·L(1))] of the line A → B (or A → π(B) after matching).")
+                    + "max_t [L(t) − ((1−t)·L(0) + t·L(1))] of the line A → B (or A → π(B) after matching; "
+                    + "of the fitted curve or the fold-line A → c → B for those groups).")
             figures.figure(chart, caption: "barrier vs width")
         } else {
             figures.paragraph("No comparison with widths has finished yet.")

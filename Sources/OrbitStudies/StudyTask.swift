@@ -18,7 +18,8 @@ import OrbitTraining
 /// metadata, as `orbit train` does) and its train/test metrics; a comparison reads its two models,
 /// aligns B to A for the matched methods (checking π(B) computes B's function, as `orbit align`
 /// does), measures the line A → B or A → π(B) with the fused path evaluator (as `orbit path`
-/// does) and writes `profile.json` and every barrier as a metric.
+/// does) and writes `profile.json` and every barrier as a metric. Fold-line (NGD) comparisons and
+/// stars fit centres first (StudyCentreTask.swift).
 public struct StudyTask {
     public let plan: StudyPlan
     public let store: RunStore
