@@ -75,7 +75,7 @@ let package = Package(
             name: "OrbitStudies",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitAlignment",
+                "OrbitReports", "OrbitPaths", "OrbitAlignment", "OrbitStar",
             ]
         ),
         .target(
@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrbitStudiesTests",
-            dependencies: ["OrbitFormats", "OrbitStudies", "OrbitTestSupport"]
+            dependencies: ["OrbitFormats", "OrbitStar", "OrbitStudies", "OrbitTestSupport"]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
     ]

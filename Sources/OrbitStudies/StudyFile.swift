@@ -2,11 +2,13 @@ import Foundation
 import OrbitData
 import OrbitFormats
 import OrbitNetworks
+import OrbitStar
 import OrbitTraining
 
 /// A study: the models to train (an architecture × widths × seeds with one optimiser setting per
 /// group, optionally started from another group's trained models), the comparisons between them
-/// (lines, weight- or activation-matched lines, over all pairs or chosen pairs), the data and the
+/// (lines, weight- or activation-matched lines, fitted curves and NGD fold-lines over all pairs or
+/// chosen pairs; star centres over all seeds of a width), the data and the
 /// evaluation settings — declared in one JSON file (README.md, "Running on a cluster").
 ///
 /// Parsing is strict: an unknown key, a value of the wrong type, a reference to a group that does
@@ -128,6 +130,11 @@ public struct StudyFile: Sendable, Equatable {
             guard let group = byName[comparison.models] else {
                 throw StudyError.unknownReference(
                     file: path, line: comparison.modelsLine, key: "models", name: comparison.models)
+            }
+            if comparison.path == .star, group.seeds.count < 2 {
+                throw StudyError.badValue(
+                    file: path, line: comparison.modelsLine, key: "models",
+                    reason: "a star needs at least 2 models per width and '\(group.name)' has \(group.seeds.count)")
             }
             if case .chosen(let pairs) = comparison.pairs {
                 for (a, b) in pairs where !group.seeds.contains(a) || !group.seeds.contains(b) {
@@ -327,6 +334,18 @@ public enum ComparisonPath: String, Codable, Hashable, Sendable, CaseIterable {
     case bezier
     /// A polygonal chain through fitted bends (Garipov et al. 2018).
     case chain
+    /// The fold-line A → c → B through a centre c fitted for the pair (Lin, Li & Wu 2024, Eq. 6–8):
+    /// the pair's normalised geodesic distance bound, measured against the direct line.
+    case foldLine = "fold-line"
+    /// One centre fitted to all the group's models at a width (Lin, Li & Wu 2024, §5): a run per
+    /// width, not per pair, with the mean over pairs of the direct and fold-line losses (Table 1).
+    case star
+
+    /// Whether the path goes through a fitted centre (and reads `centre_training`).
+    public var hasCentre: Bool { self == .foldLine || self == .star }
+
+    /// Whether the path is a fitted curve (and reads `bends` and `curve_training`).
+    public var isCurve: Bool { self == .bezier || self == .chain }
 }
 
 /// Which pairs of seeds a comparison measures.
@@ -346,14 +365,19 @@ public enum ComparisonPairs: Sendable, Equatable {
 }
 
 /// One group of comparisons: `method` (the alignment: none for `line`) over `pairs` of the
-/// models of group `models`, at each width, measured along `path`: the line, or a Bézier curve or
-/// polygonal chain with `bends` bends fitted with the `curve_training` settings.
+/// models of group `models`, at each width, measured along `path`: the line, a Bézier curve or
+/// polygonal chain with `bends` bends fitted with the `curve_training` settings, or the fold-line
+/// through a centre fitted for the pair with the `centre_training` settings (NGD). A `star` path
+/// takes no `pairs`: it fits one centre to all the models of each width (after aligning them to
+/// the first seed's when `method` is a matching method).
 public struct ComparisonGroup: Sendable, Equatable {
     public var name: String
     public var method: ComparisonMethod
     public var path: ComparisonPath
     /// The fit of a curved path (its seed is the comparison's `seed`); nil for the line.
     public var curveTraining: TrainingConfiguration?
+    /// The centre fit of a fold-line or star (its seed is the comparison's `seed`); nil otherwise.
+    public var centreTraining: CentreConfiguration?
     public var bends: Int
     public var models: String
     public var pairs: ComparisonPairs
@@ -387,18 +411,30 @@ public struct ComparisonGroup: Sendable, Equatable {
         self.path = path
         bends = try reader.integer("bends", default: 1, minimum: 1)
         curveTraining = try reader.object("curve_training") { try TrainingConfiguration(reader: &$0) }
-        if path == .line {
+        // `orbit ngd` fits with λ = 1e-4 (the paper's NGD estimate needs λ > 0); `orbit star` with none.
+        let penalty = path == .foldLine ? 1e-4 : 0
+        centreTraining = try reader.object("centre_training") { try CentreConfiguration(reader: &$0, penalty: penalty) }
+        if path.isCurve {
+            curveTraining = curveTraining ?? TrainingConfiguration()
+            curveTraining!.seed = seed
+        } else {
             for key in ["bends", "curve_training"] {
                 if let m = reader.member(key) { throw reader.bad(m, "only a curved path (bezier, chain) has \(key)") }
             }
-        } else {
-            curveTraining = curveTraining ?? TrainingConfiguration()
-            curveTraining!.seed = seed
+        }
+        if path.hasCentre {
+            centreTraining = centreTraining ?? CentreConfiguration(penalty: penalty)
+            centreTraining!.seed = seed
+        } else if let m = reader.member("centre_training") {
+            throw reader.bad(m, "only a path through a centre (fold-line, star) has centre_training")
         }
         pairsLine = reader.line
         pairs = .all
         if let m = reader.member("pairs") {
             pairsLine = m.line
+            if path == .star {
+                throw reader.bad(m, "a star fits one centre to all models of each width, so it takes no pairs")
+            }
             switch m.value.value {
             case .string("all"): pairs = .all
             case .array(let list):

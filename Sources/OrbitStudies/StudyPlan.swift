@@ -2,7 +2,7 @@ import Foundation
 import OrbitFormats
 
 /// A study's runs as a DAG in stages: trainings (a group started from another group's models
-/// trains one stage after it), then comparisons, then the summary (the collected report). Each
+/// trains one stage after it), then comparisons (pairs, and one star per width), then the summary (the collected report). Each
 /// stage depends only on the stages before it, so it maps onto one Slurm array job with an
 /// `afterok` dependency on the previous stage.
 ///
@@ -93,12 +93,28 @@ public struct StudyPlan: Sendable {
         for comparison in study.comparisons {
             let group = study.group(comparison.models)!
             let matched = comparison.method != .line
-            let curved = comparison.path != .line
+            let curved = comparison.path.isCurve
+            let centred = comparison.path.hasCentre
             let configuration = ComparisonRunConfiguration(
                 method: comparison.method, data: study.data, evaluation: study.evaluation,
-                maxSweeps: matched ? comparison.maxSweeps : nil, seed: matched || curved ? comparison.seed : nil,
-                threads: study.threads, path: curved ? comparison.path : nil,
-                curveTraining: curved ? comparison.curveTraining : nil, bends: curved ? comparison.bends : nil)
+                maxSweeps: matched ? comparison.maxSweeps : nil,
+                seed: matched || curved || centred ? comparison.seed : nil,
+                threads: study.threads, path: comparison.path == .line ? nil : comparison.path,
+                curveTraining: curved ? comparison.curveTraining : nil, bends: curved ? comparison.bends : nil,
+                centreTraining: centred ? comparison.centreTraining : nil)
+            if comparison.path == .star {
+                // One run per width reading every model of that width, so any of them changing reruns it.
+                for width in group.widths ?? [nil] as [Int?] {
+                    let inputs = group.seeds.map { trained[modelID(group.name, width, $0)]! }
+                    let key = try RunKey(kind: "star", configuration: configuration, inputs: inputs)
+                    guard seen.insert(key).inserted else { continue }
+                    comparisons.append(
+                        StudyRun(
+                            key: key, work: .star(configuration), inputs: inputs, stage: "compare",
+                            index: comparisons.count, group: comparison.name, width: width, seeds: group.seeds))
+                }
+                continue
+            }
             let pairs: [(UInt64, UInt64)]
             switch comparison.pairs {
             case .all:

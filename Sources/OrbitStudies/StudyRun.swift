@@ -1,3 +1,4 @@
+import OrbitStar
 import OrbitTraining
 
 /// Everything a training run's output depends on (its ``RunKey`` hashes this and its input's key).
@@ -33,6 +34,9 @@ public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
     public var path: ComparisonPath?
     public var curveTraining: TrainingConfiguration?
     public var bends: Int?
+    /// The centre fit of a fold-line (NGD) or star (nil otherwise, so the other comparisons' keys
+    /// do not change).
+    public var centreTraining: CentreConfiguration?
 }
 
 /// One run of a study's plan: what it computes, where it sits in the DAG, and its content address.
@@ -43,6 +47,8 @@ public struct StudyRun: Sendable {
         case importFile(ModelFileRunConfiguration, path: String)
         /// Compares input 0 (A) with input 1 (B).
         case compare(ComparisonRunConfiguration)
+        /// Fits one star centre to all the inputs (the models of one width, in seed order).
+        case star(ComparisonRunConfiguration)
     }
 
     public var key: RunKey
@@ -53,7 +59,7 @@ public struct StudyRun: Sendable {
     public var stage: String
     public var index: Int
     /// The model or comparison group, width and seeds (one for training, A's and B's for a
-    /// comparison) — for reports; not hashed.
+    /// comparison, every seed of the width for a star) — for reports; not hashed.
     public var group: String
     public var width: Int?
     public var seeds: [UInt64]
@@ -72,7 +78,7 @@ public struct StudyRun: Sendable {
         switch work {
         case .train(let c): return c.threads
         case .importFile: return 1
-        case .compare(let c): return c.threads
+        case .compare(let c), .star(let c): return c.threads
         }
     }
 }

@@ -18,7 +18,8 @@ import OrbitTraining
 /// metadata, as `orbit train` does) and its train/test metrics; a comparison reads its two models,
 /// aligns B to A for the matched methods (checking π(B) computes B's function, as `orbit align`
 /// does), measures the line A → B or A → π(B) with the fused path evaluator (as `orbit path`
-/// does) and writes `profile.json` and every barrier as a metric.
+/// does) and writes `profile.json` and every barrier as a metric. Fold-line (NGD) comparisons and
+/// stars fit centres first (StudyCentreTask.swift).
 public struct StudyTask {
     public let plan: StudyPlan
     public let store: RunStore
@@ -53,6 +54,7 @@ public struct StudyTask {
             case .train(let configuration): try train(run, configuration)
             case .importFile(let configuration, let path): try importFile(run, configuration, path: path)
             case .compare(let configuration): try compare(run, configuration)
+            case .star(let configuration): try star(run, configuration)
             }
             return true
         } catch {
@@ -109,45 +111,19 @@ public struct StudyTask {
         let a = try model(run.inputs[0], network: nil)
         let network = a.network
         let b = try model(run.inputs[1], network: network)
-        let dataset = try configuration.data.datasetSpec().load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw StudyError.runFailed(
-                run: run.key.folderName,
-                reason:
-                    "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
-        }
-        var metrics: [String: Double] = [:]
-        var endpoint = b.parameters
-        // The line needs no permutation spec (a network without hidden units to permute has none).
-        let matching: (result: MatchingResult, spec: PermutationSpec)?
-        switch configuration.method {
-        case .line: matching = nil
-        case .weightMatching:
-            let spec = try PermutationSpec(network: network)
-            let matcher = WeightMatching(seed: configuration.seed ?? 0, maxSweeps: configuration.maxSweeps ?? 100)
-            matching = (try matcher.match(a.parameters, b.parameters, spec: spec), spec)
-        case .activationMatching:
-            let spec = try PermutationSpec(network: network)
-            let result = try ActivationMatching().match(
-                network: network, a.parameters, b.parameters, inputs: dataset.train.features, spec: spec)
-            matching = (result, spec)
-        }
-        if let (result, spec) = matching {
-            try result.permutations.validate(for: spec)
-            endpoint = spec.apply(result.permutations, to: b.parameters)
-            let rows = min(dataset.train.count, 1000)
-            let inputs = dataset.train.features.submatrix(rows: 0..<rows, columns: 0..<dataset.train.featureCount)
-            let scale = FunctionalEquivalence.outputScale(network: network, parameters: b.parameters, inputs: inputs)
-            metrics["alignment.deviation"] = try FunctionalEquivalence.check(
-                network: network, original: b.parameters, permuted: endpoint, inputs: inputs,
-                tolerance: 1e-4 * max(1, scale))
-            metrics["alignment.objective"] = result.objective
-            metrics["alignment.sweeps"] = Double(result.sweeps)
-        }
+        let dataset = try data(configuration, for: network, run: run)
+        let (endpoint, alignment) = try align(
+            b.parameters, to: a.parameters, network: network, dataset: dataset, configuration)
+        var metrics = alignment
         metrics["distance"] = Double(a.parameters.distance(to: endpoint))
         let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
         let endName = configuration.method == .line ? "B" : "π(B) (\(configuration.method.rawValue))"
+        if configuration.path == .foldLine {
+            return try measureFoldLine(
+                run, configuration, network: network, dataset: dataset, a: a.parameters, end: endpoint,
+                endName: endName,
+                metrics: metrics)
+        }
         let t = PathProfile.grid(points: configuration.evaluation.points)
         var path = AffinePath.line(a.parameters, endpoint)
         var bends: [ParameterVector<Float>] = []
@@ -179,8 +155,57 @@ public struct StudyTask {
         }
     }
 
+    /// The study's data set, checked to fit `network`'s input.
+    func data(_ configuration: ComparisonRunConfiguration, for network: Network, run: StudyRun) throws -> Dataset {
+        let dataset = try configuration.data.datasetSpec().load()
+        guard dataset.train.featureCount == network.inputSize else {
+            throw StudyError.runFailed(
+                run: run.key.folderName,
+                reason:
+                    "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
+            )
+        }
+        return dataset
+    }
+
+    /// B permuted to A by the configuration's matching method (B itself for the line), checked to
+    /// compute B's function as `orbit align` does, with the matching's metrics (none for the line).
+    func align(
+        _ b: ParameterVector<Float>, to a: ParameterVector<Float>, network: Network, dataset: Dataset,
+        _ configuration: ComparisonRunConfiguration
+    ) throws -> (ParameterVector<Float>, [String: Double]) {
+        var metrics: [String: Double] = [:]
+        var endpoint = b
+        // The line needs no permutation spec (a network without hidden units to permute has none).
+        let matching: (result: MatchingResult, spec: PermutationSpec)?
+        switch configuration.method {
+        case .line: matching = nil
+        case .weightMatching:
+            let spec = try PermutationSpec(network: network)
+            let matcher = WeightMatching(seed: configuration.seed ?? 0, maxSweeps: configuration.maxSweeps ?? 100)
+            matching = (try matcher.match(a, b, spec: spec), spec)
+        case .activationMatching:
+            let spec = try PermutationSpec(network: network)
+            let result = try ActivationMatching().match(
+                network: network, a, b, inputs: dataset.train.features, spec: spec)
+            matching = (result, spec)
+        }
+        if let (result, spec) = matching {
+            try result.permutations.validate(for: spec)
+            endpoint = spec.apply(result.permutations, to: b)
+            let rows = min(dataset.train.count, 1000)
+            let inputs = dataset.train.features.submatrix(rows: 0..<rows, columns: 0..<dataset.train.featureCount)
+            let scale = FunctionalEquivalence.outputScale(network: network, parameters: b, inputs: inputs)
+            metrics["alignment.deviation"] = try FunctionalEquivalence.check(
+                network: network, original: b, permuted: endpoint, inputs: inputs, tolerance: 1e-4 * max(1, scale))
+            metrics["alignment.objective"] = result.objective
+            metrics["alignment.sweeps"] = Double(result.sweeps)
+        }
+        return (endpoint, metrics)
+    }
+
     /// The trained model of a finished training run (checked against `network` when given).
-    private func model(_ key: RunKey, network: Network?) throws -> Model<Float> {
+    func model(_ key: RunKey, network: Network?) throws -> Model<Float> {
         let path = "\(store.folder(key))/model.safetensors"
         let model: Model<Float> = try ModelFile.read(path, network: nil, nameMap: [:])
         if let network { try network.layout.requireMatches(model.network.layout) }

@@ -10,7 +10,8 @@ struct StudyCommand: ParsableCommand {
         discussion: """
             A study file (JSON; see examples/width-seeds.study.json) declares the models to train
             (architecture × widths × seeds) and the comparisons between them (lines, weight- or
-            activation-matched lines over all pairs). Every run is stored in OUT/runs/KIND-HASH/,
+            activation-matched lines, fitted curves and NGD fold-lines over all pairs; star centres
+            over all seeds of a width). Every run is stored in OUT/runs/KIND-HASH/,
             HASH a SHA-256 of its full configuration and its inputs' hashes: identical runs are
             never repeated, a rerun of a finished study does nothing, and a changed setting reruns
             exactly the runs it affects.

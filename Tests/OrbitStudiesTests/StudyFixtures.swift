@@ -6,7 +6,9 @@ import Foundation
 /// data, the line and the weight-matched line of every pair.
 enum StudyFixtures {
     /// The study text with `replacing` substitutions applied (to vary one field).
-    static func text(epochs: Int = 2, points: Int = 5, maxSweeps: Int = 50, widths: String = "[4, 8]") -> String {
+    static func text(
+        epochs: Int = 2, points: Int = 5, maxSweeps: Int = 50, widths: String = "[4, 8]", seeds: String = "[0, 1]"
+    ) -> String {
         """
         {
           "name": "tiny",
@@ -18,7 +20,7 @@ enum StudyFixtures {
               "name": "mlp",
               "architecture": "mlp:3-{width}-1:relu",
               "widths": \(widths),
-              "seeds": [0, 1],
+              "seeds": \(seeds),
               "training": { "epochs": \(epochs), "batch_size": 16, "learning_rate": 0.05, "momentum": 0.9 }
             }
           ],
@@ -43,6 +45,25 @@ enum StudyFixtures {
         let base = text()
         let end = base.range(of: "\n  ]\n}", options: .backwards)!
         return base.replacingCharacters(in: end, with: bezierComparison + "\n}")
+    }
+
+    /// The tiny study with three seeds and, after the line and weight-matched comparisons, the NGD
+    /// fold-line of every pair (a centre per pair, penalty λ = `penalty`) and a weight-matched star
+    /// per width.
+    static func textWithCentres(penalty: String = "1e-4") -> String {
+        let base = text(seeds: "[0, 1, 2]")
+        let end = base.range(of: "\n  ]\n}", options: .backwards)!
+        return base.replacingCharacters(
+            in: end,
+            with: """
+                ,
+                    { "name": "ngd", "method": "line", "path": "fold-line", "models": "mlp",
+                      "centre_training": { "epochs": 8, "batch_size": 16, "penalty": \(penalty) } },
+                    { "name": "star", "method": "weight-matching", "path": "star", "models": "mlp",
+                      "centre_training": { "epochs": 8, "batch_size": 16 } }
+                  ]
+                }
+                """)
     }
 
     static func plan(_ text: String = text()) throws -> StudyPlan {
