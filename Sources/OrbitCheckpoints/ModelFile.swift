@@ -25,7 +25,7 @@ public struct Model<Scalar: BLASScalar>: Sendable {
 /// JSON object of the same metadata). Weights are (out, in) as in PyTorch, so a PyTorch
 /// `state_dict` saved with `safetensors.torch.save_file` or `numpy.savez` loads as it is. `.pt`/`.pth`
 /// files (`torch.save`) are read by ``TorchCheckpointFile``'s restricted unpickler — no description,
-/// so they need a network — and written as plain state dicts.
+/// so they need a network — but models are not written to them (no place for the description).
 public enum ModelFile {
     static let networkKey = "orbit.network"
     static let npzMetadataMember = "__orbit_metadata__"
@@ -64,8 +64,9 @@ public enum ModelFile {
             tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
             try NPZFile(arrays: tensors).write(to: path)
         case .torch:
-            // A plain state dict, loadable with torch.load(weights_only=True); it has no place for metadata.
-            try TorchCheckpointFile.write(tensors: tensors, to: path)
+            // A state dict has no place for the description; `orbit convert` writes .pt files explicitly
+            // (TorchCheckpointFile.write).
+            throw CheckpointError.unknownFormat(file: path)
         }
     }
 

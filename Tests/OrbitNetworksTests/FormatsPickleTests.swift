@@ -55,7 +55,8 @@ import Testing
 
     static func parse(_ p: P, storages: [String: [Float]] = [:]) throws -> TorchCheckpointFile {
         try TorchCheckpointFile.parse(
-            pickle: ByteSlice(p.bytes), storages: storages.mapValues { ByteSlice(littleEndianBytes($0)) }, file: "t.pkl")
+            pickle: ByteSlice(p.bytes), storages: storages.mapValues { ByteSlice(littleEndianBytes($0)) }, file: "t.pkl"
+        )
     }
 
     static func reason(_ p: P, storages: [String: [Float]] = [:]) -> FormatError.Reason? {
@@ -188,7 +189,9 @@ import Testing
         }
         var marks = P()
         for _ in 0...PickleMachine.maxMarks { marks.op(.mark) }
-        if case .absurdSize(let what, _, _) = Self.reason(marks) { #expect(what == "pickle MARK nesting") } else {
+        if case .absurdSize(let what, _, _) = Self.reason(marks) {
+            #expect(what == "pickle MARK nesting")
+        } else {
             Issue.record("MARK nesting is bounded")
         }
     }

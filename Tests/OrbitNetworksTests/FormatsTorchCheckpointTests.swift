@@ -110,6 +110,28 @@ import Testing
         #expect(error.tensor == "u")
     }
 
+    /// A zip whose `byteorder` says big-endian is swapped on load; files that are neither layout are
+    /// refused by their first bytes.
+    @Test func bigEndianArchivesAreSwappedAndOtherFilesRefused() throws {
+        let tensor = try RawTensor(name: "w", shape: [3], elements: [Float(1.5), -2, 0.25])
+        let bigEndian = ByteSlice(
+            tensor.floats().flatMap { withUnsafeBytes(of: $0.bitPattern.bigEndian) { Array($0) } })
+        let members = [
+            ZipWriter.Member(
+                name: "x/data.pkl", pieces: [ByteSlice(try TorchCheckpointFile.pickle([tensor], file: "x"))]),
+            ZipWriter.Member(name: "x/byteorder", pieces: [ByteSlice(Array("big".utf8))]),
+            ZipWriter.Member(name: "x/data/0", pieces: [bigEndian]),
+        ]
+        var archive: [UInt8] = []
+        try ZipWriter().write(
+            members, file: "x", to: { archive += $0.bytes }, pieces: { p in p.withUnsafeBytes { archive += $0 } })
+        #expect(try TorchCheckpointFile.parse(ByteSlice(archive), file: "x").tensors == [tensor])
+        for junk in [[], [0x7B, 0x22], Array("not a checkpoint".utf8)] as [[UInt8]] {
+            let error = formatError { _ = try TorchCheckpointFile.parse(ByteSlice(junk), file: "junk.pt") }
+            if case .badMagic = error?.reason {} else { Issue.record("\(junk): \(String(describing: error))") }
+        }
+    }
+
     /// `orbit-written.pt` is what the writer produces (the fixture script checks that
     /// `torch.load(weights_only=True)` reads it); ORBIT_WRITE_FIXTURES=1 rewrites it.
     @Test func committedOrbitWrittenFixtureIsTheWritersOutput() throws {

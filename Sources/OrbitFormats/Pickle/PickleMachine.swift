@@ -100,7 +100,8 @@ struct PickleMachine {
                 throw malformed(refusal.message, at: at)
             }
             guard stack.count <= Self.maxStack else {
-                throw error(.absurdSize(what: "pickle stack depth", value: UInt64(stack.count), limit: UInt64(Self.maxStack)))
+                throw error(
+                    .absurdSize(what: "pickle stack depth", value: UInt64(stack.count), limit: UInt64(Self.maxStack)))
             }
         }
     }
@@ -155,7 +156,8 @@ struct PickleMachine {
         list.items += items
         list.depth = max(list.depth, 1 + (items.map(\.depth).max() ?? 0))
         guard list.depth <= Self.maxDepth else {
-            throw error(.absurdSize(what: "pickle nesting depth", value: UInt64(list.depth), limit: UInt64(Self.maxDepth)))
+            throw error(
+                .absurdSize(what: "pickle nesting depth", value: UInt64(list.depth), limit: UInt64(Self.maxDepth)))
         }
     }
 
@@ -164,7 +166,8 @@ struct PickleMachine {
             throw malformed("memoising from an empty stack", at: offset)
         }
         if memo[index] == nil && memo.count >= Self.maxMemo {
-            throw error(.absurdSize(what: "pickle memo size", value: UInt64(memo.count + 1), limit: UInt64(Self.maxMemo)))
+            throw error(
+                .absurdSize(what: "pickle memo size", value: UInt64(memo.count + 1), limit: UInt64(Self.maxMemo)))
         }
         memo[index] = top
     }
@@ -189,7 +192,9 @@ struct PickleMachine {
     /// A length prefix, checked against the bytes left.
     private func length(_ value: UInt64, cursor: ByteCursor, what: String) throws -> Int {
         guard value <= UInt64(cursor.remaining) else {
-            throw error(.truncated(what: what, offset: cursor.offset, needed: Int(clamping: value), available: cursor.remaining))
+            throw error(
+                .truncated(what: what, offset: cursor.offset, needed: Int(clamping: value), available: cursor.remaining)
+            )
         }
         return Int(value)
     }
@@ -213,7 +218,9 @@ struct PickleMachine {
             return value
         case .mark:
             guard marks.count < Self.maxMarks else {
-                throw error(.absurdSize(what: "pickle MARK nesting", value: UInt64(marks.count + 1), limit: UInt64(Self.maxMarks)))
+                throw error(
+                    .absurdSize(
+                        what: "pickle MARK nesting", value: UInt64(marks.count + 1), limit: UInt64(Self.maxMarks)))
             }
             marks.append(stack.count)
         case .pop:
@@ -250,7 +257,11 @@ struct PickleMachine {
                 stack.append(.largeInt(raw))
             }
         case .binFloat:
-            stack.append(.float(Double(bitPattern: UInt64(try cursor.u32BE("BINFLOAT high")) << 32 | UInt64(try cursor.u32BE("BINFLOAT low")))))
+            stack.append(
+                .float(
+                    Double(
+                        bitPattern: UInt64(try cursor.u32BE("BINFLOAT high")) << 32
+                            | UInt64(try cursor.u32BE("BINFLOAT low")))))
         case .binUnicode, .shortBinUnicode, .binUnicode8:
             let declared: UInt64
             switch opcode {
@@ -275,7 +286,9 @@ struct PickleMachine {
             stack.append(.tuple(try sequence(try popToMark(at: at), at: at)))
         case .tuple1, .tuple2, .tuple3:
             let n = opcode == .tuple1 ? 1 : opcode == .tuple2 ? 2 : 3
-            guard stack.count - (marks.last ?? 0) >= n else { throw malformed("\(opcode.name) needs \(n) items", at: at) }
+            guard stack.count - (marks.last ?? 0) >= n else {
+                throw malformed("\(opcode.name) needs \(n) items", at: at)
+            }
             let items = Array(stack.suffix(n))
             stack.removeLast(n)
             stack.append(.tuple(try sequence(items, at: at)))
@@ -359,7 +372,9 @@ struct PickleMachine {
         while true {
             let b = try cursor.u8(what)
             if b == 0x0A { break }
-            guard bytes.count < 256, b >= 0x20, b < 0x7F else { throw malformed("\(what) is not a short ASCII line", at: offset) }
+            guard bytes.count < 256, b >= 0x20, b < 0x7F else {
+                throw malformed("\(what) is not a short ASCII line", at: offset)
+            }
             bytes.append(b)
         }
         return String(decoding: bytes, as: UTF8.self)

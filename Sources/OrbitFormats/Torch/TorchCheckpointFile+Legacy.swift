@@ -55,7 +55,9 @@ extension TorchCheckpointFile {
             offset = try PickleMachine.withValue(
                 of: raw, file: file, member: "storage keys", startingAt: objectEnd, persistentLoad: refuseStorage
             ) { value, end in
-                guard case .list(let list) = value else { throw fail("storage keys", "is \(value.typeName), not a list") }
+                guard case .list(let list) = value else {
+                    throw fail("storage keys", "is \(value.typeName), not a list")
+                }
                 for item in list.items {
                     guard case .string(let key) = item else { throw fail("storage keys", "holds \(item.typeName)") }
                     keys.append(key)
@@ -78,7 +80,9 @@ extension TorchCheckpointFile {
                             what: "\(count) \(storage.dtype) elements", offset: cursor.offset,
                             needed: Int(clamping: bytes), available: cursor.remaining))
                 }
-                guard slices[key] == nil else { throw FormatError(file: file, reason: .duplicateKey("storage '\(key)'")) }
+                guard slices[key] == nil else {
+                    throw FormatError(file: file, reason: .duplicateKey("storage '\(key)'"))
+                }
                 slices[key] = data[cursor.offset..<(cursor.offset + Int(bytes))]
                 try cursor.skip(Int(bytes), for: "storage '\(key)'")
             }
@@ -94,7 +98,8 @@ extension TorchCheckpointFile {
                     bytes = try swapped(bytes, itemSize: reference.storage.dtype.byteSize, file: file, budget: &budget)
                     swappedSlices[key] = bytes
                 }
-                tensors.append(try reference.materialize(name: name, storageBytes: bytes, file: file, copyBudget: &budget))
+                tensors.append(
+                    try reference.materialize(name: name, storageBytes: bytes, file: file, copyBudget: &budget))
             }
             return TorchCheckpointFile(tensors: tensors, keyPath: found.keyPath, layout: .legacy)
         }

@@ -50,7 +50,9 @@ extension TorchCheckpointFile {
         out.op(.mark)
         var names = Set<String>()
         for (index, tensor) in tensors.enumerated() {
-            guard names.insert(tensor.name).inserted else { throw FormatError(file: file, reason: .duplicateKey(tensor.name)) }
+            guard names.insert(tensor.name).inserted else {
+                throw FormatError(file: file, reason: .duplicateKey(tensor.name))
+            }
             guard let storageType = TorchGlobal.storageTypeName(of: tensor.dtype) else {
                 throw FormatError(
                     file: file, tensor: tensor.name,

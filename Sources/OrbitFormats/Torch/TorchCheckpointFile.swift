@@ -17,9 +17,10 @@
 /// ``TorchGlobal`` (the equivalent of `torch.load(…, weights_only=True)`) and executes nothing.
 /// The state dict is found by ``TorchStateDictSearch`` — at the top or one or two levels down —
 /// and its key path kept in ``keyPath``. Tensors are strided views of storages: contiguous ones
-/// share the file's buffer, the others are copied (in total at most the file's size) after a
-/// bounds check that names the tensor. The zip is read by ``ZipReader`` (sizes, overlaps and
-/// CRC-32 checked). O(file size) time; memory: the file plus at most its size again.
+/// share the file's buffer, the others are copied after a bounds check that names the tensor. The
+/// zip is read by ``ZipReader`` (sizes, overlaps and CRC-32 checked). O(file size) time; memory: the
+/// file, plus copies (strided views made contiguous, big-endian storages swapped) of at most the
+/// file's size for each kind — so a hostile file cannot allocate more than a small multiple of itself.
 public struct TorchCheckpointFile: Sendable, Equatable {
     /// Which of the two layouts the file used.
     public enum Layout: String, Sendable {
@@ -53,9 +54,16 @@ public struct TorchCheckpointFile: Sendable, Equatable {
     public static func parse(
         _ data: ByteSlice, file: String, keyPath: [String]? = nil, limits: FormatLimits = .standard
     ) throws -> TorchCheckpointFile {
-        let isZip = data.count >= 4 && data.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } == ZipReader.localSignature.littleEndian
-        if isZip || data.count < 2 || data[0] != PickleOpcode.proto.rawValue {
-            return try parseZip(data, file: file, keyPath: keyPath, limits: limits)
+        let isZip =
+            data.count >= 4
+            && data.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } == ZipReader.localSignature.littleEndian
+        if isZip { return try parseZip(data, file: file, keyPath: keyPath, limits: limits) }
+        guard data.count >= 2, data[0] == PickleOpcode.proto.rawValue else {
+            throw FormatError(
+                file: file,
+                reason: .badMagic(
+                    expected: "a torch.save file (a zip archive, or a pickle in the legacy format)",
+                    found: data.withUnsafeBytes { hexPrefix($0) }))
         }
         return try parseLegacy(data, file: file, keyPath: keyPath, limits: limits)
     }
@@ -83,7 +91,18 @@ public struct TorchCheckpointFile: Sendable, Equatable {
     private static func parseZip(
         _ data: ByteSlice, file: String, keyPath: [String]?, limits: FormatLimits
     ) throws -> TorchCheckpointFile {
-        let entries = try data.withUnsafeBytes { try ZipReader.entries($0, file: file, limits: limits) }
+        let entries: [ZipEntry]
+        do {
+            entries = try data.withUnsafeBytes { try ZipReader.entries($0, file: file, limits: limits) }
+        } catch let error as FormatError {
+            // A zip that starts right but has no end record was cut short: say so.
+            guard case .badMagic = error.reason, data.count >= 4, data[0] == 0x50, data[1] == 0x4B else { throw error }
+            throw FormatError(
+                file: file,
+                reason: .truncated(
+                    what: "the zip archive's end-of-central-directory record (the file is cut short)",
+                    offset: data.count, needed: 22, available: 0))
+        }
         // The root folder is whatever the archive calls it: the folder holding data.pkl.
         let pickles = entries.filter { entry in
             entry.name.hasSuffix("/data.pkl") && entry.name.dropLast("/data.pkl".count).allSatisfy { $0 != "/" }
@@ -105,7 +124,8 @@ public struct TorchCheckpointFile: Sendable, Equatable {
             case "little": bigEndian = false
             case "big": bigEndian = true
             case let other:
-                throw FormatError(file: file, tensor: entry.name, reason: .unsupported("byte order '\(other.prefix(20))'"))
+                throw FormatError(
+                    file: file, tensor: entry.name, reason: .unsupported("byte order '\(other.prefix(20))'"))
             }
         }
         let pickle = try ZipReader.extract(pickleEntry, from: data, file: file)
@@ -167,7 +187,8 @@ public struct TorchCheckpointFile: Sendable, Equatable {
         guard case .global(.storageType(let dtype, _)) = tuple.items[1] else {
             throw PickleMachine.Refusal("persistent id storage type \(tuple.items[1].typeName) is not a torch storage")
         }
-        guard case .string(let key) = tuple.items[2], case .string = tuple.items[3], case .int(let numel) = tuple.items[4],
+        guard case .string(let key) = tuple.items[2], case .string = tuple.items[3],
+            case .int(let numel) = tuple.items[4],
             numel >= 0
         else { throw PickleMachine.Refusal("persistent id with a malformed key, location or element count") }
         if tuple.items.count == 6, case .none = tuple.items[5] {
@@ -191,7 +212,8 @@ public struct TorchCheckpointFile: Sendable, Equatable {
         guard bytes.count <= budget else {
             throw FormatError(
                 file: file,
-                reason: .absurdSize(what: "bytes copied to swap byte order", value: UInt64(bytes.count), limit: UInt64(budget)))
+                reason: .absurdSize(
+                    what: "bytes copied to swap byte order", value: UInt64(bytes.count), limit: UInt64(budget)))
         }
         budget -= bytes.count
         let whole = bytes.count / itemSize * itemSize

@@ -113,7 +113,9 @@ enum TorchGlobal: Equatable {
             guard arguments.count == expected else {
                 throw refuse("expected \(expected) arguments, got \(arguments.count)")
             }
-            guard case .tensor = arguments[0] else { throw refuse("argument 1 is \(arguments[0].typeName), not a tensor") }
+            guard case .tensor = arguments[0] else {
+                throw refuse("argument 1 is \(arguments[0].typeName), not a tensor")
+            }
             return arguments[0]
         case .size:
             guard arguments.count == 1, case .tuple = arguments[0] else { throw refuse("expected one tuple") }
@@ -139,7 +141,9 @@ enum TorchGlobal: Equatable {
         _ value: PickleValue, what: String, maxRank: Int, refuse: (String) -> PickleMachine.Refusal
     ) throws -> [Int] {
         guard case .tuple(let tuple) = value else { throw refuse("the \(what) is \(value.typeName), not a tuple") }
-        guard tuple.items.count <= maxRank else { throw refuse("the \(what) has rank \(tuple.items.count) > \(maxRank)") }
+        guard tuple.items.count <= maxRank else {
+            throw refuse("the \(what) has rank \(tuple.items.count) > \(maxRank)")
+        }
         return try tuple.items.map { item in
             guard case .int(let i) = item, i >= 0 else { throw refuse("the \(what) holds \(item.keyDescription)") }
             return Int(i)

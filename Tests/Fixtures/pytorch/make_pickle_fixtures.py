@@ -62,12 +62,16 @@ def mlp_state_dict(seed=0):
 
 def pickle_zip(path, pickle_bytes, storages, root="archive"):
     """A torch.save-style zip holding `pickle_bytes` as data.pkl and `storages` (key -> bytes)."""
+    def member(z, name, data):
+        # A fixed timestamp, so rerunning the script leaves these files unchanged.
+        z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(f"{root}/data.pkl", pickle_bytes)
-        z.writestr(f"{root}/byteorder", b"little")
+        member(z, f"{root}/data.pkl", pickle_bytes)
+        member(z, f"{root}/byteorder", b"little")
         for key, data in storages.items():
-            z.writestr(f"{root}/data/{key}", data)
-        z.writestr(f"{root}/version", b"3\n")
+            member(z, f"{root}/data/{key}", data)
+        member(z, f"{root}/version", b"3\n")
 
 
 def unicode_op(text):
@@ -170,7 +174,7 @@ def main():
         whole = f.read()
     with open(os.path.join(OUT, "truncated.pt"), "wb") as f:
         f.write(whole[: len(whole) // 2])
-    refuse("truncated.pt", ["truncated.pt"], "mlp.pt cut in half (no end-of-central-directory record)")
+    refuse("truncated.pt", ["cut short"], "mlp.pt cut in half (no end-of-central-directory record)")
 
     # A storage shorter than its tensor's shape: fc1.weight is 6x4 floats, its storage holds 10.
     src = zipfile.ZipFile(os.path.join(OUT, "mlp.pt"))
@@ -209,6 +213,29 @@ def main():
         f.write("\n")
     for name in sorted(os.listdir(OUT)):
         print(f"{os.path.getsize(os.path.join(OUT, name)):7d}  {name}")
+    write_fuzz_seeds()
+
+
+def write_fuzz_seeds():
+    """Seed corpora of Fuzz/: whole files for fuzz-torch, bare pickles (data.pkl) for fuzz-pickle."""
+    fuzz = os.path.join(HERE, "..", "..", "..", "Fuzz", "Corpus")
+    whole = ["mlp.pt", "mlp-legacy.pth", "mlp-protocol4.pt", "dtypes.pt", "dtypes-legacy.pt", "strided.pt",
+             "strided-legacy.pt", "lightning.ckpt.pt", "orbit-written.pt", "hostile-posix-system.pt",
+             "hostile-os-system.pth", "short-storage.pt"]
+    os.makedirs(os.path.join(fuzz, "fuzz-torch"), exist_ok=True)
+    os.makedirs(os.path.join(fuzz, "fuzz-pickle"), exist_ok=True)
+    for name in whole:
+        if os.path.exists(os.path.join(OUT, name)):
+            with open(os.path.join(OUT, name), "rb") as src, open(os.path.join(fuzz, "fuzz-torch", name), "wb") as dst:
+                dst.write(src.read())
+    for name in ["mlp.pt", "mlp-protocol4.pt", "dtypes.pt", "strided.pt", "lightning.ckpt.pt", "nested-model-state.pt",
+                 "orbit-written.pt", "hostile-eval.pt"]:
+        if not os.path.exists(os.path.join(OUT, name)):
+            continue
+        with zipfile.ZipFile(os.path.join(OUT, name)) as z:
+            pkl = next(n for n in z.namelist() if n.endswith("/data.pkl"))
+            with open(os.path.join(fuzz, "fuzz-pickle", name.replace(".pt", ".pkl")), "wb") as dst:
+                dst.write(z.read(pkl))
 
 
 def orbit_written_tensors():
