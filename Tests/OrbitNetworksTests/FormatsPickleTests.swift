@@ -196,6 +196,42 @@ import Testing
         }
     }
 
+    /// 100,000 lists chained by APPEND after their creation (so no container's tracked depth grows)
+    /// and an OrderedDict holding itself: the machine keeps every container in creation order and
+    /// empties them at the end, so releasing the chain never recurses 100,000 deep (which would
+    /// overflow the stack) and the cycle is broken rather than leaked.
+    @Test func chainsBuiltByMutationAreReleasedWithoutRecursion() {
+        let n: UInt32 = 100_000
+        var p = P()
+        func index(_ opcode: PickleOpcode, _ i: UInt32) {
+            p.op(opcode)
+            withUnsafeBytes(of: i.littleEndian) { p.bytes += $0 }
+        }
+        for i in 0..<n {
+            p.op(.emptyList)
+            index(.longBinPut, i)
+            p.op(.pop)
+        }
+        for i in 0..<(n - 1) {
+            index(.longBinGet, i)
+            index(.longBinGet, i + 1)
+            p.op(.append)
+            p.op(.pop)
+        }
+        p.global("collections", "OrderedDict")
+        p.op(.emptyTuple)
+        p.op(.reduce)
+        index(.longBinPut, n)
+        p.string("self")
+        index(.longBinGet, n)
+        p.op(.setItem)
+        p.string("chain")
+        index(.longBinGet, 0)
+        p.op(.setItem)
+        p.op(.stop)
+        if case .noTensors = Self.reason(p) {} else { Issue.record("the chain is not a state dict") }
+    }
+
     /// The plain data of a checkpoint's other entries (epochs, floats, lists, bytes, big ints) parses.
     @Test func plainDataOpcodesGiveTheirValues() throws {
         var p = P()

@@ -345,7 +345,10 @@ struct PickleMachine {
                 throw malformed("REDUCE calls \(callable.typeName), which is not an allowed global", at: at)
             }
             guard case .tuple(let args) = arguments else { throw malformed("REDUCE arguments are not a tuple", at: at) }
-            stack.append(try global.call(args.items, maxRank: maxRank))
+            let result = try global.call(args.items, maxRank: maxRank)
+            // OrderedDict() makes a container: register it for the teardown like any other.
+            if case .dict(let d) = result { dictionaries.append(d) }
+            stack.append(result)
         case .build:
             // The state of an OrderedDict (its `_metadata`) or a parameter: data, validated, unused.
             _ = try pop(at: at)

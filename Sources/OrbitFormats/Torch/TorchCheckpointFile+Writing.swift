@@ -5,7 +5,10 @@
 /// it names are `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` and the storage types —
 /// and each tensor has its own contiguous storage `archive/data/<i>`. Members are stored
 /// (uncompressed) by ``ZipWriter``, with `byteorder` = `little` and `version` = `3`, as torch writes
-/// them. O(total tensor bytes); tensor bytes are streamed, never copied.
+/// them. torch.save pads members to 64-byte boundaries for memory mapping; `torch.load` needs no
+/// padding (with `mmap=True` too, checked by Tests/Fixtures/pytorch/make_pickle_fixtures.py on an
+/// Orbit-written file), so none is written. O(total tensor bytes); tensor bytes are streamed, never
+/// copied.
 extension TorchCheckpointFile {
     /// The root folder of written archives (torch uses the file's stem; any name loads).
     static let writtenRoot = "archive"
