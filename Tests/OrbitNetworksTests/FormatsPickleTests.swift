@@ -26,7 +26,7 @@ import Testing
             bytes += Array((m + "\n" + n + "\n").utf8)
         }
         /// `_rebuild_tensor_v2(('storage', torch.FloatStorage, key, 'cpu', numel), offset, size, stride, False, OrderedDict())`.
-        mutating func tensor(key: String, numel: Int32, offset: Int32, size: [Int32], stride: [Int32]) {
+        mutating func tensor(key: String, numel: Int32, offset: Int64, size: [Int32], stride: [Int32]) {
             global("torch._utils", "_rebuild_tensor_v2")
             op(.mark)
             op(.mark)
@@ -37,7 +37,12 @@ import Testing
             int(numel)
             op(.tuple)
             op(.binPersistentID)
-            int(offset)
+            if let small = Int32(exactly: offset) {
+                int(small)
+            } else {
+                raw([PickleOpcode.long1.rawValue, 8])
+                withUnsafeBytes(of: offset.littleEndian) { bytes += $0 }
+            }
             op(.mark)
             for s in size { int(s) }
             op(.tuple)
@@ -92,6 +97,26 @@ import Testing
         let error = try #require(formatError { _ = try Self.parse(p, storages: ["0": [1, 2, 3, 4, 5, 6]]) })
         #expect(error.tensor == "fc.weight")
         #expect(error.reason == .storageTooShort(storage: "0", shape: [2, 3], needed: 7, available: 6))
+        // An offset at the top of Int64's range: refused, not an overflow trap.
+        var far = P()
+        far.op(.emptyDict)
+        far.string("far")
+        far.tensor(key: "0", numel: 6, offset: .max, size: [1], stride: [1])
+        far.op(.setItem)
+        far.op(.stop)
+        #expect(
+            Self.reason(far, storages: ["0": [1, 2, 3, 4, 5, 6]])
+                == .storageTooShort(storage: "0", shape: [1], needed: Int.max, available: 6))
+        var overflowing = P()
+        overflowing.op(.emptyDict)
+        overflowing.string("huge")
+        overflowing.tensor(key: "0", numel: 6, offset: .max - 1, size: [3], stride: [2])
+        overflowing.op(.setItem)
+        overflowing.op(.stop)
+        if case .shapeOverflow = Self.reason(overflowing, storages: ["0": [1, 2, 3, 4, 5, 6]]) {
+        } else {
+            Issue.record("a view whose last element overflows Int is refused")
+        }
     }
 
     @Test func refusedGlobalsAreNamedAndNothingRuns() {

@@ -191,9 +191,11 @@ public struct TorchCheckpointFile: Sendable, Equatable {
             case .int(let numel) = tuple.items[4],
             numel >= 0
         else { throw PickleMachine.Refusal("persistent id with a malformed key, location or element count") }
-        if tuple.items.count == 6, case .none = tuple.items[5] {
-        } else if tuple.items.count == 6 {
-            throw PickleMachine.Refusal("legacy storage views (view metadata in a persistent id)")
+        // The legacy layout's sixth element describes a view of a storage (PyTorch < 0.4); always None since.
+        if tuple.items.count == 6 {
+            guard case .none = tuple.items[5] else {
+                throw PickleMachine.Refusal("legacy storage views (view metadata in a persistent id)")
+            }
         }
         if let existing = known[key], existing.dtype == dtype, existing.elementCount == Int(numel) {
             return .storage(existing)

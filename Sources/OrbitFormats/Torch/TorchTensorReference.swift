@@ -32,7 +32,7 @@ final class TorchTensorReference {
     ///
     /// `storageBytes` holds the storage's elements (little-endian). The view must lie inside them:
     /// its last element `offset + Σ (sizeₖ − 1)·strideₖ` (computed with overflow checks) must be
-    /// below the element count, else ``FormatError/Reason/storageTooShort(storage:needed:available:)``
+    /// below the element count, else ``FormatError/Reason/storageTooShort(storage:shape:needed:available:)``
     /// names the tensor. A contiguous view shares `storageBytes`; any other is copied element by
     /// element — O(elements), charged to `copyBudget` (bytes), which keeps a hostile file's views
     /// of one storage from allocating more than the file justifies.
@@ -59,9 +59,12 @@ final class TorchTensorReference {
         if overflow {
             throw fail(.shapeOverflow(shape: shape.map { UInt64($0) }, itemSize: itemSize))
         }
-        let needed = count == 0 ? 0 : last + 1
-        guard needed <= available else {
-            throw fail(.storageTooShort(storage: storage.key, shape: shape, needed: needed, available: available))
+        // `last < available` rather than `last + 1 <= available`: last may be Int.max.
+        guard count == 0 || last < available else {
+            throw fail(
+                .storageTooShort(
+                    storage: storage.key, shape: shape, needed: last < Int.max ? last + 1 : Int.max,
+                    available: available))
         }
         if count == 0 {
             return try RawTensor(name: name, dtype: storage.dtype, shape: shape, bytes: ByteSlice([]), file: file)
