@@ -1,4 +1,4 @@
-/// A restricted unpickler: runs the pickle virtual machine (`Lib/pickletools.py`, protocols 2–5)
+/// A restricted unpickler: runs the pickle virtual machine (CPython's `pickletools`, protocols 2–5)
 /// over one pickle for the data of a PyTorch state dict — the equivalent of
 /// `torch.load(…, weights_only=True)` — and never imports or executes anything.
 ///

@@ -1,4 +1,4 @@
-/// The opcodes of Python's pickle format (protocols 0–5, `Lib/pickletools.py`), with the subset
+/// The opcodes of Python's pickle format (protocols 0–5, as CPython's `pickletools` documents them), with the subset
 /// Orbit's restricted unpickler executes.
 ///
 /// Every opcode a `torch.save` state dict uses (protocol 2 by default, up to 5 when the caller asks)
