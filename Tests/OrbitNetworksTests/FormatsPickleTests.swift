@@ -119,6 +119,32 @@ import Testing
         }
     }
 
+    /// A zero stride repeats one element: 2³⁰ copies of it would be 4 GiB from a 4-byte storage.
+    /// Strided copies are charged to a budget of the input's size, so the file is refused instead.
+    @Test func broadcastViewsCannotAllocateBeyondTheFile() throws {
+        var p = P()
+        p.op(.emptyDict)
+        p.string("broadcast")
+        p.tensor(key: "0", numel: 1, offset: 0, size: [1 << 30], stride: [0])
+        p.op(.setItem)
+        p.op(.stop)
+        let error = try #require(formatError { _ = try Self.parse(p, storages: ["0": [1]]) })
+        #expect(error.tensor == "broadcast")
+        guard case .absurdSize(_, let value, let limit) = error.reason else {
+            Issue.record("\(error)")
+            return
+        }
+        #expect(value == 4 << 30 && limit < 1024)
+        // A small broadcast within the budget is materialised.
+        var small = P()
+        small.op(.emptyDict)
+        small.string("b")
+        small.tensor(key: "0", numel: 1, offset: 0, size: [2, 3], stride: [0, 0])
+        small.op(.setItem)
+        small.op(.stop)
+        #expect(try Self.parse(small, storages: ["0": [2.5]]).tensors[0].floats() == [Float](repeating: 2.5, count: 6))
+    }
+
     @Test func refusedGlobalsAreNamedAndNothingRuns() {
         for (module, name) in [
             ("os", "system"), ("posix", "system"), ("subprocess", "Popen"), ("builtins", "eval"),
