@@ -29,5 +29,7 @@ let package = Package(
         fuzzTarget("fuzz-npz", ["OrbitParsers"]),
         fuzzTarget("fuzz-idx", ["OrbitParsers"]),
         fuzzTarget("fuzz-network-description", ["OrbitParsers"]),
+        fuzzTarget("fuzz-pickle", ["OrbitParsers"]),
+        fuzzTarget("fuzz-torch", ["OrbitParsers"]),
     ]
 )

@@ -16,7 +16,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case unsupportedDType(file: String, tensor: String, dtype: String)
     /// A NaN or ±∞ weight.
     case nonFinite(file: String, tensor: String, index: Int)
-    /// The extension is neither .safetensors nor .npz.
+    /// The extension is none of .safetensors, .npz, .pt, .pth (reading) or .safetensors, .npz (writing).
     case unknownFormat(file: String)
     /// Two model files that must hold the same architecture differ: the first tensor (in layout order)
     /// whose name or shape differs, as `reference` has it and as `file` has it ("nothing" when
@@ -45,7 +45,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .nonFinite(let file, let tensor, let index):
             return "\(file): tensor '\(tensor)' holds a NaN or infinite value at flat index \(index)"
         case .unknownFormat(let file):
-            return "\(file): unknown model format; use a .safetensors or .npz file"
+            return
+                "\(file): unknown model format; models are read from .safetensors, .npz, .pt or .pth files and written to .safetensors or .npz"
         case .layoutMismatch(let file, let reference, let tensor, let expected, let found):
             return
                 "\(file) does not match \(reference) at tensor '\(tensor)': \(reference) has \(expected), \(file) has \(found)"

@@ -23,17 +23,24 @@ public struct Model<Scalar: BLASScalar>: Sendable {
 /// Reading and writing model files: safetensors (the network description in `__metadata__` under
 /// `orbit.network`) and NPZ (the description as a UTF-8 `uint8` array `__orbit_metadata__` holding a
 /// JSON object of the same metadata). Weights are (out, in) as in PyTorch, so a PyTorch
-/// `state_dict` saved with `safetensors.torch.save_file` or `numpy.savez` loads as it is.
+/// `state_dict` saved with `safetensors.torch.save_file` or `numpy.savez` loads as it is. `.pt`/`.pth`
+/// files (`torch.save`) are read by ``TorchCheckpointFile``'s restricted unpickler — no description,
+/// so they need a network — but models are not written to them (no place for the description).
 public enum ModelFile {
     static let networkKey = "orbit.network"
     static let npzMetadataMember = "__orbit_metadata__"
 
-    enum Format { case safetensors, npz }
+    /// The metadata key under which a PyTorch checkpoint's state-dict key path is reported
+    /// (e.g. `['state_dict']`), when the tensors were not at the top level.
+    public static let torchKeyPathKey = "torch.key_path"
+
+    enum Format { case safetensors, npz, torch }
 
     static func format(of path: String) throws -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".safetensors") { return .safetensors }
         if lower.hasSuffix(".npz") { return .npz }
+        if lower.hasSuffix(".pt") || lower.hasSuffix(".pth") { return .torch }
         throw CheckpointError.unknownFormat(file: path)
     }
 
@@ -56,6 +63,10 @@ public enum ModelFile {
             let bytes = [UInt8](json)
             tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
             try NPZFile(arrays: tensors).write(to: path)
+        case .torch:
+            // A state dict has no place for the description; `orbit convert` writes .pt files explicitly
+            // (TorchCheckpointFile.write).
+            throw CheckpointError.unknownFormat(file: path)
         }
     }
 
@@ -75,6 +86,10 @@ public enum ModelFile {
                 }
             }
             return (file.arrays.filter { $0.name != npzMetadataMember }, metadata)
+        case .torch:
+            // A restricted unpickler (no code runs); the state dict may sit inside a checkpoint.
+            let file = try TorchCheckpointFile.read(path)
+            return (file.tensors, file.keyPath.isEmpty ? [:] : [torchKeyPathKey: file.keyPathDescription])
         }
     }
 

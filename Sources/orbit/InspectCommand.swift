@@ -8,13 +8,14 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors (dtype, shape) and metadata of a model file.",
         discussion: "Example: orbit inspect a.safetensors")
 
-    @Argument(help: "A .safetensors or .npz file.") var file: String
+    @Argument(help: "A .safetensors, .npz, .pt or .pth file.") var file: String
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         global.apply()
         let (tensors, metadata) = try ModelFile.readRaw(file)
         print("\(file): \(tensors.count) tensors, \(tensors.reduce(0) { $0 + $1.elementCount }) values")
+        if let keyPath = metadata[ModelFile.torchKeyPathKey] { print("tensors from \(keyPath)") }
         let width = max(6, tensors.map(\.name.count).max() ?? 0)
         print("tensor".padding(toLength: width, withPad: " ", startingAt: 0) + "  dtype  shape")
         for t in tensors {

@@ -73,6 +73,20 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
         case notRepresentable(String)
         /// Writing failed; nothing was left at the destination.
         case writeFailed(String)
+        /// A pickle names a global outside the state-dict allowlist (e.g. `posix.system`); nothing ran.
+        case forbiddenGlobal(name: String, offset: Int)
+        /// A byte that is no pickle opcode, at `offset` within the pickle's member or file.
+        case unknownOpcode(byte: UInt8, offset: Int)
+        /// A pickle opcode the restricted unpickler does not execute (e.g. `NEWOBJ`).
+        case unsupportedOpcode(name: String, byte: UInt8, offset: Int)
+        /// A pickle that breaks the format's rules (stack underflow, a missing memo entry, …).
+        case malformedPickle(detail: String, offset: Int)
+        /// A tensor's view needs `needed` elements of a storage that holds `available`.
+        case storageTooShort(storage: String, shape: [Int], needed: Int, available: Int)
+        /// Several dicts of tensors in a checkpoint (their key paths); which to read is ambiguous.
+        case ambiguousTensors(candidates: [String])
+        /// No dict of tensors where state dicts are kept.
+        case noTensors(String)
     }
 
     public var description: String {
@@ -140,6 +154,24 @@ extension FormatError.Reason: CustomStringConvertible {
             return "cannot be written: \(detail)"
         case .writeFailed(let detail):
             return "write failed: \(detail)"
+        case .forbiddenGlobal(let name, let offset):
+            return
+                "refused global '\(name)' at offset \(offset): only the globals of a PyTorch state dict are allowed (as with torch.load(weights_only=True)); nothing was executed"
+        case .unknownOpcode(let byte, let offset):
+            return "unknown pickle opcode 0x\(String(byte, radix: 16)) at offset \(offset)"
+        case .unsupportedOpcode(let name, let byte, let offset):
+            return
+                "pickle opcode \(name) (0x\(String(byte, radix: 16))) at offset \(offset) is not allowed in a state dict; nothing was executed"
+        case .malformedPickle(let detail, let offset):
+            return "malformed pickle at offset \(offset): \(detail)"
+        case .storageTooShort(let storage, let shape, let needed, let available):
+            return
+                "shape \(shape) needs \(needed) elements of storage '\(storage)', which holds \(available)"
+        case .ambiguousTensors(let candidates):
+            return
+                "several dicts of tensors: \(candidates.joined(separator: ", ")); save the one to analyse on its own (e.g. torch.save(ckpt[\"model\"], path))"
+        case .noTensors(let detail):
+            return "no dict of tensors found \(detail)"
         }
     }
 }
