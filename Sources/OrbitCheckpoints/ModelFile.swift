@@ -2,6 +2,7 @@ import Foundation
 import OrbitFormats
 import OrbitNetworks
 import OrbitNumerics
+import OrbitONNX
 
 /// A trained model as Orbit reads and writes it: the network description, θ, and free-form
 /// metadata (version, seed, configuration…).
@@ -28,12 +29,13 @@ public enum ModelFile {
     static let networkKey = "orbit.network"
     static let npzMetadataMember = "__orbit_metadata__"
 
-    enum Format { case safetensors, npz }
+    enum Format { case safetensors, npz, onnx }
 
     static func format(of path: String) throws -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".safetensors") { return .safetensors }
         if lower.hasSuffix(".npz") { return .npz }
+        if lower.hasSuffix(".onnx") { return .onnx }
         throw CheckpointError.unknownFormat(file: path)
     }
 
@@ -56,6 +58,8 @@ public enum ModelFile {
             let bytes = [UInt8](json)
             tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
             try NPZFile(arrays: tensors).write(to: path)
+        case .onnx:
+            throw ONNXError.writingUnsupported(file: path)
         }
     }
 
@@ -75,6 +79,11 @@ public enum ModelFile {
                 }
             }
             return (file.arrays.filter { $0.name != npzMetadataMember }, metadata)
+        case .onnx:
+            // The graph gives the network (under `orbit.network`) and θ in its layout; the
+            // initializers' ONNX names are kept in the metadata (ONNXModel.mappingKey).
+            let model = try ONNXModel.read(path)
+            return (model.tensors, model.metadata)
         }
     }
 
