@@ -42,6 +42,11 @@ public struct ONNXModel: Sendable {
     /// The default domain's opset version (0 if the file names none).
     public var opset: Int64
 
+    /// The operators Orbit maps onto today's networks (the list errors print).
+    public static let supportedOperators = ONNXOperator.supportedNames
+    /// The operators refused until the layer graph exists.
+    public static let layerGraphOperators = ONNXOperator.layerGraphNames.sorted()
+
     /// Metadata keys under which ``metadata`` records the provenance.
     public static let producerKey = "onnx.producer"
     public static let opsetKey = "onnx.opset"
