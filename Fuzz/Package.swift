@@ -29,5 +29,6 @@ let package = Package(
         fuzzTarget("fuzz-npz", ["OrbitParsers"]),
         fuzzTarget("fuzz-idx", ["OrbitParsers"]),
         fuzzTarget("fuzz-network-description", ["OrbitParsers"]),
+        fuzzTarget("fuzz-onnx", ["OrbitParsers"]),
     ]
 )
