@@ -176,4 +176,36 @@ import Testing
         #expect(refused.error.contains("node 'node_conv2d' uses operator Conv"), "\(refused.error)")
         #expect(refused.error.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
     }
+
+    /// `orbit eval` on an ONNX file (the loading dispatch end to end): the cross-entropy on the
+    /// recorded inputs equals the one computed from PyTorch's recorded outputs.
+    @Test(.enabled(if: binary != nil), arguments: ["relu_mlp.legacy.onnx", "relu_mlp.dynamo.onnx"])
+    func evalOnAnONNXFileGivesPyTorchsLoss(_ file: String) throws {
+        let recorded = try #require(Self.recorded["relu_mlp"])
+        let (batch, inputs, classes) = (recorded.input_shape[0], recorded.input_shape[1], recorded.output_shape[1])
+        var csv = (0..<inputs).map { "f\($0)" }.joined(separator: ",") + ",label\n"
+        var expected = 0.0
+        for i in 0..<batch {
+            let row = recorded.inputs[(i * inputs)..<((i + 1) * inputs)]
+            csv += row.map { "\($0)" }.joined(separator: ",") + ",\(i % classes)\n"
+            let logits = Array(recorded.outputs[(i * classes)..<((i + 1) * classes)])
+            let top = logits.max()!
+            expected += top + log(logits.map { exp($0 - top) }.reduce(0, +)) - logits[i % classes]
+        }
+        expected /= Double(batch)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-onnx-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("x.csv")
+        try csv.write(to: data, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("eval.json")
+        let run = try Self.orbit([
+            "eval", Self.fixture(file), "--data", "csv:\(data.path):label=label", "--standardize", "none",
+            "--json", json.path,
+        ])
+        #expect(run.status == 0, "\(run.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+        let loss = try #require((report?["train"] as? [String: Any])?["loss"] as? Double)
+        #expect(abs(loss - expected) <= 1e-5 * expected, "orbit eval \(loss), from PyTorch's outputs \(expected)")
+    }
 }
