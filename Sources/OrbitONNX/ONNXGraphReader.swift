@@ -91,7 +91,8 @@ struct ONNXGraphReader {
         guard features[output].shape.count == 1 else {
             throw .invalidGraph(
                 file: file, part: "output '\(outputName)'",
-                reason: "has shape (batch, \(features[output].shape.map(String.init).joined(separator: ", "))); Orbit's networks output (batch, features)"
+                reason:
+                    "has shape (batch, \(features[output].shape.map(String.init).joined(separator: ", "))); Orbit's networks output (batch, features)"
             )
         }
         return output
@@ -165,7 +166,9 @@ struct ONNXGraphReader {
             }
             throw .unsupportedOperator(file: file, node: name, op: opName, supported: ONNXOperator.supportedNames)
         }
-        func fail(_ reason: String) -> ONNXError { .notExpressible(file: file, node: name, op: op.rawValue, reason: reason) }
+        func fail(_ reason: String) -> ONNXError {
+            .notExpressible(file: file, node: name, op: op.rawValue, reason: reason)
+        }
         func operand(_ i: Int) throws(ONNXError) -> Value? {
             guard i < node.input.count, !node.input[i].isEmpty else { return nil }
             guard let value = values[node.input[i]] else {
@@ -219,14 +222,17 @@ struct ONNXGraphReader {
                     "its input has shape (batch, \(features[x].shape.map(String.init).joined(separator: ", "))); a dense layer needs (batch, features) — flatten first"
                 )
             }
-            guard weight.shape.count == 2 else { throw fail("weight '\(weight.name)' has shape \(weight.shape), not 2-D") }
+            guard weight.shape.count == 2 else {
+                throw fail("weight '\(weight.name)' has shape \(weight.shape), not 2-D")
+            }
             try requireFloat(weight)
             let weightName = weight.name
             if transposed { weight = ONNXInitializer.transposed(weight, name: weightName) }
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             guard inputs == features[x].shape[0], outputs > 0 else {
                 throw fail(
-                    "weight '\(weightName)' maps \(inputs) features to \(outputs), its input has \(features[x].shape[0])")
+                    "weight '\(weightName)' maps \(inputs) features to \(outputs), its input has \(features[x].shape[0])"
+                )
             }
             var affine = Affine(
                 source: x, weight: weight, weightName: weightName, weightTransposed: transposed, bias: nil,
@@ -254,7 +260,9 @@ struct ONNXGraphReader {
                 if case .initializer? = try operand(0) { biasIndex = 0 } else { biasIndex = 1 }
                 let bias = try constant(biasIndex)
                 guard case .affine(var affine) = features[x].kind, affine.bias == nil else {
-                    throw fail("adds a constant to a value that is not a bias-free MatMul or Gemm; Orbit reads it as a bias only there")
+                    throw fail(
+                        "adds a constant to a value that is not a bias-free MatMul or Gemm; Orbit reads it as a bias only there"
+                    )
                 }
                 try requireFloat(bias)
                 let outputs = affine.weight.shape[0]
@@ -272,7 +280,10 @@ struct ONNXGraphReader {
             let x = try feature(0)
             let activation = try op.activation(node, file: file, name: name)!
             result = .feature(
-                add(Feature(shape: features[x].shape, kind: .activation(activation, source: x, node: name, op: op.rawValue))))
+                add(
+                    Feature(
+                        shape: features[x].shape, kind: .activation(activation, source: x, node: name, op: op.rawValue))
+                ))
         case .identity:
             guard let value = try operand(0) else { throw fail("has no input") }
             result = value
@@ -291,7 +302,9 @@ struct ONNXGraphReader {
             var axis = Int(attributes.int("axis") ?? 1)
             if axis < 0 { axis += rank }
             guard axis == 1 else {
-                throw fail("axis \(attributes.int("axis") ?? 1) of a rank-\(rank) tensor; Orbit flattens everything but the batch (axis 1)")
+                throw fail(
+                    "axis \(attributes.int("axis") ?? 1) of a rank-\(rank) tensor; Orbit flattens everything but the batch (axis 1)"
+                )
             }
             result = .feature(add(Feature(shape: [features[x].shape.reduce(1, *)], kind: .view(source: x))))
         case .reshape:
@@ -304,7 +317,9 @@ struct ONNXGraphReader {
             let featuresKept: Bool
             if target.count == 2 {
                 let (b, f) = (target[0], target[1])
-                batchKept = b == -1 ? f == Int64(count) : (b == 0 && !allowZero) || (staticBatch.map { Int64($0) == b } ?? false)
+                batchKept =
+                    b == -1
+                    ? f == Int64(count) : (b == 0 && !allowZero) || (staticBatch.map { Int64($0) == b } ?? false)
                 featuresKept = f == Int64(count) || (f == -1 && b != -1)
             } else {
                 (batchKept, featuresKept) = (false, false)

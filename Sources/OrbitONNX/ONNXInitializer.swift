@@ -66,7 +66,8 @@ enum ONNXInitializer {
         guard let type = DataType(rawValue: tensor.dataType) else {
             throw .badTensor(
                 file: file, tensor: name,
-                reason: "data type \(tensor.dataType) is not one Orbit reads (FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32, INT64, BOOL)"
+                reason:
+                    "data type \(tensor.dataType) is not one Orbit reads (FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32, INT64, BOOL)"
             )
         }
         let (shape, count) = try Self.shape(of: tensor, file: file)
@@ -74,7 +75,9 @@ enum ONNXInitializer {
         func short(_ field: String, _ present: Int, _ unit: String) -> ONNXError {
             .badTensor(
                 file: file, tensor: name,
-                reason: "dims \(shape) need \(count) elements (\(count * itemSize) bytes) but \(field) holds \(present) \(unit)")
+                reason:
+                    "dims \(shape) need \(count) elements (\(count * itemSize) bytes) but \(field) holds \(present) \(unit)"
+            )
         }
         let bytes: ByteSlice
         if tensor.hasRawData {
@@ -85,7 +88,9 @@ enum ONNXInitializer {
             // Typed fields: the count is checked before the bytes are laid out.
             switch type {
             case .float:
-                guard tensor.floatData.count == count else { throw short("float_data", tensor.floatData.count, "values") }
+                guard tensor.floatData.count == count else {
+                    throw short("float_data", tensor.floatData.count, "values")
+                }
                 bytes = littleEndianBytes(tensor.floatData.map(\.bitPattern))
             case .double:
                 guard tensor.doubleData.count == count else {
@@ -94,16 +99,24 @@ enum ONNXInitializer {
                 bytes = littleEndianBytes(tensor.doubleData.map(\.bitPattern))
             case .float16, .bfloat16:
                 // The 16-bit patterns sit in the low half of each int32_data entry.
-                guard tensor.int32Data.count == count else { throw short("int32_data", tensor.int32Data.count, "values") }
+                guard tensor.int32Data.count == count else {
+                    throw short("int32_data", tensor.int32Data.count, "values")
+                }
                 bytes = littleEndianBytes(tensor.int32Data.map { UInt16(truncatingIfNeeded: $0) })
             case .int32:
-                guard tensor.int32Data.count == count else { throw short("int32_data", tensor.int32Data.count, "values") }
+                guard tensor.int32Data.count == count else {
+                    throw short("int32_data", tensor.int32Data.count, "values")
+                }
                 bytes = littleEndianBytes(tensor.int32Data)
             case .bool:
-                guard tensor.int32Data.count == count else { throw short("int32_data", tensor.int32Data.count, "values") }
+                guard tensor.int32Data.count == count else {
+                    throw short("int32_data", tensor.int32Data.count, "values")
+                }
                 bytes = littleEndianBytes(tensor.int32Data.map { UInt8($0 != 0 ? 1 : 0) })
             case .int64:
-                guard tensor.int64Data.count == count else { throw short("int64_data", tensor.int64Data.count, "values") }
+                guard tensor.int64Data.count == count else {
+                    throw short("int64_data", tensor.int64Data.count, "values")
+                }
                 bytes = littleEndianBytes(tensor.int64Data)
             }
         }

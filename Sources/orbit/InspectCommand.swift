@@ -27,11 +27,16 @@ struct InspectCommand: ParsableCommand {
         for key in metadata.keys.sorted() {
             var value = metadata[key]!
             if key == "orbit.network", let network = try? Network(json: value) {
-                value = (network.compactDescription ?? blockSummary(network)) + "  (\(network.parameterCount) parameters)"
+                value =
+                    (network.compactDescription ?? blockSummary(network)) + "  (\(network.parameterCount) parameters)"
             }
-            if key == ONNXModel.mappingKey, let mapping = try? JSONDecoder().decode([ONNXTensorMapping].self, from: Data(value.utf8)) {
+            if key == ONNXModel.mappingKey,
+                let mapping = try? JSONDecoder().decode([ONNXTensorMapping].self, from: Data(value.utf8))
+            {
                 print("  \(key) (Orbit tensor ← ONNX initializer):")
-                for m in mapping { print("    \(m.orbit) ← \(m.onnx)\(m.transposed ? " (stored transposed, (in, out))" : "")") }
+                for m in mapping {
+                    print("    \(m.orbit) ← \(m.onnx)\(m.transposed ? " (stored transposed, (in, out))" : "")")
+                }
                 continue
             }
             print("  \(key): \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")

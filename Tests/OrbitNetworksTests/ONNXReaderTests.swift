@@ -105,7 +105,8 @@ import Testing
         #expect(
             error("softmax.onnx")
                 == .unsupportedOperator(
-                    file: "\(bad)/softmax.onnx", node: "softmax1", op: "Softmax", supported: ONNXModel.supportedOperators))
+                    file: "\(bad)/softmax.onnx", node: "softmax1", op: "Softmax",
+                    supported: ONNXModel.supportedOperators))
         #expect(
             error("dynamic_shape.onnx")
                 == .dynamicShape(file: "\(bad)/dynamic_shape.onnx", part: "input 'input'", shape: "(batch, n)"))

@@ -12,9 +12,12 @@ import OrbitONNX
 public func fuzzONNX(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let model = try? ONNXModel.parse(Data(fuzzBytes(data, size)), file: "<fuzz>") else { return 0 }
     let layout = model.network.layout
-    precondition(layout.tensors.count == model.tensors.count, "θ has \(model.tensors.count) tensors for a layout of \(layout.tensors.count)")
+    precondition(
+        layout.tensors.count == model.tensors.count,
+        "θ has \(model.tensors.count) tensors for a layout of \(layout.tensors.count)")
     for (spec, tensor) in zip(layout.tensors, model.tensors) {
-        precondition(spec.name == tensor.name && spec.shape == tensor.shape, "\(tensor) is not \(spec.name) \(spec.shape)")
+        precondition(
+            spec.name == tensor.name && spec.shape == tensor.shape, "\(tensor) is not \(spec.name) \(spec.shape)")
         _ = tensor.doubles()
     }
     precondition(model.mapping.map(\.orbit) == layout.tensors.map(\.name), "mapping out of layout order")

@@ -32,7 +32,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 
 /// Versioning
 ///
-/// ONNX versioning is specified in docs/IR.md and elaborated on in docs/Versioning.md
+/// ONNX versioning is specified in https://github.com/onnx/onnx/blob/v1.23.2/docs/IR.md and elaborated on in https://github.com/onnx/onnx/blob/v1.23.2/docs/Versioning.md
 ///
 /// To be compatible with both proto2 and proto3, we will use a version number
 /// that is not defined by the default value but an explicit enum number.
