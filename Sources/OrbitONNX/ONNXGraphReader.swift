@@ -48,6 +48,9 @@ struct ONNXGraphReader {
     private var values: [String: Value] = [:]
     /// The batch size when the input fixes it (a number rather than a symbol).
     private var staticBatch: Int?
+    /// Initializers and Constants already decoded, and weights already transposed, by value name.
+    private var decoded: [String: RawTensor] = [:]
+    private var transposedWeights: [String: RawTensor] = [:]
 
     init(file: String) { self.file = file }
 
@@ -186,7 +189,12 @@ struct ONNXGraphReader {
             guard case .initializer(let t)? = try operand(i) else {
                 throw fail("operand \(i) must be an initializer or a Constant (Orbit reads weights from the file)")
             }
-            return try ONNXInitializer.rawTensor(t, file: file)
+            // Decoded once however many nodes read it, so a graph cannot multiply its weights'
+            // memory by repeating nodes.
+            if let cached = decoded[node.input[i]] { return cached }
+            let tensor = try ONNXInitializer.rawTensor(t, file: file)
+            decoded[node.input[i]] = tensor
+            return tensor
         }
         func vector(_ shape: [Int]) -> Int? {
             shape.count == 1 || (shape.count == 2 && shape[0] == 1) ? shape.last! : nil
@@ -227,7 +235,11 @@ struct ONNXGraphReader {
             }
             try requireFloat(weight)
             let weightName = weight.name
-            if transposed { weight = ONNXInitializer.transposed(weight, name: weightName) }
+            if transposed {
+                let transpose = transposedWeights[node.input[1]] ?? ONNXInitializer.transposed(weight, name: weightName)
+                transposedWeights[node.input[1]] = transpose
+                weight = transpose
+            }
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             guard inputs == features[x].shape[0], outputs > 0 else {
                 throw fail(

@@ -120,6 +120,19 @@ public struct ONNXModel: Sendable {
         do { network = try Network(inputSize: inputSize, blocks: networkBlocks) } catch {
             throw .invalidGraph(file: file, part: "graph", reason: "gives no valid network: \(error)")
         }
+        // θ holds one parameter per weight entry: an initializer read by two layers would be tied
+        // in the file and untied in θ (a path or an alignment would move the copies apart).
+        var user: [String: String] = [:]
+        for layer in layers {
+            for name in [layer.affine.weightName, layer.affine.biasName].compactMap({ $0 }) {
+                if let other = user[name] {
+                    throw .notExpressible(
+                        file: file, node: layer.affine.node, op: layer.affine.op,
+                        reason: "reuses initializer '\(name)' of node '\(other)'; Orbit's layers do not share weights")
+                }
+                user[name] = layer.affine.node
+            }
+        }
         var tensors: [RawTensor] = []
         var mapping: [ONNXTensorMapping] = []
         var specs = network.layout.tensors.makeIterator()

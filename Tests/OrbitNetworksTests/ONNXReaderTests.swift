@@ -125,6 +125,11 @@ import Testing
             Issue.record("an Add of parallel branches was not refused naming it")
             return
         }
+        guard case .notExpressible(_, "gemm1", "Gemm", let tied)? = error("tied_weights.onnx") else {
+            Issue.record("two layers sharing a weight were not refused")
+            return
+        }
+        #expect(tied.contains("'fc0.weight'") && tied.contains("'gemm0'"))
     }
 
     /// Every prefix cut of a real file, and files with flipped bytes, give a one-line error naming

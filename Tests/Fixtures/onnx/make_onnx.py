@@ -12,9 +12,11 @@ torch nor onnx is needed to run the tests, only to regenerate the fixtures:
 Besides the exports, it builds with onnx.helper (numpy for the expected outputs) the files PyTorch
 does not write: initializers as float64 and float16 in the typed fields and in raw_data, and the
 bad inputs under bad/ — an initializer shorter than its dims, a symbolic feature dimension,
-external data, an operator Orbit does not know (Softmax), an Add that is not a skip.
+external data, an operator Orbit does not know (Softmax), an Add that is not a skip, two layers
+sharing one weight.
 
-Written with torch 2.13.0 (CPU), onnx 1.23.2, onnxscript 0.7.2.
+Written with torch 2.13.0 (CPU), onnx 1.23.2, onnxscript 0.7.2. The dynamo exporter does not write
+the same bytes twice (node order and value_info vary), so only rerun it to change the fixtures.
 """
 
 import json
@@ -204,6 +206,10 @@ def bad():
     ])
     model.graph.initializer.extend([numpy_helper.from_array(rng.standard_normal((5, 3)).astype(np.float32), "side.weight_t")])
     save(model, "parallel_add.onnx")
+    # Two layers reading one weight (tied): Orbit's θ cannot tie them.
+    model = dense_graph(4, [(f32((4, 4)), f32(4), "Relu"), (f32((4, 4)), f32(4), None)])
+    model.graph.node[2].input[1] = "fc0.weight"
+    save(model, "tied_weights.onnx")
 
 
 if __name__ == "__main__":
