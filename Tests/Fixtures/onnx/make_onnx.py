@@ -16,7 +16,7 @@ external data, an operator Orbit does not know (Softmax), an Add that is not a s
 sharing one weight.
 
 Written with torch 2.13.0 (CPU), onnx 1.23.2, onnxscript 0.7.2. The dynamo exporter does not write
-the same bytes twice (node order and value_info vary), so only rerun it to change the fixtures.
+the same bytes twice, so rerun this only to change the fixtures.
 """
 
 import json
