@@ -5,6 +5,7 @@
 //   command line (orbit)
 //   OrbitKit                                  umbrella: re-exports every layer
 //   OrbitExperiments                          reproductions of the papers' claims, the demo, sweeps, reports
+//   OrbitStudies                              declarative studies: content-addressed runs, local and Slurm executors
 //   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
 //                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
 //                                             centres, NGD, exact constructions (Lin, Li & Wu)
@@ -83,10 +84,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OrbitStudies",
+            dependencies: [
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitReports", "OrbitPaths", "OrbitAlignment", "OrbitStar",
+            ]
+        ),
+        .target(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
             ]
         ),
         .target(
@@ -94,6 +102,7 @@ let package = Package(
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitONNX", "OrbitData", "OrbitCheckpoints",
                 "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitStudies",
                 "OrbitExperiments",
             ]
         ),
@@ -147,6 +156,10 @@ let package = Package(
                 "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths", "OrbitReports",
                 "OrbitExperiments", "OrbitTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "OrbitStudiesTests",
+            dependencies: ["OrbitFormats", "OrbitStar", "OrbitStudies", "OrbitTestSupport"]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
     ]

@@ -10,5 +10,6 @@
 @_exported import OrbitPaths
 @_exported import OrbitReports
 @_exported import OrbitStar
+@_exported import OrbitStudies
 @_exported import OrbitSymmetry
 @_exported import OrbitTraining

@@ -35,29 +35,44 @@ public enum BarrierDefinition: String, CaseIterable, Hashable, Sendable, Codable
     /// The barrier of a profile of values `v` at increasing `t` (t₀ = 0, t_last = 1). For accuracy
     /// (`higherIsBetter`), see ``accuracyFormula``. Returns the value and the t where it is attained.
     /// The midpoint needs t = ½ on the grid (the evaluator always includes it).
+    ///
+    /// Non-finite profiles (a diverged point must never vanish from a barrier): an extremum over a
+    /// path with a NaN point is +∞ when some point already makes it +∞ (nothing exceeds it), and
+    /// otherwise NaN, reported at the first NaN's t — skipping the point would report a finite
+    /// barrier for a path that diverged. Where the formula itself meets ∞ − ∞ or 0·∞ (an infinite
+    /// end point), the barrier is NaN. The midpoint is L(½) whatever the other points are.
     public func evaluate(t: [Double], values v: [Double], higherIsBetter: Bool = false) -> (value: Double, at: Double)?
     {
         guard t.count == v.count, t.count >= 2, t.first == 0, t.last == 1 else { return nil }
         let first = v.first!, last = v.last!
+        let firstNaN = v.firstIndex(where: \.isNaN).map { t[$0] }
+        let extremum: (value: Double, at: Double)
         switch self {
         case .convexCombination:
             var best = -Double.infinity, at = 0.0
+            var undefinedAt: Double? = nil
             for (ti, vi) in zip(t, v) {
                 let interpolated = (1 - ti) * first + ti * last
                 let excess = higherIsBetter ? interpolated - vi : vi - interpolated
+                if excess.isNaN, undefinedAt == nil { undefinedAt = ti }
                 if excess > best { (best, at) = (excess, ti) }
             }
-            return (best, at)
+            if best == .infinity { return (best, at) }
+            if let undefinedAt { return (.nan, undefinedAt) }
+            extremum = (best, at)
         case .meanEndpoint:
             let mean = (first + last) / 2
             let (extreme, at) = higherIsBetter ? minimum(t, v) : maximum(t, v)
-            return (higherIsBetter ? mean - extreme : extreme - mean, at)
+            extremum = (higherIsBetter ? mean - extreme : extreme - mean, at)
         case .midpoint:
             guard let i = t.firstIndex(where: { abs($0 - 0.5) < 1e-12 }) else { return nil }
             return (v[i], 0.5)
         case .pathMaximum:
-            return higherIsBetter ? minimum(t, v) : maximum(t, v)
+            extremum = higherIsBetter ? minimum(t, v) : maximum(t, v)
         }
+        if extremum.value == .infinity || extremum.value.isNaN { return extremum }
+        if let firstNaN { return (.nan, firstNaN) }
+        return extremum
     }
 
     private func maximum(_ t: [Double], _ v: [Double]) -> (Double, Double) {

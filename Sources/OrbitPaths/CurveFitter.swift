@@ -94,12 +94,9 @@ public final class CurveFitter<Scalar: BLASScalar> {
         try network.layout.requireMatches(start.layout)
         try network.layout.requireMatches(end.layout)
         guard kind == .bezier || kind == .polygonalChain else {
-            throw TrainingError.invalidConfiguration("curve fitting learns Bézier curves or polygonal chains")
+            throw PathError.unsupportedCurveKind("\(kind)")
         }
-        guard dataset.train.featureCount == network.inputSize else {
-            throw TrainingError.invalidConfiguration(
-                "the network takes \(network.inputSize) inputs, the data has \(dataset.train.featureCount)")
-        }
+        try network.requireFits(dataset, model: "the curve's end points")
         self.network = network
         self.dataset = dataset
         self.kind = kind

@@ -27,7 +27,7 @@ public enum CurveStateFile {
     }
 
     /// Reads a curve state for the same network, configuration and number of bends, else throws
-    /// ``TrainingError/stateFile(_:)`` naming the file and what differs.
+    /// ``PathError/stateFile(_:)`` naming the file and what differs.
     public static func read<Scalar: BLASScalar>(
         _ path: String, network: Network, configuration: TrainingConfiguration, bends: Int,
         as _: Scalar.Type = Scalar.self
@@ -36,7 +36,7 @@ public enum CurveStateFile {
             return try OptimizationStateFile.read(
                 path, identity: identity(network: network, configuration: configuration, bends: bends))
         } catch let error as OptimizationStateError {
-            throw TrainingError.stateFile(error)
+            throw PathError.stateFile(error)
         }
     }
 }

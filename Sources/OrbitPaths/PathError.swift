@@ -1,3 +1,5 @@
+import OrbitTraining
+
 /// Why a path, plane or curve of parameter space cannot be built. Messages name the points involved.
 public enum PathError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Two points that must differ are equal (‖B − A‖ = 0), so they span no direction.
@@ -7,6 +9,9 @@ public enum PathError: Error, Equatable, Sendable, CustomStringConvertible {
     case collinearPoints([String], height: Double, extent: Double)
     /// Curve fitting learns the bends of a Bézier curve or a polygonal chain only; `kind` is another path.
     case unsupportedCurveKind(String)
+    /// A curve fit's state file does not belong to this fit (another kind of run, network, options or
+    /// number of bends), or cannot be read.
+    case stateFile(OptimizationStateError)
 
     public var description: String {
         switch self {
@@ -18,6 +23,8 @@ public enum PathError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "whose extent is \(extent)): they span no plane"
         case .unsupportedCurveKind(let kind):
             return "curve fitting learns Bézier curves or polygonal chains, not \(kind)"
+        case .stateFile(let error):
+            return error.description
         }
     }
 }

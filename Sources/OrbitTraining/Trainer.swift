@@ -124,17 +124,15 @@ public final class Trainer<Scalar: BLASScalar> {
             configuration: configuration, train: dataset.train, progress: progress)
         let objective = TrainingObjective(
             engine: MinibatchGradient<Scalar>(network: network, batchSize: driver.batchSize), loss: lossFunction)
-        let hasAccuracy =
-            lossFunction == .softmaxCrossEntropy
-            || { if case .classes = dataset.train.targets { return true } else { return false } }()
         let epochs = configuration.epochs
         return try driver.run(
             objective, from: state, checkpointEvery: checkpointEvery,
             record: { done, state in
                 let seen = done.sums.samples
+                // The running means follow the one accuracy rule of every evaluator (SplitMetrics).
                 let running = SplitMetrics(
-                    loss: done.sums.loss / Double(max(seen, 1)),
-                    accuracy: hasAccuracy ? Double(done.sums.correct) / Double(max(seen, 1)) : nil)
+                    MetricSums(loss: done.sums.loss, correct: done.sums.correct), count: seen,
+                    targets: dataset.train.targets)
                 let test = dataset.test.map { network.evaluate(state.parameters, on: $0, loss: lossFunction) }
                 return EpochRecord(
                     epoch: done.epoch, learningRate: done.learningRate, runningTrain: running, test: test,

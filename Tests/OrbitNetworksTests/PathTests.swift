@@ -109,6 +109,29 @@ func memorisingMinimum() throws -> (Network, Dataset, ParameterVector<Float>) {
         #expect(BarrierDefinition.midpoint.evaluate(t: [0, 0.3, 1], values: [1, 2, 3]) == nil)
         #expect(PathProfile.grid(points: 25).contains(0.5) && PathProfile.grid(points: 4).count == 5)
     }
+
+    /// A diverged point must not vanish from a barrier: a NaN makes the extremum definitions NaN at
+    /// the first NaN's t (the old code skipped it and reported the finite rest) unless another point
+    /// is already +∞; the midpoint stays L(½); an infinite end point makes the interpolating ones NaN.
+    @Test func nonFiniteProfilesGiveNonFiniteBarriers() {
+        let t = [0, 0.25, 0.5, 0.75, 1.0]
+        let withNaN = [1.0, .nan, 4.0, 2.5, 3.0]
+        for definition in BarrierDefinition.allCases where definition != .midpoint {
+            for higher in [false, true] {
+                let b = definition.evaluate(t: t, values: withNaN, higherIsBetter: higher)!
+                #expect(b.value.isNaN && b.at == 0.25, "\(definition) higherIsBetter=\(higher)")
+            }
+        }
+        #expect(BarrierDefinition.midpoint.evaluate(t: t, values: withNaN)! == (4, 0.5))
+        let withInfinity = [1.0, .nan, .infinity, 2.5, 3.0]
+        #expect(BarrierDefinition.pathMaximum.evaluate(t: t, values: withInfinity)! == (.infinity, 0.5))
+        #expect(BarrierDefinition.convexCombination.evaluate(t: t, values: withInfinity)! == (.infinity, 0.5))
+        #expect(BarrierDefinition.meanEndpoint.evaluate(t: t, values: withInfinity)! == (.infinity, 0.5))
+        let infiniteEnd = [1.0, 2.0, 3.0, 4.0, .infinity]
+        #expect(BarrierDefinition.convexCombination.evaluate(t: t, values: infiniteEnd)!.value.isNaN)
+        #expect(BarrierDefinition.meanEndpoint.evaluate(t: t, values: infiniteEnd)!.value.isNaN)
+        #expect(BarrierDefinition.pathMaximum.evaluate(t: t, values: infiniteEnd)! == (.infinity, 1))
+    }
 }
 
 @Suite struct PathEvaluatorTests {

@@ -170,7 +170,7 @@ import Testing
             configuration: Self.configuration)
         try CurveStateFile.write(
             fitter.initialState(bends: 1), network: Self.network, configuration: Self.configuration, to: path)
-        #expect(throws: TrainingError.self) {
+        #expect(throws: PathError.self) {
             _ = try CurveStateFile.read(
                 path, network: Self.network, configuration: Self.configuration, bends: 2, as: Float.self)
         }

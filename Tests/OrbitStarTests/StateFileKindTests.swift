@@ -100,6 +100,10 @@ import Testing
                     #expect(
                         error == .stateFile(.wrongKind(file: path, expected: expected, found: written.runDescription)))
                     message = error.description
+                } catch let error as PathError {
+                    #expect(
+                        error == .stateFile(.wrongKind(file: path, expected: expected, found: written.runDescription)))
+                    message = error.description
                 }
                 #expect(message.contains(path))
                 #expect(

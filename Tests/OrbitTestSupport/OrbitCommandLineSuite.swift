@@ -58,13 +58,7 @@ extension OrbitCommandLineSuite {
     public static func runAndKill(
         _ arguments: [String], whenFileAppears file: String, in directory: URL, timeout: TimeInterval
     ) throws -> Bool {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try start(arguments, in: directory)
         let path = directory.appendingPathComponent(file).path
         let deadline = Date().addingTimeInterval(timeout)
         while !FileManager.default.fileExists(atPath: path) && p.isRunning && Date() < deadline { usleep(1000) }
@@ -72,5 +66,33 @@ extension OrbitCommandLineSuite {
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         return killedInTime && p.terminationReason == .uncaughtSignal
+    }
+
+    /// Starts `orbit arguments` in `directory` (the test process's own when nil) with its output
+    /// discarded, and returns the running process — for tests that decide themselves when to kill it.
+    public static func start(_ arguments: [String], in directory: URL? = nil) throws -> Process {
+        let p = Process()
+        p.executableURL = binary!
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// The ids of the live child processes of `pid` (read from /proc; empty where there is none), so
+    /// a test can kill a command together with the processes it started.
+    public static func children(of pid: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // Fields after "(comm)": state, ppid, …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import OrbitFormats
 import OrbitReports
+import OrbitStudies
 
 /// A sweep: a list of typed run configurations and the function that runs one of them.
 ///
 /// Runs are stored open_lth style: run k lives in `DIR/runs/KIND-HASH/`, where HASH is a stable
 /// 64-bit FNV-1a hash of the configuration's canonical JSON (sorted keys), so an identical
 /// configuration always lands in the same folder — in another sweep, on another machine, in a
-/// rerun — and a finished run is never computed twice. A run writes `configuration.json` when it
-/// starts and `result.json` (atomically, `AtomicFile`) only when it has finished, so a run whose
-/// process was killed (no result file) is redone by the next invocation, and a finished one is
+/// rerun — and a finished run is never computed twice. Folders are written by the studies' run
+/// store (``RunStore``, `DIR` its root): `configuration.json` and `result.json` are written in
+/// `DIR/tmp/` and the folder renamed into place when the run has finished, so a run whose process
+/// was killed leaves no folder and is redone by the next invocation, and a finished one is
 /// skipped: `--resume` is implied.
 ///
 /// Sharding: ``SweepShard`` i/n runs exactly the runs whose index k ≡ i (mod n), so n processes —
@@ -19,8 +21,9 @@ import OrbitReports
 /// ``SweepCollection`` merges whatever has finished into one report.
 ///
 /// The manifest describes the grid of the latest invocation; runs of an earlier grid stay cached in
-/// `runs/` and are reused whenever their configuration comes back. Cached results are not
-/// invalidated when Orbit's code changes (each records `orbit_version`): use a new folder then.
+/// `runs/` and are reused whenever their configuration comes back. Each result records
+/// `orbit_version` and `source_fingerprint`; a result of another Orbit version is redone, not
+/// reused.
 ///
 /// Metrics are a flat `[String: Double]` (per-layer numbers as `layer1.cost` and so on), so the
 /// collector can tabulate and plot any sweep without knowing its types.
@@ -179,25 +182,31 @@ public struct SweepRunner: Sendable {
         for (k, c) in sweep.runs.enumerated() where shard.contains(k) {
             let id = ids[k]
             summary.folders.append("runs/\(id)")
-            let resultFile = Self.resultPath(directory: directory, run: id)
-            if fm.fileExists(atPath: resultFile) {
+            // The studies' run store: the folder is filled in tmp/ and renamed into place, and a
+            // result of another Orbit version is redone, not reused.
+            let store = RunStore(root: directory)
+            let status = store.status(folder: id, record: "result.json")
+            if status == .done {
                 summary.skipped.append(k)
                 log?("run \(k + 1)/\(sweep.runs.count) \(id): finished earlier, skipped")
                 continue
             }
-            let folder = "\(directory)/runs/\(id)"
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if case .foreignVersion(let version) = status {
+                log?("run \(k + 1)/\(sweep.runs.count) \(id): result of Orbit \(version) not reused, redone")
+            }
             let object = try Sweep<C>.object(c)
-            try JSONReport.write(
-                ["kind": sweep.kind, "configuration": object.resultValue] as ResultValue,
-                to: "\(folder)/configuration.json")
             log?("run \(k + 1)/\(sweep.runs.count) \(id): \(configurationText(object))")
             let start = Date()
-            let metrics = try sweep.execute(c)
+            try store.commit(
+                folder: id, record: "result.json", kind: sweep.kind, configuration: c, inputs: [],
+                label: configurationText(object)
+            ) { folder in
+                try JSONReport.write(
+                    ["kind": sweep.kind, "configuration": object.resultValue] as ResultValue,
+                    to: "\(folder)/configuration.json")
+                return try sweep.execute(c)
+            }
             let seconds = Date().timeIntervalSince(start)
-            try JSONReport.write(
-                SweepRunResult(kind: sweep.kind, id: id, configuration: object, metrics: metrics, seconds: seconds),
-                to: resultFile)
             summary.executed.append(k)
             log?("run \(k + 1)/\(sweep.runs.count) \(id): done in \(String(format: "%.1f", seconds)) s")
         }

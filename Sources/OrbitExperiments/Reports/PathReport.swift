@@ -90,7 +90,8 @@ public func writePathFigures(
         barriers.paragraph(
             "Non-finite values: the loss or accuracy overflowed at some points of these paths. They are shown as ∞ "
                 + "or NaN in the tables, left out of the charts (a gap in the line), written as \"Infinity\"/\"NaN\" "
-                + "in profile.json and inf/nan in profile.csv. Barriers that take a maximum skip NaN points.")
+                + "in profile.json and inf/nan in profile.csv. A barrier over points that include a NaN is NaN (at the "
+                + "first NaN's t) unless another point already makes it ∞; the midpoint barrier is L(½) as measured.")
         barriers.list(warnings)
     }
     barriers.paragraph(

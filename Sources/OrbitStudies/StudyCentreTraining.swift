@@ -1,0 +1,38 @@
+import OrbitStar
+import OrbitTraining
+
+extension CentreConfiguration {
+    /// The `centre_training` object of a fold-line or star comparison: epochs, batch_size,
+    /// learning_rate, optimizer (adam, sgd, adamw; with momentum, nesterov, weight_decay), schedule,
+    /// feet_per_step (B_r), t_per_step (B_t) and penalty (λ of λ·‖θ − θ_i‖², default `penalty`).
+    /// The defaults are ``CentreConfiguration``'s, Lin, Li & Wu's (docs/math/star.md §4): Adam with
+    /// learning rate 0.01, minibatches of 200, B_r = 1, B_t = 3, 200 epochs.
+    init(reader: inout StudyFileReader, penalty defaultPenalty: Double) throws {
+        self.init(penalty: defaultPenalty)
+        epochs = try reader.integer("epochs", default: epochs, minimum: 1)
+        batchSize = try reader.integer("batch_size", default: batchSize, minimum: 1)
+        learningRate = try reader.number("learning_rate", default: learningRate)
+        if learningRate <= 0, let m = reader.member("learning_rate") { throw reader.bad(m, "must be positive") }
+        feetPerStep = try reader.integer("feet_per_step", default: feetPerStep, minimum: 1)
+        tPerStep = try reader.integer("t_per_step", default: tPerStep, minimum: 1)
+        penalty = try reader.number("penalty", default: penalty)
+        if penalty < 0, let m = reader.member("penalty") { throw reader.bad(m, "λ must be ≥ 0") }
+        let name = try reader.string("optimizer", default: "adam")
+        let momentum = try reader.number("momentum", default: 0.9)
+        let nesterov = try reader.bool("nesterov", default: false)
+        let weightDecay = try reader.number("weight_decay", default: 0)
+        switch name {
+        case "adam": optimizer = .adam(weightDecay: weightDecay)
+        case "sgd": optimizer = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case "adamw": optimizer = .adamW(weightDecay: weightDecay)
+        default: throw reader.bad(reader.member("optimizer")!, "'\(name)' is not adam, sgd or adamw")
+        }
+        let scheduleText = try reader.string("schedule", default: "constant")
+        guard let schedule = LearningRateSchedule(parsing: scheduleText) else {
+            throw reader.bad(
+                reader.member("schedule")!,
+                "'\(scheduleText)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
+        }
+        self.schedule = schedule
+    }
+}
