@@ -44,8 +44,9 @@ import Testing
     ].flatMap { ["\($0).legacy.onnx", "\($0).dynamo.onnx"] }
 
     /// Each export (both exporters) loads through ModelFile and evaluates to PyTorch's outputs within
-    /// 1e-5 relative; the hand-built float64/float16 files (typed fields and raw_data) to numpy's.
-    @Test(arguments: exported + ["float64_typed.onnx", "float16_typed.onnx", "float16_raw.onnx"])
+    /// 1e-5 relative; the hand-built float64/float16 files (typed fields and raw_data) and the one
+    /// with Identity, Constant, Reshape, Dropout and Gemm transB=0 (`plumbing`) to numpy's.
+    @Test(arguments: exported + ["float64_typed.onnx", "float16_typed.onnx", "float16_raw.onnx", "plumbing.onnx"])
     func evaluationEqualsRecordedOutputs(_ file: String) throws {
         let name = String(file.split(separator: ".")[0])
         let recorded = try #require(Self.recorded[name])

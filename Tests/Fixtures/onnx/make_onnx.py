@@ -159,7 +159,42 @@ def handmade():
         y = np.tanh(x @ aw1.T + ab1) @ ab2_w.T + ab2
         expected[name] = {"input_shape": [BATCH, 4], "inputs": x.reshape(-1).tolist(),
                           "output_shape": list(y.shape), "outputs": y.reshape(-1).tolist()}
+    expected["plumbing"] = plumbing(rng)
     return expected
+
+
+def plumbing(rng):
+    """Identity, a Constant shape for a Reshape that keeps the batch with 0, MatMul + Add, Dropout with
+    training_mode false, and Gemm with transB=0 and a [1, out] bias: the operators PyTorch's exports
+    above do not use."""
+    w1, b1 = rng.standard_normal((6, 4)).astype(np.float32), rng.standard_normal(4).astype(np.float32)
+    w2, b2 = rng.standard_normal((4, 2)).astype(np.float32), rng.standard_normal((1, 2)).astype(np.float32)
+    nodes = [
+        helper.make_node("Identity", ["input"], ["same"], name="identity"),
+        helper.make_node("Constant", [], ["shape"], name="shape_constant",
+                         value=numpy_helper.from_array(np.array([0, 6], dtype=np.int64))),
+        helper.make_node("Reshape", ["same", "shape"], ["flat"], name="flatten_reshape"),
+        helper.make_node("MatMul", ["flat", "w1"], ["m1"], name="matmul"),
+        helper.make_node("Add", ["b1", "m1"], ["z1"], name="bias_add"),
+        helper.make_node("Constant", [], ["training"], name="training_constant",
+                         value=numpy_helper.from_array(np.array(False))),
+        helper.make_node("Dropout", ["z1", "ratio", "training"], ["d1", "mask"], name="dropout"),
+        helper.make_node("Relu", ["d1"], ["a1"], name="relu"),
+        helper.make_node("Gemm", ["a1", "w2", "b2"], ["output"], name="gemm_transb0", transB=0),
+    ]
+    initializers = [numpy_helper.from_array(a, n) for a, n in [
+        (w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (np.array(0.5, dtype=np.float32), "ratio")]]
+    graph = helper.make_graph(
+        nodes, "plumbing", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 1, 2, 3])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 2])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], producer_name="make_onnx.py")
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, "plumbing.onnx"))
+    x = rng.standard_normal((BATCH, 1, 2, 3)).astype(np.float32)
+    h = np.maximum(x.reshape(BATCH, 6).astype(np.float64) @ w1 + b1, 0)
+    y = h @ w2 + b2
+    return {"input_shape": [BATCH, 1, 2, 3], "inputs": x.reshape(-1).astype(np.float64).tolist(),
+            "output_shape": list(y.shape), "outputs": y.reshape(-1).tolist()}
 
 
 def bad():
