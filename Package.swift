@@ -12,7 +12,8 @@
 //   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
-//   OrbitCheckpoints                          model files (safetensors, NPZ) with their descriptions
+//   OrbitCheckpoints                          model files (safetensors, NPZ, ONNX) with their descriptions
+//   OrbitONNX                                 ONNX graphs → networks + θ (swift-protobuf; generated code committed)
 //   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
 //   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip
 //   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
@@ -26,8 +27,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OrbitKit", targets: ["OrbitKit"]),
-        // Only the parsers, for the fuzz package (Fuzz/): its sanitizer build then compiles two layers, not all.
-        .library(name: "OrbitParsers", targets: ["OrbitFormats", "OrbitNetworks"]),
+        // Only the parsers, for the fuzz package (Fuzz/): its sanitizer build then compiles three layers, not all.
+        .library(name: "OrbitParsers", targets: ["OrbitFormats", "OrbitNetworks", "OrbitONNX"]),
         .executable(name: "orbit", targets: ["orbit"]),
         .executable(name: "orbit-bench", targets: ["OrbitBenchmarks"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // OpenBLAS + LAPACKE on Linux (Debian: libopenblas-dev, liblapacke-dev); Accelerate on Apple.
@@ -53,7 +55,17 @@ let package = Package(
         .target(name: "OrbitFormats", dependencies: ["OrbitNumerics", "CZlib"]),
         .target(name: "OrbitNetworks", dependencies: ["OrbitNumerics"]),
         .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
-        .target(name: "OrbitCheckpoints", dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks"]),
+        // The ONNX reader: Generated/onnx.pb.swift comes from scripts/generate-onnx-swift.sh, never from a build.
+        .target(
+            name: "OrbitONNX",
+            dependencies: [
+                "OrbitFormats", "OrbitNetworks", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Generated/onnx.proto"]
+        ),
+        .target(
+            name: "OrbitCheckpoints", dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitONNX"]
+        ),
         .target(
             name: "OrbitTraining",
             dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData"]
@@ -88,8 +100,9 @@ let package = Package(
         .target(
             name: "OrbitKit",
             dependencies: [
-                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitONNX", "OrbitData", "OrbitCheckpoints",
+                "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitStudies",
                 "OrbitExperiments",
             ]
         ),
@@ -113,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "OrbitNetworksTests",
             dependencies: [
-                "CZlib", "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints",
+                "CZlib", "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitONNX", "OrbitData", "OrbitCheckpoints",
                 "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitTestSupport",
             ]
         ),

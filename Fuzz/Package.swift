@@ -31,5 +31,6 @@ let package = Package(
         fuzzTarget("fuzz-network-description", ["OrbitParsers"]),
         fuzzTarget("fuzz-pickle", ["OrbitParsers"]),
         fuzzTarget("fuzz-torch", ["OrbitParsers"]),
+        fuzzTarget("fuzz-onnx", ["OrbitParsers"]),
     ]
 )

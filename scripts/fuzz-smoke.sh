@@ -4,7 +4,7 @@
 # bounded time. A crash, sanitizer report or timeout fails the script and leaves the input in
 # $FUZZ_ARTIFACTS (default: a temporary directory, printed). See Fuzz/README.md.
 #
-#   FUZZ_SECONDS=10       seconds per target (6 targets)
+#   FUZZ_SECONDS=10       seconds per target (7 targets)
 #   FUZZ_SCRATCH=.build-fuzz   the fuzz package's build directory (relative to the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ seconds=${FUZZ_SECONDS:-10}
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
 artifacts=${FUZZ_ARTIFACTS:-$(mktemp -d -t orbit-fuzz-XXXXXX)}
 mkdir -p "$artifacts"
-targets=(fuzz-safetensors fuzz-npz fuzz-idx fuzz-network-description fuzz-pickle fuzz-torch)
+targets=(fuzz-safetensors fuzz-npz fuzz-idx fuzz-network-description fuzz-pickle fuzz-torch fuzz-onnx)
 start=$SECONDS
 if [[ "$(uname)" != "Linux" ]]; then
     # Xcode's toolchain ships no libFuzzer; the swift.org Linux toolchain does.

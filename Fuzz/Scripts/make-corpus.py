@@ -124,6 +124,17 @@ def main():
     ]):
         put("fuzz-network-description", "description-%d.txt" % i, text.encode())
 
+    # ONNX: the test fixtures that fit the smoke run's -max_len (both PyTorch exporters'
+    # TorchScript files, the hand-built dtypes, the refused files), written by
+    # Tests/Fixtures/onnx/make_onnx.py.
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures", "onnx")
+    for directory, prefix in [(fixtures, ""), (os.path.join(fixtures, "bad"), "bad-")]:
+        for name in sorted(os.listdir(directory)):
+            path = os.path.join(directory, name)
+            if name.endswith(".onnx") and os.path.getsize(path) <= 4096:
+                with open(path, "rb") as f:
+                    put("fuzz-onnx", prefix + name, f.read())
+
 
 if __name__ == "__main__":
     main()

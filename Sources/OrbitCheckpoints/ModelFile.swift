@@ -2,6 +2,7 @@ import Foundation
 import OrbitFormats
 import OrbitNetworks
 import OrbitNumerics
+import OrbitONNX
 
 /// A trained model as Orbit reads and writes it: the network description, θ, and free-form
 /// metadata (version, seed, configuration…).
@@ -34,13 +35,14 @@ public enum ModelFile {
     /// (e.g. `['state_dict']`), when the tensors were not at the top level.
     public static let torchKeyPathKey = "torch.key_path"
 
-    enum Format { case safetensors, npz, torch }
+    enum Format { case safetensors, npz, torch, onnx }
 
     static func format(of path: String) throws -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".safetensors") { return .safetensors }
         if lower.hasSuffix(".npz") { return .npz }
         if lower.hasSuffix(".pt") || lower.hasSuffix(".pth") { return .torch }
+        if lower.hasSuffix(".onnx") { return .onnx }
         throw CheckpointError.unknownFormat(file: path)
     }
 
@@ -67,6 +69,8 @@ public enum ModelFile {
             // A state dict has no place for the description; `orbit convert` writes .pt files explicitly
             // (TorchCheckpointFile.write).
             throw CheckpointError.unknownFormat(file: path)
+        case .onnx:
+            throw ONNXError.writingUnsupported(file: path)
         }
     }
 
@@ -90,6 +94,11 @@ public enum ModelFile {
             // A restricted unpickler (no code runs); the state dict may sit inside a checkpoint.
             let file = try TorchCheckpointFile.read(path)
             return (file.tensors, file.keyPath.isEmpty ? [:] : [torchKeyPathKey: file.keyPathDescription])
+        case .onnx:
+            // The graph gives the network (under `orbit.network`) and θ in its layout; the
+            // initializers' ONNX names are kept in the metadata (ONNXModel.mappingKey).
+            let model = try ONNXModel.read(path)
+            return (model.tensors, model.metadata)
         }
     }
 

@@ -6,6 +6,7 @@
 @_exported import OrbitFormats
 @_exported import OrbitNetworks
 @_exported import OrbitNumerics
+@_exported import OrbitONNX
 @_exported import OrbitPaths
 @_exported import OrbitReports
 @_exported import OrbitStar

@@ -8,7 +8,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors (dtype, shape) and metadata of a model file.",
         discussion: "Example: orbit inspect a.safetensors")
 
-    @Argument(help: "A .safetensors, .npz, .pt or .pth file.") var file: String
+    @Argument(help: "A .safetensors, .npz, .pt, .pth or .onnx file.") var file: String
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -27,11 +27,37 @@ struct InspectCommand: ParsableCommand {
         if !metadata.isEmpty { print("metadata:") }
         for key in metadata.keys.sorted() {
             var value = metadata[key]!
-            if key == "orbit.network", let network = try? Network(json: value), let compact = network.compactDescription
+            if key == "orbit.network", let network = try? Network(json: value) {
+                value =
+                    (network.compactDescription ?? blockSummary(network)) + "  (\(network.parameterCount) parameters)"
+            }
+            if key == ONNXModel.mappingKey,
+                let mapping = try? JSONDecoder().decode([ONNXTensorMapping].self, from: Data(value.utf8))
             {
-                value = compact + "  (" + "\(network.parameterCount) parameters)"
+                print("  \(key) (Orbit tensor ← ONNX initializer):")
+                for m in mapping {
+                    print("    \(m.orbit) ← \(m.onnx)\(m.transposed ? " (stored transposed, (in, out))" : "")")
+                }
+                continue
             }
             print("  \(key): \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")
         }
     }
+}
+
+/// The blocks of a network with no compact form, e.g. `16 → dense 10 leaky_relu(0.2) → dense 4`.
+private func blockSummary(_ network: Network) -> String {
+    var parts = ["\(network.inputSize)"]
+    func dense(_ d: DenseLayer) -> String {
+        "dense \(d.outputs)" + (d.activation == .identity ? "" : " \(d.activation.name)") + (d.bias ? "" : " (no bias)")
+    }
+    for block in network.blocks {
+        switch block {
+        case .dense(let d): parts.append(dense(d))
+        case .residual(let r):
+            let activation = r.activation == .identity ? "" : " \(r.activation.name)"
+            parts.append("residual[" + r.layers.map(dense).joined(separator: ", ") + "]" + activation)
+        }
+    }
+    return parts.joined(separator: " → ")
 }

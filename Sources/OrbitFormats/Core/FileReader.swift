@@ -11,9 +11,9 @@ import OrbitNumerics
 /// Measured on the 47 MB Fashion-MNIST images (docs/numerics-measurements.md §3): 30 ms, against 40 ms for
 /// `Data(contentsOf:)`, which also copies again on the way to `[UInt8]`. Only regular files are
 /// read, so `/dev/zero` or a FIFO cannot stream forever.
-enum FileReader {
+public enum FileReader {
     /// The contents of `path`; throws if it is larger than `limit` bytes.
-    static func read(_ path: String, limit: Int = FormatLimits.standard.maxFileBytes) throws -> ByteSlice {
+    public static func read(_ path: String, limit: Int = FormatLimits.standard.maxFileBytes) throws -> ByteSlice {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FormatError(file: path, reason: .io(errnoMessage("cannot open"))) }
         defer { close(fd) }
