@@ -1,0 +1,57 @@
+import OrbitFormats
+import OrbitNetworks
+
+/// A dense chain read from a file's tensor shapes alone, for files that store no description.
+///
+/// The ordered modules (``DenseModuleOrder``) W₁ (h₁, d), W₂ (h₂, h₁), …, W_L (c, h_{L−1}) give
+/// the network x ↦ W_L σ(⋯σ(W₁x + b₁)⋯) + b_L: the sizes come from the shapes, a layer has a bias
+/// exactly when the file holds one, and σ — which a `state_dict` does not record — is ReLU, the
+/// common default; the command line says so and `--arch` overrides it. Skip connections (`resmlp`)
+/// cannot be seen in shapes and are never inferred. Time: O(layers).
+public struct DenseChainInference: Sendable {
+    /// The inferred network (Orbit's names: `layers.0`, `layers.2`, …).
+    public let network: Network
+    /// How the order of the layers was read.
+    public let order: DenseModuleOrder
+    /// The activation assumed between layers.
+    public let activation: Activation
+
+    /// Infers the chain of `order`'s modules with `activation` after every hidden layer.
+    public init(_ order: DenseModuleOrder, activation: Activation = .relu, file: String) throws(CheckpointError) {
+        try DenseModuleOrder.requireChain(order.modules, file: file)
+        let last = order.modules.count - 1
+        let blocks = order.modules.enumerated().map { i, m in
+            NetworkBlock.dense(
+                DenseLayer(outputs: m.outputs, bias: m.bias != nil, activation: i == last ? .identity : activation))
+        }
+        do {
+            network = try Network(inputSize: order.modules[0].inputs, blocks: blocks)
+        } catch {
+            throw .badDescription(file: file, reason: "the inferred network is invalid: \(error)")
+        }
+        self.order = order
+        self.activation = activation
+    }
+
+    /// One line for the command line, e.g. "inferred mlp:6-8-5-3:relu from the tensor shapes
+    /// (named modules fcN in numeric order; activation relu assumed — --arch overrides)".
+    public var summary: String {
+        let wrapper = order.wrapper.isEmpty ? "" : ", under the wrapper prefix '\(order.wrapper)'"
+        return "inferred \(network.compactDescription ?? "a dense chain") from the tensor shapes (\(order.style)"
+            + "\(wrapper); activation \(activation.name) assumed — --arch overrides)"
+    }
+}
+
+extension DenseModuleOrder {
+    /// The file tensor for each tensor of `layout`, pairing the modules in order with the dense
+    /// layers of `network` (weight, then bias) — nil unless the counts, the bias pattern and every
+    /// shape agree. Time: O(tensors).
+    func assignment(to network: Network) -> [(orbit: TensorSpec, file: RawTensor)]? {
+        let files = modules.flatMap(\.tensors)
+        let specs = network.layout.tensors
+        guard network.denseLayers.count == modules.count, files.count == specs.count,
+            zip(specs, files).allSatisfy({ $0.shape == $1.shape && $0.name.hasSuffix($1.name.hasSuffix(".bias") ? ".bias" : ".weight") })
+        else { return nil }
+        return zip(specs, files).map { (orbit: $0, file: $1) }
+    }
+}
