@@ -47,19 +47,21 @@ public enum ModelFile {
         throw CheckpointError.unknownFormat(file: path)
     }
 
-    /// Writes `model` atomically (temporary file, then rename), as F32 or F64 by `Scalar`. Each
-    /// tensor goes under the name the model's source file gave it (``Model/tensorNames``); the map
-    /// and the description are stored in the metadata.
+    /// Writes `model` atomically (temporary file, then rename), as F32 or F64 by `Scalar`, with its
+    /// description in the metadata. In PyTorch's formats (safetensors) each tensor goes under the
+    /// name the model's source file gave it (``Model/tensorNames``, stored in the metadata too), so
+    /// `load_state_dict` takes the file; NPZ, the NumPy/JAX exchange, keeps Orbit's layout names.
     public static func write<Scalar: BLASScalar & TensorScalar>(_ model: Model<Scalar>, to path: String) throws {
         var metadata = model.metadata
         metadata[networkKey] = model.network.jsonDescription
-        metadata[TensorNameMap.metadataKey] = model.tensorNames.isIdentity ? nil : model.tensorNames.json
+        let names = try format(of: path) == .npz ? TensorNameMap() : model.tensorNames
+        metadata[TensorNameMap.metadataKey] = names.isIdentity ? nil : names.json
         var tensors: [RawTensor] = []
         try model.parameters.withUnsafeBufferPointer { flat in
             for spec in model.parameters.layout.tensors {
                 let elements = Array(flat[spec.offset..<(spec.offset + spec.count)])
                 tensors.append(
-                    try RawTensor(name: model.tensorNames.fileName(for: spec.name), shape: spec.shape, elements: elements))
+                    try RawTensor(name: names.fileName(for: spec.name), shape: spec.shape, elements: elements))
             }
         }
         try writeRaw(tensors: tensors, metadata: metadata, to: path)
@@ -73,9 +75,11 @@ public enum ModelFile {
         case .safetensors:
             try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
         case .npz:
-            let json = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
-            let bytes = [UInt8](json)
-            tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
+            if !metadata.isEmpty {  // a plain state dict converted to NPZ gets no member of Orbit's
+                let json = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+                let bytes = [UInt8](json)
+                tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
+            }
             try NPZFile(arrays: tensors).write(to: path)
         }
     }
