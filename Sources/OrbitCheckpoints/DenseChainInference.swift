@@ -44,13 +44,16 @@ public struct DenseChainInference: Sendable {
 
 extension DenseModuleOrder {
     /// The file tensor for each tensor of `layout`, pairing the modules in order with the dense
-    /// layers of `network` (weight, then bias) — nil unless the counts, the bias pattern and every
-    /// shape agree. Time: O(tensors).
-    func assignment(to network: Network) -> [(orbit: TensorSpec, file: RawTensor)]? {
+    /// layers of `network` (weight, then bias) — nil unless the counts, the bias pattern and (when
+    /// `requiringShapes`) every shape agree. Time: O(tensors).
+    func assignment(to network: Network, requiringShapes: Bool = true) -> [(orbit: TensorSpec, file: RawTensor)]? {
         let files = modules.flatMap(\.tensors)
         let specs = network.layout.tensors
+        func role(_ name: String) -> Bool { name.hasSuffix(".bias") }
         guard network.denseLayers.count == modules.count, files.count == specs.count,
-            zip(specs, files).allSatisfy({ $0.shape == $1.shape && $0.name.hasSuffix($1.name.hasSuffix(".bias") ? ".bias" : ".weight") })
+            zip(specs, files).allSatisfy({
+                role($0.name) == role($1.name) && (!requiringShapes || $0.shape == $1.shape)
+            })
         else { return nil }
         return zip(specs, files).map { (orbit: $0, file: $1) }
     }

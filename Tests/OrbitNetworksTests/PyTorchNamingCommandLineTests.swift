@@ -6,7 +6,7 @@ import Testing
 @testable import OrbitFormats
 
 /// The user, end to end: the tutorial MLP (`fc1`, `fc2`, `fc3`) saved with safetensors goes
-/// through `orbit path`, `align`, `merge`, `curve` and `symmetry transform` with no flag, and every
+/// through `orbit path`, `align`, `merge`, `curve`, `star` and `symmetry transform` with no flag, and every
 /// model Orbit writes carries the user's tensor names again.
 @Suite struct PyTorchNamingCommandLineTests: OrbitCommandLineSuite {
     typealias Record = PyTorchNamingRecord
@@ -50,7 +50,8 @@ import Testing
         _ = try run(
             ["curve", "a.safetensors", "b_aligned.safetensors", "--epochs", "1", "--batch", "5", "--out", "bend.safetensors"]
                 + Self.data)
-        for written in ["b.safetensors", "b_aligned.safetensors", "merged.safetensors", "bend.safetensors"] {
+        _ = try run(["star", "a.safetensors", "b.safetensors", "--epochs", "1", "--batch", "5", "--out", "c.safetensors"] + Self.data)
+        for written in ["b.safetensors", "b_aligned.safetensors", "merged.safetensors", "bend.safetensors", "c.safetensors"] {
             #expect(try Self.names(dir.appendingPathComponent(written)) == keys, "\(written)")
         }
         // The aligned model is B permuted: the same function, so the same loss as A's copy B.

@@ -121,6 +121,20 @@ struct PyTorchNamingRecord: Decodable {
         Record.recorded.expectEqualsPyTorch(model, "ambiguous")
     }
 
+    /// `orbit check` on a PyTorch file: valid against the inferred chain; against a wrong `--arch`,
+    /// the mis-shaped tensors are named (under Orbit's names), not every tensor missing.
+    @Test func checkInfersAndMapsNames() throws {
+        let path = Record.path("lightning", "safetensors")
+        let inferred = try ModelCheck(path, inferringDenseChain: true)
+        #expect(inferred.isValid && inferred.network.compactDescription == "mlp:6-8-5-3:relu")
+        let wrong = try ModelCheck(path, network: try Network(parsing: "mlp:6-8-5-4:relu"))
+        #expect(
+            wrong.problems == [
+                .shape(tensor: "layers.4.weight", expected: [4, 5], found: [3, 5]),
+                .shape(tensor: "layers.4.bias", expected: [4], found: [3]),
+            ])
+    }
+
     /// The `.pt` twins load the same way (their stored order is the definition order).
     @Test(.disabled("needs the .pt reader from the pickle branch"), arguments: Record.loadable)
     func ptFixtureLoadsWithNoFlag(_ name: String) throws {
