@@ -83,7 +83,8 @@ public struct ModelCheck: Sendable {
         }
         let names = Set(tensors.map(\.name))
         if !network.layout.tensors.allSatisfy({ names.contains($0.name) }),
-            let order = try? DenseModuleOrder.recognize(tensors, file: path), let pairs = order.assignment(to: network, requiringShapes: false)
+            let order = try? DenseModuleOrder.recognize(tensors, file: path),
+            let pairs = order.assignment(to: network, requiringShapes: false)
         {
             var orbitName: [String: String] = [:]
             for (spec, t) in pairs { orbitName[t.name] = spec.name }

@@ -219,7 +219,9 @@ public enum ModelFile {
                 if let pairs = order.assignment(to: network) {
                     var result: [String: RawTensor] = [:]
                     for (spec, t) in pairs { result[spec.name] = t }
-                    return (result, pairs.filter { $0.orbit.name != $0.file.name }.map { ($0.file.name, $0.orbit.name) })
+                    return (
+                        result, pairs.filter { $0.orbit.name != $0.file.name }.map { ($0.file.name, $0.orbit.name) }
+                    )
                 }
             } catch {
                 styleError = error

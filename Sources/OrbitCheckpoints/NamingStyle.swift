@@ -109,7 +109,8 @@ public struct DenseModuleOrder: Sendable {
         let wrapper = wrapperPrefix(moduleNames)
         let local = modules.map { String($0.name.dropFirst(wrapper.count)) }
         if modules.count == 1 {
-            return DenseModuleOrder(modules: modules, style: style(ofTemplate: template(local[0]).form), wrapper: wrapper)
+            return DenseModuleOrder(
+                modules: modules, style: style(ofTemplate: template(local[0]).form), wrapper: wrapper)
         }
         let forms = local.map(template)
         let numbered =
@@ -218,7 +219,9 @@ public struct DenseModuleOrder: Sendable {
 
     static func style(ofTemplate form: String) -> NamingStyle {
         if form == "#" { return .sequential }
-        if form.hasSuffix(".#"), !form.dropLast(2).contains("#") { return .moduleList(prefix: String(form.dropLast(2))) }
+        if form.hasSuffix(".#"), !form.dropLast(2).contains("#") {
+            return .moduleList(prefix: String(form.dropLast(2)))
+        }
         if form.contains("#") { return .numberedModules(template: form) }
         return .shapeChain
     }

@@ -39,7 +39,8 @@ import Testing
             return r
         }
         let transform = try run([
-            "symmetry", "transform", "a.safetensors", "--action", "permutation", "--seed", "3", "--out", "b.safetensors",
+            "symmetry", "transform", "a.safetensors", "--action", "permutation", "--seed", "3", "--out",
+            "b.safetensors",
         ])
         #expect(transform.error.contains("inferred mlp:6-8-5-3:relu") && transform.error.contains("relu assumed"))
         // The complaint: `orbit path` with no flag.
@@ -48,10 +49,17 @@ import Testing
         _ = try run(["align", "a.safetensors", "b.safetensors", "--out", "b_aligned.safetensors"] + Self.data)
         _ = try run(["merge", "a.safetensors", "b.safetensors", "--out", "merged.safetensors"] + Self.data)
         _ = try run(
-            ["curve", "a.safetensors", "b_aligned.safetensors", "--epochs", "1", "--batch", "5", "--out", "bend.safetensors"]
+            [
+                "curve", "a.safetensors", "b_aligned.safetensors", "--epochs", "1", "--batch", "5", "--out",
+                "bend.safetensors",
+            ]
                 + Self.data)
-        _ = try run(["star", "a.safetensors", "b.safetensors", "--epochs", "1", "--batch", "5", "--out", "c.safetensors"] + Self.data)
-        for written in ["b.safetensors", "b_aligned.safetensors", "merged.safetensors", "bend.safetensors", "c.safetensors"] {
+        _ = try run(
+            ["star", "a.safetensors", "b.safetensors", "--epochs", "1", "--batch", "5", "--out", "c.safetensors"]
+                + Self.data)
+        for written in [
+            "b.safetensors", "b_aligned.safetensors", "merged.safetensors", "bend.safetensors", "c.safetensors",
+        ] {
             #expect(try Self.names(dir.appendingPathComponent(written)) == keys, "\(written)")
         }
         // The aligned model is B permuted: the same function, so the same loss as A's copy B.

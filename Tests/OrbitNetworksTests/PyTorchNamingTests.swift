@@ -161,7 +161,8 @@ struct PyTorchNamingRecord: Decodable {
     /// Orbit's description and the name map in the metadata; Orbit reads its output back exactly,
     /// with no renaming. NPZ keeps Orbit's layout names.
     @Test func writtenModelsKeepTheFileNames() throws {
-        let source: Model<Float> = try ModelFile.read(Record.path("lightning", "safetensors"), inferringDenseChain: true)
+        let source: Model<Float> = try ModelFile.read(
+            Record.path("lightning", "safetensors"), inferringDenseChain: true)
         let out = CheckpointTests.temporaryPath("out.safetensors")
         try ModelFile.write(source, to: out)
         let (tensors, metadata) = try ModelFile.readRaw(out)
@@ -216,16 +217,19 @@ struct PyTorchNamingRecord: Decodable {
     /// chain names the two tensors; a tensor no dense layer has is named with its shape.
     @Test func badFilesAreRefusedNamingTensorsAndShapes() {
         #expect(throws: CheckpointError.shapeMismatch(file: "f", tensor: "fc1.bias", expected: [4], found: [5])) {
-            _ = try DenseModuleOrder.recognize([Self.tensor("fc1.weight", [4, 3]), Self.tensor("fc1.bias", [5])], file: "f")
+            _ = try DenseModuleOrder.recognize(
+                [Self.tensor("fc1.weight", [4, 3]), Self.tensor("fc1.bias", [5])], file: "f")
         }
         #expect(
-            throws: CheckpointError.brokenChain(file: "f", tensor: "fc1.weight", outputs: 4, next: "fc2.weight", inputs: 7)
+            throws: CheckpointError.brokenChain(
+                file: "f", tensor: "fc1.weight", outputs: 4, next: "fc2.weight", inputs: 7)
         ) {
             _ = try DenseModuleOrder.recognize(
                 [Self.tensor("fc1.weight", [4, 3]), Self.tensor("fc2.weight", [2, 7])], file: "f")
         }
         #expect(
-            throws: CheckpointError.brokenChain(file: "f", tensor: "head.weight", outputs: 2, next: "stem.weight", inputs: 7)
+            throws: CheckpointError.brokenChain(
+                file: "f", tensor: "head.weight", outputs: 2, next: "stem.weight", inputs: 7)
         ) {
             _ = try DenseModuleOrder.recognize(
                 [Self.tensor("head.weight", [2, 4]), Self.tensor("stem.weight", [5, 7])], file: "f")
@@ -244,8 +248,10 @@ struct PyTorchNamingRecord: Decodable {
             _ = try DenseModuleOrder.recognize(
                 [Self.tensor("fc1.weight", [4, 3]), Self.tensor("bn.running_mean", [4])], file: "f")
         }
-        let message = CheckpointError.brokenChain(file: "f", tensor: "a.weight", outputs: 4, next: "b.weight", inputs: 7)
-            .description
+        let message = CheckpointError.brokenChain(
+            file: "f", tensor: "a.weight", outputs: 4, next: "b.weight", inputs: 7
+        )
+        .description
         #expect(message.contains("'a.weight' gives 4 outputs") && message.contains("'b.weight' takes 7 inputs"))
     }
 
