@@ -21,11 +21,9 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try TorchFileSupport.require(for: input, reading: true)
-        try TorchFileSupport.require(for: output, reading: false)
-        let (tensors, metadata) = try ModelFile.readRaw(input)
+        let (tensors, metadata) = try TorchFileSupport.read(input)
         try ensureParentDirectory(output)
-        try ModelFile.writeRaw(tensors: tensors, metadata: metadata, to: output)
+        try TorchFileSupport.write(tensors: tensors, metadata: metadata, to: output)
         let values = tensors.reduce(0) { $0 + $1.elementCount }
         let dtypes = Set(tensors.map(\.dtype.rawValue)).sorted().joined(separator: ", ")
         print("converted \(input) → \(output): \(tensors.count) tensors, \(values) values (\(dtypes)), names kept")
@@ -34,9 +32,29 @@ struct ConvertCommand: ParsableCommand {
 
 // MARK: - Connected at merge: .pt / .pth through the pickle branch's TorchCheckpointFile
 /// The ONE place that refuses `.pt` / `.pth` files until the `pickle` branch's reader and writer
-/// (`TorchCheckpointFile` in OrbitFormats, dispatched by `ModelFile.readRaw` / `ModelFile.writeRaw`)
-/// are merged. When they are, delete this enum and its two calls in ``ConvertCommand/run()``.
+/// (`TorchCheckpointFile` in OrbitFormats) are merged. At the merge: in ``read(_:)`` delete the
+/// `refuse` line (`ModelFile.readRaw` then reads `.pt`); in ``write(tensors:metadata:to:)``
+/// replace the `refuse` line with `try TorchCheckpointFile.write(tensors: tensors, to: path); return`
+/// (a `.pt` state dict has no place for metadata — `ModelFile.writeRaw` refuses `.pt` for that
+/// reason, so convert writes it directly); then delete ``Unavailable`` and ``refuse(_:reading:)``.
 enum TorchFileSupport {
+    /// The tensors and metadata of any model file.
+    static func read(_ path: String) throws -> (tensors: [RawTensor], metadata: [String: String]) {
+        if isTorch(path) { try refuse(path, reading: true) }
+        return try ModelFile.readRaw(path)
+    }
+
+    /// Writes `tensors` (and `metadata` where the format has a place for it) by `path`'s extension.
+    static func write(tensors: [RawTensor], metadata: [String: String], to path: String) throws {
+        if isTorch(path) { try refuse(path, reading: false) }
+        try ModelFile.writeRaw(tensors: tensors, metadata: metadata, to: path)
+    }
+
+    static func isTorch(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".pt") || lower.hasSuffix(".pth")
+    }
+
     /// A `.pt` / `.pth` file this build cannot read or write yet.
     struct Unavailable: Error, CustomStringConvertible {
         let file: String
@@ -48,9 +66,5 @@ enum TorchFileSupport {
         }
     }
 
-    static func require(for path: String, reading: Bool) throws {
-        let lower = path.lowercased()
-        guard lower.hasSuffix(".pt") || lower.hasSuffix(".pth") else { return }
-        throw Unavailable(file: path, reading: reading)
-    }
+    static func refuse(_ path: String, reading: Bool) throws { throw Unavailable(file: path, reading: reading) }
 }
