@@ -12,7 +12,12 @@ public struct DenseChainInference: Sendable {
     /// The inferred network (Orbit's names: `layers.0`, `layers.2`, …).
     public let network: Network
     /// How the order of the layers was read.
-    public let order: DenseModuleOrder
+    public let style: NamingStyle
+    /// The wrapper prefix every tensor of the file shares, or "".
+    public let wrapper: String
+    /// The file's module names in the order they run. (Names, not tensors: a model must not keep the
+    /// file's buffer alive.)
+    public let moduleNames: [String]
     /// The activation assumed between layers.
     public let activation: Activation
 
@@ -29,16 +34,21 @@ public struct DenseChainInference: Sendable {
         } catch {
             throw .badDescription(file: file, reason: "the inferred network is invalid: \(error)")
         }
-        self.order = order
+        style = order.style
+        wrapper = order.wrapper
+        moduleNames = order.modules.map(\.name)
         self.activation = activation
     }
 
     /// One line for the command line, e.g. "inferred mlp:6-8-5-3:relu from the tensor shapes
     /// (named modules fcN in numeric order; activation relu assumed — --arch overrides)".
     public var summary: String {
-        let wrapper = order.wrapper.isEmpty ? "" : ", under the wrapper prefix '\(order.wrapper)'"
-        return "inferred \(network.compactDescription ?? "a dense chain") from the tensor shapes (\(order.style)"
-            + "\(wrapper); activation \(activation.name) assumed — --arch overrides)"
+        let under = wrapper.isEmpty ? "" : ", under the wrapper prefix '\(wrapper)'"
+        let assumed =
+            moduleNames.count == 1
+            ? "one layer, so no activation" : "activation \(activation.name) assumed — --arch overrides"
+        return "inferred \(network.compactDescription ?? "a dense chain") from the tensor shapes (\(style)\(under); "
+            + "\(assumed))"
     }
 }
 
