@@ -83,9 +83,8 @@ import Testing
         #expect(accepted.output.contains(String(format: "%.6f", Record.recorded.models["ambiguous"]!.loss)))
     }
 
-    /// `orbit convert`: safetensors → NPZ → safetensors gives back the same bytes; `.pt` is refused
-    /// with a message naming what it needs, and nothing is written.
-    @Test(.enabled(if: binary != nil)) func convertRoundTripsAndRefusesPt() throws {
+    /// `orbit convert`: safetensors → NPZ → safetensors gives back the same bytes.
+    @Test(.enabled(if: binary != nil)) func convertRoundTripsSafetensorsAndNPZ() throws {
         let dir = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         for step in [["a.safetensors", "a.npz"], ["a.npz", "back.safetensors"]] {
@@ -95,8 +94,44 @@ import Testing
         #expect(try Self.names(dir.appendingPathComponent("a.npz")) == Record.recorded.models["named"]!.keys.sorted())
         let original = try Data(contentsOf: dir.appendingPathComponent("a.safetensors"))
         #expect(try Data(contentsOf: dir.appendingPathComponent("back.safetensors")) == original)
+    }
+
+    /// Until the pickle branch is merged, `.pt` is refused with a message naming what it needs, and
+    /// nothing is written. (Delete this test at that merge; ``convertRoundTripsPt()`` replaces it.)
+    @Test(.enabled(if: binary != nil)) func convertRefusesPtUntilThePickleBranch() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let pt = try Self.orbit(["convert", "a.safetensors", "a.pt"], in: dir)
         #expect(pt.status != 0 && pt.error.contains("writing .pt needs"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.pt").path))
+        let fixture = try Self.orbit(["convert", Record.path("named", "pt"), "b.safetensors"], in: dir)
+        #expect(fixture.status != 0 && fixture.error.contains("reading .pt needs"))
+    }
+
+    /// `orbit convert` with `.pt`: PyTorch's own `torch.save` file → safetensors holds the same
+    /// tensors as PyTorch's safetensors twin; safetensors → `.pt` → safetensors keeps every name and
+    /// value; and `orbit path` takes the `.pt` files with no flag.
+    @Test(.disabled("needs the .pt reader from the pickle branch"), .enabled(if: binary != nil))
+    func convertRoundTripsPt() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for step in [
+            [Record.path("named", "pt"), "from-pt.safetensors"], ["a.safetensors", "a.pt"],
+            ["a.pt", "back.safetensors"],
+        ] {
+            let r = try Self.orbit(["convert"] + step, in: dir)
+            #expect(r.status == 0, "\(r.error)")
+        }
+        func tensors(_ path: String) throws -> [String: [Float]] {
+            var result: [String: [Float]] = [:]
+            for t in try ModelFile.readRaw(path).tensors { result[t.name] = try t.elements(as: Float.self) }
+            return result
+        }
+        let twin = try tensors(Record.path("named", "safetensors"))
+        #expect(try tensors(dir.appendingPathComponent("from-pt.safetensors").path) == twin)
+        #expect(try tensors(dir.appendingPathComponent("back.safetensors").path) == twin)
+        #expect(try Self.names(dir.appendingPathComponent("a.pt")) == Record.recorded.models["named"]!.keys.sorted())
+        let path = try Self.orbit(["path", "a.pt", Record.path("named", "pt"), "--out", "ab"] + Self.data, in: dir)
+        #expect(path.status == 0, "\(path.error)")
     }
 }
