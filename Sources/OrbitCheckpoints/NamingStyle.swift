@@ -8,7 +8,8 @@ import OrbitFormats
 /// - when every module name has the same form up to its numbers (`layers.#`, `#`, `fc#`,
 ///   `blocks.#.fc#`), the order of those numbers (compared as integers, left to right);
 /// - otherwise, the chaining of shapes (the outputs of one = the inputs of the next), when exactly
-///   one order chains;
+///   one order chains in which modules of the same form keep the order of their numbers (`fc1`,
+///   `fc2`, `fc3`, `out`: `fc2` before `fc3` even when both are square);
 /// - otherwise the order is ambiguous and the file needs `--map` (the error lists the candidates).
 ///
 /// Wrapper prefixes (`module.` from DataParallel, `model.` from Lightning, or both) shared by every
@@ -28,7 +29,7 @@ public enum NamingStyle: Hashable, Sendable, CustomStringConvertible {
         case .moduleList(let prefix): return "ModuleList \(prefix).N"
         case .sequential: return "Sequential N (gaps where activations sit)"
         case .numberedModules(let template): return "named modules \(template.replacingHash("N")) in numeric order"
-        case .shapeChain: return "named modules in the order their shapes chain"
+        case .shapeChain: return "named modules in the order their shapes chain"  // and numbered ones by number
         }
     }
 }
@@ -122,7 +123,7 @@ public struct DenseModuleOrder: Sendable {
             try requireChain(ordered, file: file)
             return DenseModuleOrder(modules: ordered, style: style(ofTemplate: forms[0].form), wrapper: wrapper)
         }
-        let chains = shapeChains(modules, limit: 3)
+        let chains = shapeChains(modules, forms: forms, limit: 3)
         if chains.count == 1 {
             return DenseModuleOrder(modules: chains[0].map { modules[$0] }, style: .shapeChain, wrapper: wrapper)
         }
@@ -154,10 +155,13 @@ public struct DenseModuleOrder: Sendable {
     }
 
     /// Every order of `modules` (as index lists, at most `limit`) in which each layer's outputs
-    /// equal the next layer's inputs: a depth-first search for Hamiltonian paths in the "feeds"
-    /// graph, which real networks keep tiny (few layers share a width). Empty when there are more
-    /// than ``maxShapeChainModules`` modules.
-    static func shapeChains(_ modules: [DenseModuleTensors], limit: Int) -> [[Int]] {
+    /// equal the next layer's inputs and modules of the same form (``template(_:)``) keep the order
+    /// of their numbers: a depth-first search for Hamiltonian paths in the "feeds" graph, which real
+    /// networks keep tiny (few layers share a width). Empty when there are more than
+    /// ``maxShapeChainModules`` modules.
+    static func shapeChains(
+        _ modules: [DenseModuleTensors], forms: [(form: String, numbers: [Int])], limit: Int
+    ) -> [[Int]] {
         guard modules.count <= maxShapeChainModules else { return [] }
         var found: [[Int]] = []
         var path: [Int] = []
@@ -170,6 +174,12 @@ public struct DenseModuleOrder: Sendable {
             }
             for next in modules.indices where !used[next] {
                 if let last = path.last, modules[last].outputs != modules[next].inputs { continue }
+                // A module of the same form with a smaller number must come first.
+                let skipsAhead = modules.indices.contains { j in
+                    !used[j] && j != next && !forms[j].numbers.isEmpty && forms[j].form == forms[next].form
+                        && forms[j].numbers.lexicographicallyPrecedes(forms[next].numbers)
+                }
+                if skipsAhead { continue }
                 used[next] = true
                 path.append(next)
                 extend()

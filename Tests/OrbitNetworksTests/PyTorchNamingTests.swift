@@ -197,6 +197,17 @@ struct PyTorchNamingRecord: Decodable {
         #expect(order.wrapper == "")
     }
 
+    /// `fc1`, `fc2`, `fc3` and an un-numbered `out`: the shapes alone allow fc3 before fc2 (both
+    /// square), the numbers do not.
+    @Test func numbersOrderSquareLayersInAShapeChain() throws {
+        let tensors = [
+            Self.tensor("out.weight", [2, 4]), Self.tensor("fc3.weight", [4, 4]), Self.tensor("fc2.weight", [4, 4]),
+            Self.tensor("fc1.weight", [4, 3]),
+        ]
+        let order = try DenseModuleOrder.recognize(tensors, file: "f")
+        #expect(order.modules.map(\.name) == ["fc1", "fc2", "fc3", "out"] && order.style == .shapeChain)
+    }
+
     @Test func stylesAndWrappersAreRecognised() throws {
         let cases: [([String], NamingStyle, String)] = [
             (["layers.0", "layers.1"], .moduleList(prefix: "layers"), ""),
