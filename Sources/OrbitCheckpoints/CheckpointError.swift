@@ -22,6 +22,15 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// whose name or shape differs, as `reference` has it and as `file` has it ("nothing" when
     /// missing).
     case layoutMismatch(file: String, reference: String, tensor: String, expected: String, found: String)
+    /// A tensor that no dense layer has (not a 2-D weight or a 1-D bias), so no dense chain can be
+    /// inferred from the file.
+    case notDenseChain(file: String, tensor: String, shape: [Int], reason: String)
+    /// Two consecutive layers whose shapes do not chain: `tensor` gives `outputs` features, `next`
+    /// takes `inputs`.
+    case brokenChain(file: String, tensor: String, outputs: Int, next: String, inputs: Int)
+    /// The order of the dense layers cannot be told from the names or the shapes: the candidate
+    /// orders (module names, at most a few) and the flags that pick the first.
+    case ambiguousOrder(file: String, candidates: [[String]], flags: String)
 
     public var description: String {
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
@@ -50,6 +59,16 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .layoutMismatch(let file, let reference, let tensor, let expected, let found):
             return
                 "\(file) does not match \(reference) at tensor '\(tensor)': \(reference) has \(expected), \(file) has \(found)"
+        case .notDenseChain(let file, let tensor, let s, let reason):
+            return
+                "\(file): tensor '\(tensor)' \(shape(s)) \(reason); Orbit infers dense chains (Linear layers) only: describe the network with --arch, or export the model to ONNX"
+        case .brokenChain(let file, let tensor, let outputs, let next, let inputs):
+            return
+                "\(file): the tensors do not form a dense chain: '\(tensor)' gives \(outputs) outputs but the next layer's '\(next)' takes \(inputs) inputs"
+        case .ambiguousOrder(let file, let candidates, let flags):
+            let listed = candidates.enumerated().map { "(\($0.offset + 1)) " + $0.element.joined(separator: " → ") }
+            return
+                "\(file): the order of the layers cannot be told from the names or the shapes; candidates: \(listed.joined(separator: "; ")). For the first, add: \(flags)"
         }
     }
 }

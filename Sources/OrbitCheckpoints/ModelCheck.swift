@@ -34,19 +34,26 @@ public struct ModelCheck: Sendable {
 
     public let file: String
     public let network: Network
-    /// Where the description came from: `metadata` or `given`.
+    /// Where the description came from: `metadata`, `given`, or `inferred from the tensor shapes`.
     public let descriptionSource: String
     public let tensors: [RawTensor]
     public let problems: [Problem]
 
     public var isValid: Bool { problems.isEmpty }
 
-    /// Checks `path` against `network` (or the description stored in the file). With a given network,
-    /// a stored description that differs from it, or cannot be read, is a problem too. Throws only
-    /// when the file cannot be read at all or has no description and none is given.
+    /// Checks `path` against `network` (or the description stored in the file, or — with
+    /// `inferringDenseChain` — the dense chain its shapes describe, as ``ModelFile/read(_:network:nameMap:inferringDenseChain:as:)``
+    /// infers it). With a given network, a stored description that differs from it, or cannot be
+    /// read, is a problem too. Tensors are checked under Orbit's names when the file's naming style
+    /// maps them (``NamingStyle``). Throws only when the file cannot be read at all or has no
+    /// description and none is given or inferred.
     /// Time: O(file size) for the read and one pass over every floating-point tensor.
-    public init(_ path: String, network given: Network? = nil) throws {
-        let (tensors, metadata) = try ModelFile.readRaw(path)
+    public init(_ path: String, network given: Network? = nil, inferringDenseChain: Bool = false) throws {
+        var (tensors, metadata) = try ModelFile.readRaw(path)
+        var fileNames: [String: String] = [:]
+        if let json = metadata[TensorNameMap.metadataKey], let stored = TensorNameMap(json: json) {
+            tensors = ModelFile.renamed(tensors, by: stored.orbitNames, fileName: &fileNames)
+        }
         let network: Network
         var problems: [Problem] = []
         if let given {
@@ -68,8 +75,20 @@ public struct ModelCheck: Sendable {
                 throw CheckpointError.badDescription(file: path, reason: "\(error)")
             }
             descriptionSource = "metadata"
+        } else if inferringDenseChain {
+            network = try DenseChainInference(try DenseModuleOrder.recognize(tensors, file: path), file: path).network
+            descriptionSource = "inferred from the tensor shapes, relu assumed"
         } else {
             throw CheckpointError.noDescription(file: path)
+        }
+        let names = Set(tensors.map(\.name))
+        if !network.layout.tensors.allSatisfy({ names.contains($0.name) }),
+            let order = try? DenseModuleOrder.recognize(tensors, file: path),
+            let pairs = order.assignment(to: network, requiringShapes: false)
+        {
+            var orbitName: [String: String] = [:]
+            for (spec, t) in pairs { orbitName[t.name] = spec.name }
+            tensors = ModelFile.renamed(tensors, by: orbitName, fileName: &fileNames)
         }
         var byName: [String: RawTensor] = [:]
         for t in tensors { byName[t.name] = t }

@@ -12,11 +12,21 @@ public struct Model<Scalar: BLASScalar>: Sendable {
     public var metadata: [String: String]
     /// How file tensor names were matched to the network's, when not one to one (file name → Orbit name).
     public var renamedTensors: [(file: String, orbit: String)]
+    /// The names the file read gave each tensor; ``ModelFile/write(_:to:)`` writes them again, so
+    /// a model read from a PyTorch `state_dict` is written back under the user's names.
+    public var tensorNames: TensorNameMap
+    /// How the network was inferred from the tensor shapes, when the file stored no description and
+    /// none was given.
+    public var inference: DenseChainInference?
 
-    public init(network: Network, parameters: ParameterVector<Scalar>, metadata: [String: String] = [:]) {
+    public init(
+        network: Network, parameters: ParameterVector<Scalar>, metadata: [String: String] = [:],
+        tensorNames: TensorNameMap = TensorNameMap()
+    ) {
         self.network = network
         self.parameters = parameters
         self.metadata = metadata
+        self.tensorNames = tensorNames
         renamedTensors = []
     }
 }
@@ -46,29 +56,48 @@ public enum ModelFile {
         throw CheckpointError.unknownFormat(file: path)
     }
 
-    /// Writes `model` atomically (temporary file, then rename), as F32 or F64 by `Scalar`.
+    /// Writes `model` atomically (temporary file, then rename), as F32 or F64 by `Scalar`, with its
+    /// description in the metadata. In PyTorch's formats (safetensors) each tensor goes under the
+    /// name the model's source file gave it (``Model/tensorNames``, stored in the metadata too), so
+    /// `load_state_dict` takes the file; NPZ, the NumPy/JAX exchange, keeps Orbit's layout names.
+    /// A model is not written to `.pt`: a plain state dict has no place for its description, so Orbit
+    /// could not read its own output back as the same network (`orbit convert` writes state dicts).
     public static func write<Scalar: BLASScalar & TensorScalar>(_ model: Model<Scalar>, to path: String) throws {
+        let format = try format(of: path)
+        if format == .torch { throw CheckpointError.unknownFormat(file: path) }
         var metadata = model.metadata
         metadata[networkKey] = model.network.jsonDescription
+        let names = format == .npz ? TensorNameMap() : model.tensorNames
+        metadata[TensorNameMap.metadataKey] = names.isIdentity ? nil : names.json
         var tensors: [RawTensor] = []
         try model.parameters.withUnsafeBufferPointer { flat in
             for spec in model.parameters.layout.tensors {
                 let elements = Array(flat[spec.offset..<(spec.offset + spec.count)])
-                tensors.append(try RawTensor(name: spec.name, shape: spec.shape, elements: elements))
+                tensors.append(
+                    try RawTensor(name: names.fileName(for: spec.name), shape: spec.shape, elements: elements))
             }
         }
+        try writeRaw(tensors: tensors, metadata: metadata, to: path)
+    }
+
+    /// Writes `tensors` as they are (names, dtypes, shapes) with `metadata`, atomically; the format
+    /// by the extension. What `orbit convert` uses.
+    public static func writeRaw(tensors: [RawTensor], metadata: [String: String], to path: String) throws {
+        var tensors = tensors
         switch try format(of: path) {
         case .safetensors:
             try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
         case .npz:
-            let json = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
-            let bytes = [UInt8](json)
-            tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
+            if !metadata.isEmpty {  // a plain state dict converted to NPZ gets no member of Orbit's
+                let json = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+                let bytes = [UInt8](json)
+                tensors.append(try RawTensor(name: npzMetadataMember, shape: [bytes.count], elements: bytes))
+            }
             try NPZFile(arrays: tensors).write(to: path)
         case .torch:
-            // A state dict has no place for the description; `orbit convert` writes .pt files explicitly
-            // (TorchCheckpointFile.write).
-            throw CheckpointError.unknownFormat(file: path)
+            // A plain state dict (OrderedDict of tensors, only the globals torch.load(weights_only=True)
+            // allows); it has no place for metadata, which is dropped.
+            try TorchCheckpointFile.write(tensors: tensors, to: path)
         case .onnx:
             throw ONNXError.writingUnsupported(file: path)
         }
@@ -103,29 +132,46 @@ public enum ModelFile {
     }
 
     /// Reads a model. The network is `network` when given (e.g. from `--arch`), else the description
-    /// stored in the file. `nameMap` renames file tensors first (file name → Orbit name).
+    /// stored in the file, else — with `inferringDenseChain` — the dense chain its tensor shapes
+    /// describe (``DenseChainInference``; opt-in, because it assumes the activation). `nameMap`
+    /// renames file tensors first (file name → Orbit name; a key that names no tensor renames a
+    /// module: `fc1=layers.0` turns `fc1.weight` into `layers.0.weight`).
     ///
-    /// Tensor names are matched exactly; failing that, by the part after the network's prefix
-    /// (`0.weight` ↔ `layers.0.weight`, `model.layers.0.weight` ↔ `layers.0.weight`) when that is
-    /// unambiguous; failing that, by position when the file holds exactly the layout's shapes in
-    /// order. Every renaming is reported in ``Model/renamedTensors`` — never silent.
+    /// Tensor names are matched exactly (after the map Orbit stores with the files it writes);
+    /// failing that, by the file's naming style (``NamingStyle``: the dense modules in order, paired
+    /// with the network's dense layers, every shape equal); failing that, by the part after the
+    /// network's prefix (`0.weight` ↔ `layers.0.weight`, `model.layers.0.weight` ↔ `layers.0.weight`)
+    /// when that is unambiguous; failing that, by position when the file holds exactly the layout's
+    /// shapes in order. Every implicit renaming is reported in ``Model/renamedTensors`` — never
+    /// silent — and every file name is kept in ``Model/tensorNames`` for writing.
     public static func read<Scalar: BLASScalar>(
-        _ path: String, network given: Network? = nil, nameMap: [String: String] = [:], as _: Scalar.Type = Scalar.self
+        _ path: String, network given: Network? = nil, nameMap: [String: String] = [:],
+        inferringDenseChain: Bool = false, as _: Scalar.Type = Scalar.self
     ) throws -> Model<Scalar> {
         let (rawTensors, metadata) = try readRaw(path)
+        var fileName: [String: String] = [:]  // current name → the file's name
+        var tensors = renamed(rawTensors, by: nameMap, fileName: &fileName)
+        // Files Orbit wrote under a PyTorch user's names carry the map back to Orbit's names.
+        if let json = metadata[TensorNameMap.metadataKey], let stored = TensorNameMap(json: json) {
+            tensors = renamed(tensors, by: stored.orbitNames, fileName: &fileName)
+        }
         let network: Network
+        var inference: DenseChainInference?
         if let given {
             network = given
         } else if let json = metadata[networkKey] {
             do { network = try Network(json: json) } catch {
                 throw CheckpointError.badDescription(file: path, reason: "\(error)")
             }
+        } else if inferringDenseChain {
+            let inferred = try DenseChainInference(try DenseModuleOrder.recognize(tensors, file: path), file: path)
+            network = inferred.network
+            inference = inferred
         } else {
             throw CheckpointError.noDescription(file: path)
         }
-        let tensors = rawTensors.map { t in nameMap[t.name].map { t.renamed($0) } ?? t }
         let layout = network.layout
-        let (assignment, renamed) = try match(layout: layout, tensors: tensors, prefix: network.namePrefix, file: path)
+        let (assignment, renamed) = try matchByStyle(network: network, tensors: tensors, file: path)
         // Every shape and dtype is checked before θ is allocated: the description in a file's
         // metadata could otherwise make a tiny file allocate gigabytes (issue 10, bounded allocation).
         // Once each tensor's data matches its spec, θ is no larger than the tensors the file holds.
@@ -154,8 +200,67 @@ public enum ModelFile {
             }
         }
         var model = Model(network: network, parameters: theta, metadata: metadata)
-        model.renamedTensors = renamed.map { (file: $0.0, orbit: $0.1) }
+        model.renamedTensors = renamed.map { (file: fileName[$0.0] ?? $0.0, orbit: $0.1) }
+        model.tensorNames = TensorNameMap(
+            layout.tensors.map { spec in
+                let name = assignment[spec.name]!.name
+                return (orbit: spec.name, file: fileName[name] ?? name)
+            })
+        model.inference = inference
+        model.metadata[TensorNameMap.metadataKey] = nil
         return model
+    }
+
+    /// `tensors` with the names of `map` (file name → new name; a key naming no tensor renames the
+    /// module: every `key.rest` becomes `value.rest`, the longest key winning), recording each
+    /// tensor's original name in `fileName`.
+    static func renamed(_ tensors: [RawTensor], by map: [String: String], fileName: inout [String: String])
+        -> [RawTensor]
+    {
+        guard !map.isEmpty else { return tensors }
+        let names = Set(tensors.map(\.name))
+        let modules = map.keys.filter { !names.contains($0) }.sorted { $0.count > $1.count }
+        return tensors.map { t in
+            var target = map[t.name]
+            if target == nil, let key = modules.first(where: { t.name.hasPrefix($0 + ".") }) {
+                target = map[key]! + t.name.dropFirst(key.count)
+            }
+            guard let target, target != t.name else { return t }
+            fileName[target] = fileName[t.name] ?? t.name
+            return t.renamed(target)
+        }
+    }
+
+    /// Exact names first; then the file's naming style (its dense modules in order, paired with the
+    /// network's dense layers); then ``match(layout:tensors:prefix:file:)``. When the style's order
+    /// is ambiguous and the other matchers fail too, the ambiguity is the error (it lists the
+    /// candidates and the flags to add).
+    static func matchByStyle(
+        network: Network, tensors: [RawTensor], file: String
+    ) throws -> ([String: RawTensor], [(String, String)]) {
+        let layout = network.layout
+        let names = Set(tensors.map(\.name))
+        var styleError: CheckpointError?
+        if tensors.count == layout.tensors.count, !layout.tensors.allSatisfy({ names.contains($0.name) }) {
+            do {
+                let order = try DenseModuleOrder.recognize(tensors, file: file)
+                if let pairs = order.assignment(to: network) {
+                    var result: [String: RawTensor] = [:]
+                    for (spec, t) in pairs { result[spec.name] = t }
+                    return (
+                        result, pairs.filter { $0.orbit.name != $0.file.name }.map { ($0.file.name, $0.orbit.name) }
+                    )
+                }
+            } catch {
+                styleError = error
+            }
+        }
+        do {
+            return try match(layout: layout, tensors: tensors, prefix: network.namePrefix, file: file)
+        } catch {
+            if let styleError, case .ambiguousOrder = styleError { throw styleError }
+            throw error
+        }
     }
 
     static func squeezed(_ shape: [Int]) -> [Int] { shape.filter { $0 != 1 } }

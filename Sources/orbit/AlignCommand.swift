@@ -34,16 +34,21 @@ struct OptionalDataOptions: ParsableArguments {
     }
 }
 
-/// Reads the models at `paths` and checks they share A's architecture (naming the first differing tensor).
-func loadAlignableModels(_ paths: [String], options: ModelOptions) throws -> (Network, [ParameterVector<Float>]) {
+/// Reads the models at `paths` and checks they share A's architecture (naming the first differing tensor);
+/// also returns each file's tensor names, for writing results under them.
+func loadAlignableModels(_ paths: [String], options: ModelOptions) throws -> (
+    Network, [ParameterVector<Float>], [TensorNameMap]
+) {
     let first = try options.load(paths[0])
     var parameters = [first.parameters]
+    var names = [first.tensorNames]
     for path in paths.dropFirst() {
         let m = try options.load(path)
         try m.requireSameLayout(as: first, file: path, referenceFile: paths[0])
         parameters.append(m.parameters)
+        names.append(m.tensorNames)
     }
-    return (first.network, parameters)
+    return (first.network, parameters, names)
 }
 
 struct AlignCommand: ParsableCommand {
@@ -81,7 +86,7 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let (network, models) = try loadAlignableModels([a, b], options: modelOptions)
+        let (network, models, names) = try loadAlignableModels([a, b], options: modelOptions)
         let (pa, pb) = (models[0], models[1])
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
@@ -101,7 +106,7 @@ struct AlignCommand: ParsableCommand {
                     "orbit.align.source": b, "orbit.align.objective": "\(result.objective)",
                     "orbit.align.sweeps": "\(result.sweeps)", "orbit.align.deviation": "\(deviation)",
                     "orbit.seed": "\(seed)",
-                ]),
+                ], tensorNames: names[1]),
             to: out)
         let moved = result.permutations.movedUnits()
         print(

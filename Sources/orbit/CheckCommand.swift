@@ -46,7 +46,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let check = try ModelCheck(model, network: try specNetwork())
+        let check = try ModelCheck(model, network: try specNetwork(), inferringDenseChain: true)
         let description = check.network.compactDescription ?? "network"
         print("\(model): \(check.tensors.count) tensors; checked against \(description) (\(check.descriptionSource))")
         if check.isValid {

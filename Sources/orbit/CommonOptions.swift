@@ -37,12 +37,14 @@ struct DataOptions: ParsableArguments {
 struct ModelOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Network description for files that store none (e.g. mlp:784-512-10:relu).", valueName: "description"))
+            "Network description for files that store none (default: a dense chain inferred from the tensor shapes, ReLU between layers), e.g. mlp:784-512-10:relu.",
+            valueName: "description"))
     var arch: String?
 
     @Option(
         help: ArgumentHelp(
-            "Rename a tensor of the file (repeatable), e.g. --map fc1.weight=layers.0.weight.", valueName: "file=orbit")
+            "Rename a tensor (or a module: fc1=layers.0) of the file (repeatable), e.g. --map fc1.weight=layers.0.weight.",
+            valueName: "file=orbit")
     )
     var map: [String] = []
 
@@ -62,9 +64,15 @@ struct ModelOptions: ParsableArguments {
             let kv = m.split(separator: "=", maxSplits: 1).map(String.init)
             nameMap[kv[0]] = kv[1]
         }
-        let model: Model<Scalar> = try ModelFile.read(path, network: network, nameMap: nameMap)
-        for (file, orbit) in model.renamedTensors {
-            FileHandle.standardError.write(Data("note: \(path): tensor '\(file)' read as '\(orbit)'\n".utf8))
+        let model: Model<Scalar> = try ModelFile.read(
+            path, network: network, nameMap: nameMap, inferringDenseChain: true)
+        if let inference = model.inference {
+            FileHandle.standardError.write(Data("note: \(path): \(inference.summary)\n".utf8))
+        }
+        if !model.renamedTensors.isEmpty {
+            let pairs = model.renamedTensors.map { "\($0.file) → \($0.orbit)" }.joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data("note: \(path): tensors read as Orbit's (written back under the file's names): \(pairs)\n".utf8))
         }
         return model
     }

@@ -83,7 +83,7 @@ struct CurveCommand: ParsableCommand {
                     "orbit.version": orbitVersion,
                     "orbit.curve": "\(kind) bend \(j + 1) of \(bends) between \(a) and \(b)",
                     "orbit.seed": "\(config.seed)",
-                ])
+                ], tensorNames: modelA.tensorNames)
             try ModelFile.write(model, to: bendPath(j + 1))
         }
         try? FileManager.default.removeItem(atPath: statePath)

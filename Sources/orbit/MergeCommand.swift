@@ -38,7 +38,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let (network, parameters) = try loadAlignableModels(models, options: modelOptions)
+        let (network, parameters, names) = try loadAlignableModels(models, options: modelOptions)
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
         let merge = try Merging.merge(
@@ -67,7 +67,7 @@ struct MergeCommand: ParsableCommand {
                     "orbit.version": orbitVersion, "orbit.merge.models": models.joined(separator: ","),
                     "orbit.merge.method": parameters.count == 2 ? method.rawValue : "mergemany",
                     "orbit.merge.repair": repair ? "true" : "false", "orbit.seed": "\(seed)",
-                ]),
+                ], tensorNames: names[0]),
             to: out)
         if let dataset {
             let train = network.evaluate(merged, on: dataset.train)

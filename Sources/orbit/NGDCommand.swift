@@ -87,7 +87,7 @@ struct NGDCommand: ParsableCommand {
                             "orbit.seed": "\(configuration.seed)",
                             "orbit.star.configuration": String(
                                 decoding: try encoder.encode(configuration), as: UTF8.self),
-                        ]), to: out)
+                        ], tensorNames: models[0].tensorNames), to: out)
             }
         }
         let star = StarCentre(centre: c, feet: feet)

@@ -12,7 +12,7 @@ struct Orbit: ParsableCommand {
             PathCommand.self,
             CurveCommand.self, PlaneCommand.self, LandscapeCommand.self, SymmetryCommand.self, AlignCommand.self,
             MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self,
-            DoctorCommand.self, StudyCommand.self,
+            DoctorCommand.self, ConvertCommand.self, StudyCommand.self,
         ]
     )
 }

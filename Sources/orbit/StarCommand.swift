@@ -136,7 +136,7 @@ struct StarCommand: ParsableCommand {
                 "orbit.seed": "\(config.seed)", "orbit.data": dataset.name,
                 "orbit.star.feet": models.joined(separator: ","),
                 "orbit.star.configuration": String(decoding: try encoder.encode(config), as: UTF8.self),
-            ])
+            ], tensorNames: feetModels[0].tensorNames)
         try ModelFile.write(model, to: out)
         try? FileManager.default.removeItem(atPath: statePath)
         let star = StarCentre(centre: final.centre, feet: feet)

@@ -79,7 +79,7 @@ struct SymmetryTransformCommand: ParsableCommand {
                     "orbit.version": orbitVersion,
                     "orbit.symmetry":
                         "\(element.action.rawValue) element, seed \(element.seed), strength \(element.strength), applied to \(element.model)",
-                ]),
+                ], tensorNames: m.tensorNames),
             to: out)
         print(
             String(
