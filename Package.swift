@@ -8,6 +8,7 @@
 //   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
 //                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
 //                                             centres, NGD, exact constructions (Lin, Li & Wu)
+//   OrbitCurvature                            Hessian-vector products, Lanczos, Hutchinson, spectral density
 //   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
@@ -62,6 +63,10 @@ let package = Package(
             name: "OrbitPaths",
             dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]
         ),
+        .target(
+            name: "OrbitCurvature",
+            dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitTraining"]
+        ),
         .target(name: "OrbitSymmetry", dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitPaths"]),
         .target(name: "OrbitAlignment", dependencies: ["OrbitNumerics", "OrbitNetworks"]),
         .target(
@@ -81,7 +86,8 @@ let package = Package(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitExperiments",
+                "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitExperiments",
             ]
         ),
         .executableTarget(
@@ -136,5 +142,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
+        .testTarget(
+            name: "OrbitCurvatureTests",
+            dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitCurvature"]
+        ),
     ]
 )
