@@ -79,7 +79,7 @@ let package = Package(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
             ]
         ),
         .target(
