@@ -144,7 +144,10 @@ let package = Package(
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
         .testTarget(
             name: "OrbitCurvatureTests",
-            dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitTraining", "OrbitCurvature"]
+            dependencies: [
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitCurvature",
+                "OrbitTestSupport",
+            ]
         ),
     ]
 )
