@@ -150,6 +150,7 @@ public struct CurvatureSagittaClaim: Claim {
                     figure, caption: "Strength \(p.strength): the barrier with its bound, and λ_max along the line.",
                     height: 600))
         }
+        try JSONReport.write(numbers, to: context.directory + "/curvature-sagitta.json")
         let best = applicable.map { $0.barrier / $0.bound! }.max()
         return ClaimOutcome(
             paperStatement:
