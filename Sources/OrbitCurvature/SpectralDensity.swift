@@ -44,7 +44,9 @@ public struct SpectralDensity: Sendable {
         let all = quadratures.flatMap(\.nodes)
         let low = all.min()!, high = all.max()!
         let sigma = width ?? Swift.max(0.01 * (high - low), 1e-8)
-        let grid = (0..<gridPoints).map { low - 5 * sigma + Double($0) * (high - low + 10 * sigma) / Double(gridPoints - 1) }
+        let grid = (0..<gridPoints).map {
+            low - 5 * sigma + Double($0) * (high - low + 10 * sigma) / Double(gridPoints - 1)
+        }
         let norm = 1 / (sigma * (2 * Double.pi).squareRoot())
         var perRun = [[Double]](repeating: [Double](repeating: 0, count: gridPoints), count: runs)
         for (r, q) in quadratures.enumerated() {

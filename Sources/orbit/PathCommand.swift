@@ -110,7 +110,9 @@ struct PathCommand: ParsableCommand {
                         sampleSelection: "the first \(samples.count) training samples", loss: lossFunction,
                         settings: settings))
                 FileHandle.standardError.write(
-                    Data("\(name): curvature at \(t.count) points in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n".utf8))
+                    Data(
+                        "\(name): curvature at \(t.count) points in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n"
+                            .utf8))
             }
         }
         let written = try writePathReport(profiles, context: context, directory: out, curvature: curvature)

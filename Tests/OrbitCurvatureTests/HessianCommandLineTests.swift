@@ -48,15 +48,18 @@ import Testing
         #expect(json["probes"] as? Int == 8)
         let top = try #require(json["topK"] as? [[String: Any]])
         #expect(top.count == 2)
-        let first = try #require(top.first?["eigenvalue"] as? Double), second = try #require(top.last?["eigenvalue"] as? Double)
+        let first = try #require(top.first?["eigenvalue"] as? Double),
+            second = try #require(top.last?["eigenvalue"] as? Double)
         #expect(first >= second)
         let trace = try #require(json["trace"] as? [String: Any])
         #expect((trace["standardError"] as? Double).map { $0 > 0 } == true)
         #expect((json["blocks"] as? [Any])?.count == 4)
 
         let seeded = try Self.orbit(
-            ["hessian", "a.safetensors", "--data", Self.data, "--samples", "50", "--seed", "3", "--steps", "5",
-             "--probes", "4", "--density-runs", "0", "--block-steps", "2"], in: dir)
+            [
+                "hessian", "a.safetensors", "--data", Self.data, "--samples", "50", "--seed", "3", "--steps", "5",
+                "--probes", "4", "--density-runs", "0", "--block-steps", "2",
+            ], in: dir)
         #expect(seeded.status == 0, "\(seeded.error)")
         #expect(seeded.output.contains("50 training samples drawn at random with seed 3"))
     }
@@ -72,7 +75,8 @@ import Testing
         #expect(topK.status != 0)
         #expect(topK.error.contains("--top-k 5 exceeds --steps 3"), "\(topK.error)")
         let quantity = try Self.orbit(
-            ["path", "a.safetensors", "b.safetensors", "--data", Self.data, "--out", "p", "--hessian", "eigen"], in: dir)
+            ["path", "a.safetensors", "b.safetensors", "--data", Self.data, "--out", "p", "--hessian", "eigen"], in: dir
+        )
         #expect(quantity.status != 0)
         #expect(quantity.error.contains("--hessian takes top, trace or top,trace"), "\(quantity.error)")
     }

@@ -104,7 +104,8 @@ import Testing
         var theta = CurvatureFixtures.parameters(network, seed: 2)
         theta.withUnsafeMutableBufferPointer { $0[3] = .nan }
         let op = try HessianOperator(
-            network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, pointDescription: "t = 0.5")
+            network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, pointDescription: "t = 0.5"
+        )
         #expect {
             _ = try op.apply(CurvatureFixtures.direction(network.layout, seed: 3))
         } throws: { error in

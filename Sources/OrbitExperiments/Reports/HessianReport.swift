@@ -123,14 +123,17 @@ public func hessianSummary(_ a: CurvatureAnalysis, context: HessianReportContext
             + "full reorthogonalisation, relative tolerance \(a.settings.tolerance)\(a.lanczosConverged ? ", converged" : ", NOT converged")):",
     ]
     for (i, (value, residual)) in zip(a.topEigenvalues, a.residuals).enumerated() {
-        lines.append("  λ\(i + 1) = \(reportNumber(value, "%.6g"))   residual ‖Hu − λu‖ = \(reportNumber(residual, "%.2e"))")
+        lines.append(
+            "  λ\(i + 1) = \(reportNumber(value, "%.6g"))   residual ‖Hu − λu‖ = \(reportNumber(residual, "%.2e"))")
     }
     lines.append(
         "trace (Hutchinson, \(a.trace.draws) Rademacher probes): \(reportNumber(a.trace.value, "%.6g")) ± \(reportNumber(a.trace.standardError, "%.2g")) (SE)"
     )
-    lines.append("per-tensor blocks (top eigenvalue by \(a.settings.blockSteps)-step Lanczos; trace from the same probes):")
     lines.append(
-        "  " + "tensor".padding(toLength: 28, withPad: " ", startingAt: 0) + "params".leftPadded(9) + "λ_max".leftPadded(13)
+        "per-tensor blocks (top eigenvalue by \(a.settings.blockSteps)-step Lanczos; trace from the same probes):")
+    lines.append(
+        "  " + "tensor".padding(toLength: 28, withPad: " ", startingAt: 0) + "params".leftPadded(9)
+            + "λ_max".leftPadded(13)
             + "residual".leftPadded(11) + "trace".leftPadded(13) + "± SE".leftPadded(11))
     for b in a.blocks {
         lines.append(
@@ -161,11 +164,14 @@ public func writeHessianReport(_ a: CurvatureAnalysis, context: HessianReportCon
     var written = ["hessian.json"]
     var eigen = CSVDocument(columns: ["rank", "eigenvalue", "residual", "lanczos_steps", "samples"])
     for p in record.topK {
-        eigen.append([.integer(p.rank), .number(p.eigenvalue), .number(p.residual), .integer(a.lanczosSteps),
-            .integer(a.sampleCount)])
+        eigen.append([
+            .integer(p.rank), .number(p.eigenvalue), .number(p.residual), .integer(a.lanczosSteps),
+            .integer(a.sampleCount),
+        ])
     }
     eigen.append([
-        "trace", .number(a.trace.value), .number(a.trace.standardError), .integer(a.trace.draws), .integer(a.sampleCount),
+        "trace", .number(a.trace.value), .number(a.trace.standardError), .integer(a.trace.draws),
+        .integer(a.sampleCount),
     ])
     try eigen.write(to: "\(directory)/eigenvalues.csv")
     var blocks = CSVDocument(columns: [
@@ -205,7 +211,8 @@ public func writeHessianReport(_ a: CurvatureAnalysis, context: HessianReportCon
         ["λ\(i + 1)", reportNumber(pair.0, "%.6g"), "residual \(reportNumber(pair.1, "%.2e"))"]
     }
     rows.append([
-        "trace", reportNumber(a.trace.value, "%.6g"), "± \(reportNumber(a.trace.standardError, "%.2g")) (SE, \(a.trace.draws) probes)",
+        "trace", reportNumber(a.trace.value, "%.6g"),
+        "± \(reportNumber(a.trace.standardError, "%.2g")) (SE, \(a.trace.draws) probes)",
     ])
     spectrum.table(HTMLReport.Table(columns: ["quantity", "value", "uncertainty"], rows: rows))
     if !a.warnings.isEmpty { spectrum.list(a.warnings) }
@@ -227,7 +234,8 @@ public func writeHessianReport(_ a: CurvatureAnalysis, context: HessianReportCon
         ])
         csv.columns = ["lambda", "density", "standard_error"]
         try csv.write(to: "\(directory)/density.csv")
-        var chart = LineChart(title: "Spectral density (SLQ, \(d.runs.count) runs × \(d.steps) steps)", xLabel: "λ",
+        var chart = LineChart(
+            title: "Spectral density (SLQ, \(d.runs.count) runs × \(d.steps) steps)", xLabel: "λ",
             yLabel: "density", yScale: .linear)
         chart.series.append(.init(name: "density (σ = \(reportNumber(d.width, "%.3g")))", x: d.grid, y: d.density))
         let finiteSE = d.standardError.allSatisfy(\.isFinite)

@@ -136,11 +136,13 @@ public func writePathCurvature(_ records: [PathCurvatureRecord], directory: Stri
         section.paragraph(
             "Exact Hessian-vector products (R-operator) of the mean training loss over \(r.sampleSelection) "
                 + "(n = \(r.samples)) at each t. λ_max by Lanczos (at most \(r.lanczosStepLimit.map(String.init) ?? "–") steps), "
-                + "± its residual; trace by Hutchinson (\(r.probes.map(String.init) ?? "–") Rademacher probes) ± one standard error.")
+                + "± its residual; trace by Hutchinson (\(r.probes.map(String.init) ?? "–") Rademacher probes) ± one standard error."
+        )
     }
     section.figure(
         HTMLReport.Figure(
-            figure, caption: "Top: the loss barrier (excess over the chord of the end losses, on the curvature samples). "
+            figure,
+            caption: "Top: the loss barrier (excess over the chord of the end losses, on the curvature samples). "
                 + "Below: λ_max and the trace of the Hessian at the same t, dashed ± error bars.",
             height: 300 * panels.count))
     var rows: [[String]] = []
