@@ -120,6 +120,14 @@ public struct PointCurvature: Sendable, Hashable, Codable {
     /// tr H ± SE (nil when not asked for).
     public var trace: Estimate?
 
+    enum CodingKeys: String, CodingKey {
+        case residual, trace
+        case topEigenvalue = "top_eigenvalue"
+        case lanczosSteps = "lanczos_steps"
+    }
+
+    public init() {}
+
     /// `steps` Lanczos steps for λ_max (residual by β_m·|y_m|) and `probes` Hutchinson probes, from `seed`.
     public static func measure<Scalar: BLASScalar>(
         _ op: HessianOperator<Scalar>, top: Bool, trace: Bool, steps: Int, probes: Int, tolerance: Double = 1e-4,

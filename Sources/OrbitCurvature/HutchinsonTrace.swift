@@ -11,6 +11,11 @@ public struct Estimate: Hashable, Sendable, Codable {
     /// The number of draws P.
     public var draws: Int
 
+    enum CodingKeys: String, CodingKey {
+        case value, draws
+        case standardError = "standard_error"
+    }
+
     public init(draws values: [Double]) {
         let n = values.count
         draws = n

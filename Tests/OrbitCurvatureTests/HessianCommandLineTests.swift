@@ -46,13 +46,13 @@ import Testing
         let json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(json["samples"] as? Int == 100)
         #expect(json["probes"] as? Int == 8)
-        let top = try #require(json["topK"] as? [[String: Any]])
+        let top = try #require(json["top_k"] as? [[String: Any]])
         #expect(top.count == 2)
         let first = try #require(top.first?["eigenvalue"] as? Double),
             second = try #require(top.last?["eigenvalue"] as? Double)
         #expect(first >= second)
         let trace = try #require(json["trace"] as? [String: Any])
-        #expect((trace["standardError"] as? Double).map { $0 > 0 } == true)
+        #expect((trace["standard_error"] as? Double).map { $0 > 0 } == true)
         #expect((json["blocks"] as? [Any])?.count == 4)
 
         let seeded = try Self.orbit(

@@ -39,6 +39,13 @@ public struct HessianReportRecord: Codable, Sendable {
         public var topResidual: Double
         public var lanczosSteps: Int
         public var trace: Estimate
+
+        enum CodingKeys: String, CodingKey {
+            case tensor, parameters, trace
+            case topEigenvalue = "top_eigenvalue"
+            case topResidual = "top_residual"
+            case lanczosSteps = "lanczos_steps"
+        }
     }
     public struct Density: Codable, Sendable {
         public var lambda: [Double]
@@ -49,6 +56,12 @@ public struct HessianReportRecord: Codable, Sendable {
         public var stepsPerRun: Int
         public var nodes: [[Double]]
         public var weights: [[Double]]
+
+        enum CodingKeys: String, CodingKey {
+            case lambda, density, broadening, runs, nodes, weights
+            case standardError = "standard_error"
+            case stepsPerRun = "steps_per_run"
+        }
     }
     public struct Line: Codable, Sendable {
         public var direction: String
@@ -78,6 +91,20 @@ public struct HessianReportRecord: Codable, Sendable {
     public var lossAlongEigenvectors: [Line]
     public var hessianVectorProducts: Int
     public var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case model, data, loss, network, precision, samples, parameters, trace, probes, blocks, density, warnings
+        case orbitVersion = "orbit_version"
+        case sampleSelection = "sample_selection"
+        case lossAtPoint = "loss_at_point"
+        case topK = "top_k"
+        case lanczosSteps = "lanczos_steps"
+        case lanczosStepLimit = "lanczos_step_limit"
+        case lanczosTolerance = "lanczos_tolerance"
+        case lanczosConverged = "lanczos_converged"
+        case lossAlongEigenvectors = "loss_along_eigenvectors"
+        case hessianVectorProducts = "hessian_vector_products"
+    }
 
     public init(_ a: CurvatureAnalysis, context: HessianReportContext) {
         orbitVersion = OrbitFormats.orbitVersion
