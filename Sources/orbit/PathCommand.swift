@@ -26,13 +26,7 @@ struct PathCommand: ParsableCommand {
     @Option(help: "Evaluation batch size.") var batch = 1000
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Option(help: "Output directory.") var out: String
-    @Option(
-        help: "Curvature at each t beside the loss: top (Hessian λ_max by Lanczos), trace (Hutchinson), or top,trace.")
-    var hessian: String?
-    @Option(name: .customLong("hessian-samples"), help: "Training samples (the first N) for --hessian.")
-    var hessianSamples = 1024
-    @Option(name: .customLong("hessian-steps"), help: "Lanczos steps for λ_max with --hessian.") var hessianSteps = 20
-    @Option(name: .customLong("hessian-probes"), help: "Hutchinson probes with --hessian.") var hessianProbes = 16
+    @OptionGroup var curvatureOptions: HessianPathOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -41,22 +35,6 @@ struct PathCommand: ParsableCommand {
             throw ValidationError("give at most one of --via, --bezier, --chain")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        _ = try curvatureSettings()
-    }
-
-    /// The curvature `--hessian` asks for, nil without it.
-    func curvatureSettings() throws -> PathCurvatureSettings? {
-        guard let hessian else { return nil }
-        let parts = hessian.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 == "top" || $0 == "trace" }) else {
-            throw ValidationError("--hessian takes top, trace or top,trace; got '\(hessian)'")
-        }
-        guard hessianSamples >= 1, hessianSteps >= 1, hessianProbes >= 2 else {
-            throw ValidationError("--hessian-samples and --hessian-steps must be ≥ 1, --hessian-probes ≥ 2")
-        }
-        return PathCurvatureSettings(
-            topEigenvalue: parts.contains("top"), trace: parts.contains("trace"), steps: hessianSteps,
-            probes: hessianProbes)
     }
 
     func run() throws {
@@ -98,23 +76,9 @@ struct PathCommand: ParsableCommand {
         let context = PathReportContext(
             models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
             network: network)
-        var curvature: [PathCurvatureRecord] = []
-        if let settings = try curvatureSettings() {
-            let samples = try dataset.train.curvatureSamples(count: hessianSamples, seed: nil)
-            let lossFunction = evaluator.loss ?? dataset.train.targets.defaultLoss
-            for (name, path) in paths {
-                let start = Date()
-                curvature.append(
-                    try PathCurvatureRecord.measure(
-                        path, name: name, t: t, network: network, samples: samples,
-                        sampleSelection: "the first \(samples.count) training samples", loss: lossFunction,
-                        settings: settings))
-                FileHandle.standardError.write(
-                    Data(
-                        "\(name): curvature at \(t.count) points in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n"
-                            .utf8))
-            }
-        }
+        let curvature = try curvatureOptions.measure(
+            paths.map { ($0.name, $0.path.point(at:)) }, t: t, network: network, dataset: dataset,
+            loss: evaluator.loss ?? dataset.train.targets.defaultLoss)
         let written = try writePathReport(profiles, context: context, directory: out, curvature: curvature)
         for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))

@@ -107,4 +107,31 @@ import Testing
         let plainProfile = try String(contentsOf: dir.appendingPathComponent("q/profile.json"), encoding: .utf8)
         #expect(!plainProfile.contains("\"curvature\""))
     }
+
+    @Test(.enabled(if: binary != nil)) func symmetryCurveReportsCurvatureOnBothPaths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orbit-hessian-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let network = try Network(parsing: "linear:4-4-4-3")
+        let theta: ParameterVector<Float> = network.initialParameters(seed: 5)
+        try ModelFile.write(
+            Model(network: network, parameters: theta), to: dir.appendingPathComponent("a.safetensors").path)
+        let data = "synthetic:linear-teacher:d=4,k=3,n=120,test=20,seed=1"
+        let transform = try Self.orbit(
+            ["symmetry", "transform", "a.safetensors", "--action", "gl", "--seed", "1", "--out", "b.safetensors"],
+            in: dir)
+        #expect(transform.status == 0, "\(transform.error)")
+        let r = try Self.orbit(
+            [
+                "symmetry", "curve", "a.safetensors", "b.safetensors", "--data", data, "--points", "3", "--out", "s",
+                "--hessian", "top", "--hessian-samples", "50", "--hessian-steps", "6",
+            ], in: dir)
+        #expect(r.status == 0, "\(r.error)")
+        let csv = try String(contentsOf: dir.appendingPathComponent("s/curvature.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").dropFirst()
+        #expect(rows.count == 6)
+        #expect(rows.filter { $0.hasPrefix("orbit curve") }.count == 3)
+        // Only the top eigenvalue was asked for: the trace columns stay empty.
+        #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[7].isEmpty })
+    }
 }

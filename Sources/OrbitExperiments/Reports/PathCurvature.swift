@@ -55,14 +55,24 @@ public struct PathCurvatureRecord: Codable, Sendable {
 
     /// Measures the curvature at each t of `path` on `samples`. Cost per point: `steps` + `probes`
     /// Hessian-vector products and one loss evaluation over the samples.
-    public static func measure(
-        _ path: AffinePath<Float>, name: String, t: [Double], network: Network, samples: DataSplit,
+    public static func measure<Scalar: BLASScalar>(
+        _ path: AffinePath<Scalar>, name: String, t: [Double], network: Network, samples: DataSplit,
         sampleSelection: String, loss: LossFunction, settings: PathCurvatureSettings
+    ) throws -> PathCurvatureRecord {
+        try measure(
+            name: name, t: t, network: network, samples: samples, sampleSelection: sampleSelection, loss: loss,
+            settings: settings, point: path.point(at:))
+    }
+
+    /// The same for any curve θ(t) (an orbit curve, say), given as a function of t.
+    public static func measure<Scalar: BLASScalar>(
+        name: String, t: [Double], network: Network, samples: DataSplit, sampleSelection: String,
+        loss: LossFunction, settings: PathCurvatureSettings, point: (Double) throws -> ParameterVector<Scalar>
     ) throws -> PathCurvatureRecord {
         var points: [Point] = []
         var products = 0
         for ti in t {
-            let theta = path.point(at: ti)
+            let theta = try point(ti)
             let op = try HessianOperator(
                 network: network, parameters: theta, samples: samples, loss: loss,
                 pointDescription: "\(name) t = \(ti)")
