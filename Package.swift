@@ -137,8 +137,8 @@ let package = Package(
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths", "OrbitReports",
-                "OrbitExperiments", "OrbitTestSupport",
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths",
+                "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
