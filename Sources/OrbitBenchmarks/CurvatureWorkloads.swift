@@ -43,7 +43,7 @@ enum CurvatureWorkloads {
                 var g = SeededGenerator(seed: 1)
                 let start = HutchinsonTrace.gaussian(layout: network.layout, as: Float.self, using: &g)
                 return {
-                    _ = try! Lanczos.run(start: start, steps: 20, topK: 1, tolerance: 0) {
+                    _ = try! Lanczos.run(start: start, steps: 20, topK: 1, tolerance: -1) {
                         (v: ParameterVector<Float>) throws(CurvatureError) in try op.apply(v)
                     }
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import OrbitData
 import OrbitNetworks
 import OrbitNumerics
@@ -101,7 +102,9 @@ public struct CurvatureAnalysis: Sendable {
             let losses = offsets.map { s in
                 op.network.evaluate(op.parameters + Scalar(s) * u, on: op.samples, loss: lossFunction).loss
             }
-            lines.append(LossLine(label: "u\(i + 1) (λ = \(pair.value))", offsets: offsets, losses: losses))
+            lines.append(
+                LossLine(
+                    label: "u\(i + 1) (λ = \(String(format: "%.4g", pair.value)))", offsets: offsets, losses: losses))
         }
         return CurvatureAnalysis(
             settings: settings, sampleCount: op.sampleCount, parameterCount: op.dimension, loss: center,

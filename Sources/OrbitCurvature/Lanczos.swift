@@ -49,6 +49,10 @@ public enum Lanczos {
     ///
     /// - Parameters:
     ///   - topK: how many of the largest (algebraic) Ritz pairs to return; ≤ `steps`.
+    ///   - tolerance: stop once every top-k residual is ≤ tolerance·max|θ|. A negative tolerance never
+    ///     stops early (every step runs unless the Krylov space becomes invariant): what stochastic
+    ///     Lanczos quadrature and a fixed-work benchmark need. (0 is not that: LAPACK's divide and
+    ///     conquer can deflate a converged Ritz vector's last component to exactly 0.)
     ///   - vectors: whether to form the top-k Ritz vectors.
     ///   - explicitResiduals: with `vectors`, compute ‖H·u − θ·u‖ by k more products.
     public static func run<Scalar: BLASScalar>(

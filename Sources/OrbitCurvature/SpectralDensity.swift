@@ -37,7 +37,7 @@ public struct SpectralDensity: Sendable {
         var taken = 0
         for _ in 0..<runs {
             let start = HutchinsonTrace.gaussian(layout: layout, as: Scalar.self, using: &generator)
-            let result = try Lanczos.run(start: start, steps: steps, topK: 1, tolerance: 0, apply)
+            let result = try Lanczos.run(start: start, steps: steps, topK: 1, tolerance: -1, apply)
             quadratures.append((result.nodes, result.weights))
             taken = Swift.max(taken, result.steps)
         }
