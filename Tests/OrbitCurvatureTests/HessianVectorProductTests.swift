@@ -81,6 +81,20 @@ import Testing
         }
     }
 
+    /// The parts are summed in a fixed order: the same product, bit for bit, on every application.
+    @Test func productsAreDeterministic() throws {
+        let network = try Network(parsing: "mlp:5-7-3:relu")
+        let split = CurvatureFixtures.split(network: network, samples: 1100, loss: .softmaxCrossEntropy, seed: 4)
+        let theta = CurvatureFixtures.parameters(network, seed: 5).converted(to: Float.self)
+        let v = CurvatureFixtures.direction(network.layout, seed: 6).converted(to: Float.self)
+        let op = try HessianOperator(
+            network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, batchSize: 100)
+        let first = try op.apply(v)
+        let second = try op.apply(v)
+        #expect(first == second)
+        #expect(op.productCount == 2)
+    }
+
     /// Float32 products agree with Float64 ones to single precision.
     @Test func floatProductsAgreeWithDouble() throws {
         let network = try Network(parsing: "resmlp:5-6x2-3:gelu")
