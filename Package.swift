@@ -9,13 +9,14 @@
 //   OrbitSymmetry · OrbitAlignment · OrbitStar group actions and orbit curves (Zhao et al.) · permutation
 //                                             matching, OT, merging (Ferbach et al., Git Re-Basin) · star
 //                                             centres, NGD, exact constructions (Lin, Li & Wu)
+//   OrbitCurvature                            Hessian-vector products, Lanczos, Hutchinson, spectral density
 //   OrbitPaths                                paths between minima, their fused evaluation, barriers
 //   OrbitReports                              SVG charts and heatmaps, HTML pages, CSV/JSON tables
 //   OrbitTraining                             optimisers, training loops, evaluation, resumable runs
 //   OrbitCheckpoints                          model files (safetensors, NPZ, ONNX) with their descriptions
 //   OrbitONNX                                 ONNX graphs → networks + θ (swift-protobuf; generated code committed)
 //   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
-//   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip
+//   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip, pickle/.pt
 //   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
 //   CBLAS (OpenBLAS + LAPACKE) / Accelerate, CZlib
 // Each layer is its own target, so the compiler enforces that nothing imports upward; each target's
@@ -75,6 +76,10 @@ let package = Package(
             name: "OrbitPaths",
             dependencies: ["OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitTraining"]
         ),
+        .target(
+            name: "OrbitCurvature",
+            dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitTraining"]
+        ),
         .target(name: "OrbitSymmetry", dependencies: ["OrbitNumerics", "OrbitNetworks", "OrbitPaths"]),
         .target(name: "OrbitAlignment", dependencies: ["OrbitNumerics", "OrbitNetworks"]),
         .target(
@@ -94,15 +99,16 @@ let package = Package(
             name: "OrbitExperiments",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar", "OrbitStudies",
+                "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
+                "OrbitStudies",
             ]
         ),
         .target(
             name: "OrbitKit",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitONNX", "OrbitData", "OrbitCheckpoints",
-                "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
-                "OrbitStudies",
+                "OrbitTraining", "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitSymmetry", "OrbitAlignment",
+                "OrbitStar", "OrbitStudies",
                 "OrbitExperiments",
             ]
         ),
@@ -153,8 +159,8 @@ let package = Package(
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths", "OrbitReports",
-                "OrbitExperiments", "OrbitTestSupport",
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths",
+                "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(
@@ -162,5 +168,12 @@ let package = Package(
             dependencies: ["OrbitFormats", "OrbitStar", "OrbitStudies", "OrbitTestSupport"]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
+        .testTarget(
+            name: "OrbitCurvatureTests",
+            dependencies: [
+                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitCurvature",
+                "OrbitTestSupport",
+            ]
+        ),
     ]
 )

@@ -1,6 +1,7 @@
 // OrbitKit re-exports Orbit's layers so that `import OrbitKit` gives the whole library.
 @_exported import OrbitAlignment
 @_exported import OrbitCheckpoints
+@_exported import OrbitCurvature
 @_exported import OrbitData
 @_exported import OrbitExperiments
 @_exported import OrbitFormats

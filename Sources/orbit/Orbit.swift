@@ -9,7 +9,7 @@ struct Orbit: ParsableCommand {
         version: orbitVersion,
         subcommands: [
             DemoCommand.self, ReproduceCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self,
-            PathCommand.self,
+            PathCommand.self, HessianCommand.self,
             CurveCommand.self, PlaneCommand.self, LandscapeCommand.self, SymmetryCommand.self, AlignCommand.self,
             MergeCommand.self, SweepCommand.self, StarCommand.self, NGDCommand.self, CheckCommand.self,
             DoctorCommand.self, ConvertCommand.self, StudyCommand.self,

@@ -26,6 +26,7 @@ struct PathCommand: ParsableCommand {
     @Option(help: "Evaluation batch size.") var batch = 1000
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Option(help: "Output directory.") var out: String
+    @OptionGroup var curvatureOptions: HessianPathOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -75,7 +76,10 @@ struct PathCommand: ParsableCommand {
         let context = PathReportContext(
             models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
             network: network)
-        let written = try writePathReport(profiles, context: context, directory: out)
+        let curvature = try curvatureOptions.measure(
+            paths.map { ($0.name, $0.path.point(at:)) }, t: t, network: network, dataset: dataset,
+            loss: evaluator.loss ?? dataset.train.targets.defaultLoss)
+        let written = try writePathReport(profiles, context: context, directory: out, curvature: curvature)
         for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))

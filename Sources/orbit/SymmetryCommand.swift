@@ -161,6 +161,7 @@ struct SymmetryCurveCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Points on [0, 1].") var points = 25
     @Option(help: "Output directory.") var out: String
+    @OptionGroup var curvatureOptions: HessianPathOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -180,7 +181,10 @@ struct SymmetryCurveCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let context = PathReportContext(
             models: [a, b], data: dataset.name, loss: dataset.train.targets.defaultLoss.rawValue, network: network)
-        let written = try writePathReport([line, orbit], context: context, directory: out)
+        let curvature = try curvatureOptions.measure(
+            [("line A→B", AffinePath.line(pa, pb).point(at:)), (orbit.name, curve.point(at:))], t: t,
+            network: network, dataset: dataset, loss: dataset.train.targets.defaultLoss)
+        let written = try writePathReport([line, orbit], context: context, directory: out, curvature: curvature)
         for warning in pathWarnings([line, orbit]) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }

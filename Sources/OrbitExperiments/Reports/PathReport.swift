@@ -15,9 +15,15 @@ import OrbitTraining
 /// note in report.html, and gaps with a legend note in the charts. ``pathWarnings(_:)`` says which
 /// points they are, for the command to print.
 @discardableResult
-public func writePathReport(_ profiles: [PathProfile], context: PathReportContext, directory: String) throws -> [String]
-{
-    try JSONReport.write(PathReportRecord(profiles, context: context), to: "\(directory)/profile.json")
+///
+/// With `curvature` (from `orbit path --hessian`), profile.json also holds it under "curvature", and
+/// curvature.json, curvature.csv, curvature.svg and a report section are added (``writePathCurvature(_:directory:)``).
+public func writePathReport(
+    _ profiles: [PathProfile], context: PathReportContext, directory: String, curvature: [PathCurvatureRecord] = []
+) throws -> [String] {
+    var record = PathReportRecord(profiles, context: context)
+    record.curvature = curvature.isEmpty ? nil : curvature
+    try JSONReport.write(record, to: "\(directory)/profile.json")
 
     var csv = "path,t,split,loss,accuracy\n"
     for p in profiles {
@@ -28,8 +34,12 @@ public func writePathReport(_ profiles: [PathProfile], context: PathReportContex
         }
     }
     try AtomicFile.write(csv, to: "\(directory)/profile.csv")
-    return ["profile.json", "profile.csv"]
-        + (try writePathFigures(profiles, main: mainProfile(of: profiles), context: context, directory: directory))
+    var extra: (files: [String], section: HTMLReport.Section)?
+    if !curvature.isEmpty { extra = try writePathCurvature(curvature, directory: directory) }
+    return ["profile.json", "profile.csv"] + (extra?.files ?? [])
+        + (try writePathFigures(
+            profiles, main: mainProfile(of: profiles), context: context, directory: directory,
+            curvatureSection: extra?.section))
 }
 
 /// The path whose points sit at the top level of profile.json: the first beyond the straight line.
@@ -63,7 +73,8 @@ extension SplitMetrics {
 
 /// The loss and accuracy charts and the self-contained HTML page; returns the files written.
 public func writePathFigures(
-    _ profiles: [PathProfile], main: PathProfile, context: PathReportContext, directory: String
+    _ profiles: [PathProfile], main: PathProfile, context: PathReportContext, directory: String,
+    curvatureSection: HTMLReport.Section? = nil
 )
     throws -> [String]
 {
@@ -132,7 +143,7 @@ public func writePathFigures(
     var definitions = HTMLReport.Section("Definitions")
     definitions.list(
         BarrierDefinition.allCases.map { "\($0.rawValue): loss \($0.formula); accuracy \($0.accuracyFormula)" })
-    report.sections = [barriers, geometry, definitions]
+    report.sections = [barriers] + (curvatureSection.map { [$0] } ?? []) + [geometry, definitions]
     try report.write(to: "\(directory)/report.html")
     return written + ["report.html"]
 }

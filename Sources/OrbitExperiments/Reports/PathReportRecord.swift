@@ -18,6 +18,8 @@ public struct PathReportRecord: Encodable {
     public var paths: [PathProfileRecord]
     /// Non-finite values found (see ``pathWarnings(_:)``); absent when there are none.
     public var warnings: [String]?
+    /// The Hessian's top eigenvalue and trace along each path (`orbit path --hessian`); absent otherwise.
+    public var curvature: [PathCurvatureRecord]?
 
     public init(_ profiles: [PathProfile], context: PathReportContext) {
         main = PathProfileRecord(mainProfile(of: profiles))
@@ -43,7 +45,7 @@ public struct PathReportRecord: Encodable {
         case lossFunction = "loss_function"
         case network
         case barrierDefinitions = "barrier_definitions"
-        case paths, warnings
+        case paths, warnings, curvature
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -58,6 +60,7 @@ public struct PathReportRecord: Encodable {
         try container.encode(barrierDefinitions, forKey: .barrierDefinitions)
         try container.encode(paths, forKey: .paths)
         try container.encodeIfPresent(warnings, forKey: .warnings)
+        try container.encodeIfPresent(curvature, forKey: .curvature)
     }
 }
 

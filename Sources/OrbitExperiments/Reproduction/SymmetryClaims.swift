@@ -11,7 +11,7 @@ public enum SymmetryClaims {
     public static var all: [any Claim] {
         [
             ChainComponentClaim(), SkipComponentClaim(), ApproximateActionClaim(), RescaleBarrierClaim(),
-            OrbitCurveClaim(),
+            OrbitCurveClaim(), CurvatureSagittaClaim(),
         ]
     }
 
