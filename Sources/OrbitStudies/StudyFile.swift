@@ -197,7 +197,8 @@ public struct StudyEvaluation: Codable, Hashable, Sendable {
 /// group `start` with the same width and the same seed (or `start_seed`) — Frankle et al.'s
 /// spawning — instead of from its initialisation. Or a group of existing model `files`
 /// (safetensors or NPZ with their description), paths relative to the study file, which
-/// comparisons' `pairs` name by their position (0, 1, …) where trained groups use seeds.
+/// comparisons' `pairs` name by their position (0, 1, …) where trained groups use seeds. Either
+/// kind may ask for the Hessian's top eigenvalue and trace at each model (`hessian`).
 public struct ModelGroup: Sendable, Equatable {
     public var name: String
     /// Existing model files (absolute paths), or nil for a group that is trained.
@@ -212,6 +213,9 @@ public struct ModelGroup: Sendable, Equatable {
     public var training: TrainingConfiguration
     public var start: String?
     public var startSeed: UInt64?
+    /// The curvature to measure at each of the group's models once trained (a `hessian` run per
+    /// model, in a stage of its own), or nil.
+    public var hessian: StudyHessian?
     /// Lines of the group and of its `start` key, for messages.
     public var line: Int
     public var startLine: Int
@@ -228,6 +232,7 @@ public struct ModelGroup: Sendable, Equatable {
         line = reader.line
         name = try reader.string("name")
         filesLine = reader.member("files")?.value.line ?? line
+        hessian = try reader.object("hessian") { try StudyHessian(reader: &$0) }
         if let list = try reader.strings("files") {
             // Existing models: nothing else to read, so any training key is refused as unknown.
             let directory = URL(fileURLWithPath: reader.file).deletingLastPathComponent()
