@@ -6,7 +6,8 @@ import OrbitStar
 import OrbitTraining
 
 /// A study: the models to train (an architecture × widths × seeds with one optimiser setting per
-/// group, optionally started from another group's trained models), the comparisons between them
+/// group, optionally started from another group's trained models, optionally with the Hessian's
+/// top eigenvalue and trace measured at each trained model), the comparisons between them
 /// (lines, weight- or activation-matched lines, fitted curves and NGD fold-lines over all pairs or
 /// chosen pairs; star centres over all seeds of a width), the data and the
 /// evaluation settings — declared in one JSON file (README.md, "Running on a cluster").

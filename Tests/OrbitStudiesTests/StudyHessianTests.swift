@@ -64,7 +64,8 @@ import Testing
         let base = keys(try StudyFixtures.plan(StudyFixtures.textWithHessian()))
         let probes = keys(
             try StudyFixtures.plan(
-                StudyFixtures.textWithHessian(#"{ "measures": ["top", "trace"], "samples": 64, "steps": 10, "probes": 9 }"#)))
+                StudyFixtures.textWithHessian(
+                    #"{ "measures": ["top", "trace"], "samples": 64, "steps": 10, "probes": 9 }"#)))
         for (label, key) in base { #expect((probes[label] != key) == (key.kind == "hessian"), "\(label)") }
         let topOnly = keys(
             try StudyFixtures.plan(
