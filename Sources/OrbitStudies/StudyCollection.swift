@@ -10,7 +10,8 @@ import OrbitReports
 /// the direct lines and of the fold-lines, Lin, Li & Wu's Table 1), for model groups with a
 /// `hessian` object `hessian.csv` (one row per trained model) and `hessian-vs-width.svg` (the mean
 /// top eigenvalue over seeds against width, one series per group), and `report.html`, in
-/// `ROOT/studies/NAME/report/`.
+/// `ROOT/studies/NAME/report/`. A comparison's curvature along its path is among its metrics in
+/// `results.csv` and in the comparisons table.
 ///
 /// The numbers come only from the run folders, which hold no times or host names, so two stores
 /// that ran the same study — locally or on Slurm — give byte-identical `results.json` and
@@ -274,14 +275,27 @@ public struct StudyCollection {
                     ]
                 }))
         var comparisonSection = HTMLReport.Section("Comparisons")
+        // Curvature along the paths, when any comparison measured it: λ_max (largest along the
+        // path, and at t = ½, ± the Lanczos residual) and the trace at t = ½ ± SE.
+        let curvatureColumns: [(name: String, value: String, error: String?)] = [
+            ("λ_max max", "hessian.top.max", "hessian.top.max.residual"),
+            ("λ_max at ½", "hessian.top.at_midpoint", "hessian.top.at_midpoint.residual"),
+            ("trace at ½", "hessian.trace.at_midpoint", "hessian.trace.at_midpoint.se"),
+        ].filter { column in results.comparisons.contains { $0.metrics?[column.value] != nil } }
         comparisonSection.table(
             HTMLReport.Table(
-                columns: ["group", "width", "pair", results.barrierMetric, "distance", "run"],
+                columns: ["group", "width", "pair", results.barrierMetric, "distance"] + curvatureColumns.map(\.name)
+                    + ["run"],
                 rows: results.comparisons.map { e in
                     [
                         e.group, e.width.map(String.init) ?? "–", e.seeds.map(String.init).joined(separator: "–"),
-                        Self.number(e.metrics?[results.barrierMetric]), Self.number(e.metrics?["distance"]), e.key,
+                        Self.number(e.metrics?[results.barrierMetric]), Self.number(e.metrics?["distance"]),
                     ]
+                        + curvatureColumns.map { column in
+                            guard let value = e.metrics?[column.value] else { return "–" }
+                            let error = column.error.flatMap { e.metrics?[$0] }
+                            return Self.number(value) + (error.map { " ± " + Self.number($0) } ?? "")
+                        } + [e.key]
                 }))
         let centres = centreGroups, split = centreSplit
         var centreSection = HTMLReport.Section("Star centres and NGD")

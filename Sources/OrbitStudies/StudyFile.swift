@@ -375,7 +375,8 @@ public enum ComparisonPairs: Sendable, Equatable {
 /// polygonal chain with `bends` bends fitted with the `curve_training` settings, or the fold-line
 /// through a centre fitted for the pair with the `centre_training` settings (NGD). A `star` path
 /// takes no `pairs`: it fits one centre to all the models of each width (after aligning them to
-/// the first seed's when `method` is a matching method).
+/// the first seed's when `method` is a matching method). A line or curve may ask for the
+/// Hessian's top eigenvalue and trace at each evaluated t (`hessian`).
 public struct ComparisonGroup: Sendable, Equatable {
     public var name: String
     public var method: ComparisonMethod
@@ -384,6 +385,8 @@ public struct ComparisonGroup: Sendable, Equatable {
     public var curveTraining: TrainingConfiguration?
     /// The centre fit of a fold-line or star (its seed is the comparison's `seed`); nil otherwise.
     public var centreTraining: CentreConfiguration?
+    /// The curvature at each evaluated t of the line or curve (nil when not asked for).
+    public var hessian: StudyHessian?
     public var bends: Int
     public var models: String
     public var pairs: ComparisonPairs
@@ -427,6 +430,10 @@ public struct ComparisonGroup: Sendable, Equatable {
             for key in ["bends", "curve_training"] {
                 if let m = reader.member(key) { throw reader.bad(m, "only a curved path (bezier, chain) has \(key)") }
             }
+        }
+        hessian = try reader.object("hessian") { try StudyHessian(reader: &$0) }
+        if path.hasCentre, let m = reader.member("hessian") {
+            throw reader.bad(m, "only a line or a fitted curve (line, bezier, chain) has hessian along its path")
         }
         if path.hasCentre {
             centreTraining = centreTraining ?? CentreConfiguration(penalty: penalty)

@@ -103,7 +103,7 @@ public struct StudyPlan: Sendable {
                 seed: matched || curved || centred ? comparison.seed : nil,
                 threads: study.threads, path: comparison.path == .line ? nil : comparison.path,
                 curveTraining: curved ? comparison.curveTraining : nil, bends: curved ? comparison.bends : nil,
-                centreTraining: centred ? comparison.centreTraining : nil)
+                centreTraining: centred ? comparison.centreTraining : nil, hessian: comparison.hessian)
             if comparison.path == .star {
                 // One run per width reading every model of that width, so any of them changing reruns it.
                 for width in group.widths ?? [nil] as [Int?] {

@@ -37,6 +37,9 @@ public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
     /// The centre fit of a fold-line (NGD) or star (nil otherwise, so the other comparisons' keys
     /// do not change).
     public var centreTraining: CentreConfiguration?
+    /// The curvature along the path at each evaluated t (nil without a `hessian` object, so the
+    /// other comparisons' keys do not change).
+    public var hessian: StudyHessian?
 }
 
 /// One run of a study's plan: what it computes, where it sits in the DAG, and its content address.

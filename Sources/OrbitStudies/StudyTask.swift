@@ -144,8 +144,15 @@ public struct StudyTask {
         for barrier in profile.barriers {
             metrics["\(barrier.split).\(barrier.metric).\(barrier.definition.rawValue)"] = barrier.value
         }
+        let curvature = try configuration.hessian.map {
+            try PathCurvatureRecord.measure(
+                path, name: name, t: t, network: network, dataset: dataset,
+                loss: dataset.train.targets.defaultLoss, settings: $0)
+        }
+        metrics.merge(curvature?.metrics ?? [:]) { old, _ in old }
         try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in
             try JSONReport.write(profile, to: "\(folder)/profile.json")
+            if let curvature { try JSONReport.write(curvature, to: "\(folder)/curvature.json") }
             for (j, bend) in bends.enumerated() {
                 try ModelFile.write(
                     Model(

@@ -76,6 +76,13 @@ enum StudyFixtures {
         return base.replacingCharacters(in: end, with: "\"momentum\": 0.9 },\n      \"hessian\": \(hessian)\n")
     }
 
+    /// `text` with `hessian` on the plain line comparison (line 16).
+    static func withPathHessian(_ text: String, _ hessian: String = hessian) -> String {
+        text.replacingOccurrences(
+            of: #"{ "name": "line", "method": "line", "models": "mlp" }"#,
+            with: #"{ "name": "line", "method": "line", "models": "mlp", "hessian": "# + hessian + " }")
+    }
+
     static func plan(_ text: String = text()) throws -> StudyPlan {
         try StudyPlan(StudyFile(parsing: text, file: "tiny.study.json"))
     }

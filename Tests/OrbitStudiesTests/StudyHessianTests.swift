@@ -76,6 +76,31 @@ import Testing
         for (label, key) in base { #expect(epochs[label] != key, "\(label)") }
     }
 
+    @Test func hessianOnALineChangesExactlyItsKeys() throws {
+        let base = try StudyFixtures.plan()
+        let added = try StudyFixtures.plan(StudyFixtures.withPathHessian(StudyFixtures.text()))
+        #expect(added.stages.map(\.name) == ["train-0", "compare"])
+        #expect(added.runs.map(\.label) == base.runs.map(\.label))
+        for (run, before) in zip(added.runs, base.runs) {
+            #expect((run.key != before.key) == (run.group == "line"), "\(run.label)")
+        }
+        guard case .compare(let configuration) = added.stages[1].runs[0].work else {
+            Issue.record("expected a comparison")
+            return
+        }
+        #expect(configuration.hessian == StudyHessian(samples: 64, steps: 10, probes: 8))
+        // Paths through a centre take none.
+        let centred = StudyFixtures.textWithCentres().replacingOccurrences(
+            of: #""path": "fold-line", "models": "mlp","#,
+            with: #""path": "fold-line", "models": "mlp", "hessian": {},"#)
+        #expect(throws: StudyError.self) { try StudyFixtures.plan(centred) }
+        do {
+            _ = try StudyFixtures.plan(centred)
+        } catch let error as StudyError {
+            #expect(error.description.contains("key 'hessian'"), "\(error)")
+        }
+    }
+
     private func error(_ hessian: String) -> StudyError? {
         do {
             _ = try StudyFile(parsing: StudyFixtures.textWithHessian(hessian), file: "bad.json")
@@ -112,13 +137,14 @@ import Testing
 }
 
 extension StudyProcessTests {
-    /// The tiny study with the curvature at every trained model, run by `orbit study run`: each
-    /// top eigenvalue is positive and finite with a Lanczos residual, each trace carries a
-    /// standard error, the report has the sharpness-vs-width figure, and a rerun runs nothing.
+    /// The tiny study with the curvature at every trained model and along the plain lines, run by
+    /// `orbit study run`: each top eigenvalue is positive and finite with a Lanczos residual, each
+    /// trace carries a standard error, the report has the sharpness-vs-width figure, and a rerun
+    /// runs nothing.
     @Test(.enabled(if: binary != nil)) func hessianAtTrainedMinima() throws {
         let directory = try StudyFixtures.temporaryDirectory("hessian")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let text = StudyFixtures.textWithHessian(epochs: 20)
+        let text = StudyFixtures.withPathHessian(StudyFixtures.textWithHessian(epochs: 20))
         let file = try StudyFixtures.write(text, in: directory)
         let plan = try StudyFixtures.plan(text)
         let store = RunStore(root: "\(directory)/store")
@@ -143,13 +169,33 @@ extension StudyProcessTests {
             #expect(written.curvature.trace?.value == trace && written.curvature.trace?.standardError == se)
             #expect(written.curvature.trace?.draws == 8 && written.samples == 64 && written.lanczosStepLimit == 10)
         }
+        // Along the lines: the curvature at every evaluated t (5 points), summarised.
+        let lines = plan.stages[1].runs.filter { $0.group == "line" }
+        #expect(lines.count == 2)
+        for run in lines {
+            let metrics = try store.metrics(run.key)
+            let top = try #require(metrics["hessian.top.max"])
+            #expect(top > 0 && top.isFinite, "\(run.label): λ_max \(top)")
+            #expect(try #require(metrics["hessian.top.max.residual"]).isFinite)
+            let midpoint = try #require(metrics["hessian.top.at_midpoint"])
+            #expect(midpoint <= top && metrics["hessian.top.at_midpoint.residual"] != nil)
+            #expect(try #require(metrics["hessian.trace.at_midpoint"]).isFinite)
+            #expect(try #require(metrics["hessian.trace.at_midpoint.se"]) > 0)
+            let record = try JSONDecoder().decode(
+                PathCurvatureRecord.self,
+                from: try #require(FileManager.default.contents(atPath: "\(store.folder(run.key))/curvature.json")))
+            #expect(record.points.map(\.t) == [0, 0.25, 0.5, 0.75, 1])
+            #expect(record.points.compactMap(\.curvature.topEigenvalue).max() == top)
+            #expect(record.points[2].curvature.trace?.standardError == metrics["hessian.trace.at_midpoint.se"])
+        }
+        #expect(try store.metrics(plan.stages[1].runs[2].key)["hessian.top.max"] == nil)
         // The report has the figure and a table of the curvature, and results.json the entries.
         let report = StudyCollection.directory(store: store, study: "tiny")
         for name in ["hessian-vs-width.svg", "hessian.csv"] {
             #expect(FileManager.default.fileExists(atPath: "\(report)/\(name)"), "\(name)")
         }
         let html = try String(contentsOfFile: "\(report)/report.html", encoding: .utf8)
-        #expect(html.contains("Curvature at the trained models"))
+        #expect(html.contains("Curvature at the trained models") && html.contains("λ_max at ½"))
         let results = try JSONDecoder().decode(
             StudyCollection.Results.self,
             from: try #require(FileManager.default.contents(atPath: "\(report)/results.json")))
