@@ -6,7 +6,7 @@ import OrbitPaths
 
 /// What a comparison with a `hessian` object writes to `curvature.json`: the curvature at each
 /// evaluated t of its path (`orbit path --hessian`'s record), with the error bars and counts.
-struct PathCurvatureRecord: Codable {
+struct ComparisonCurvatureRecord: Codable {
     struct Point: Codable {
         var t: Double
         /// The mean loss over the curvature samples at θ(t).
@@ -35,7 +35,7 @@ struct PathCurvatureRecord: Codable {
     static func measure(
         _ path: AffinePath<Float>, name: String, t: [Double], network: Network, dataset: Dataset,
         loss: LossFunction, settings: StudyHessian
-    ) throws -> PathCurvatureRecord {
+    ) throws -> ComparisonCurvatureRecord {
         let samples = try dataset.train.curvatureSamples(count: settings.samples, seed: nil)
         var points: [Point] = []
         var products = 0
@@ -51,7 +51,7 @@ struct PathCurvatureRecord: Codable {
             points.append(
                 Point(t: ti, loss: network.evaluate(theta, on: samples, loss: loss).loss, curvature: curvature))
         }
-        return PathCurvatureRecord(
+        return ComparisonCurvatureRecord(
             path: name, samples: samples.count, sampleSelection: "the first \(samples.count) training samples",
             lanczosStepLimit: settings.measuresTop ? settings.steps : nil,
             probes: settings.measuresTrace ? settings.probes : nil, hessianVectorProducts: products, points: points)

@@ -145,7 +145,7 @@ public struct StudyTask {
             metrics["\(barrier.split).\(barrier.metric).\(barrier.definition.rawValue)"] = barrier.value
         }
         let curvature = try configuration.hessian.map {
-            try PathCurvatureRecord.measure(
+            try ComparisonCurvatureRecord.measure(
                 path, name: name, t: t, network: network, dataset: dataset,
                 loss: dataset.train.targets.defaultLoss, settings: $0)
         }

@@ -182,7 +182,7 @@ extension StudyProcessTests {
             #expect(try #require(metrics["hessian.trace.at_midpoint"]).isFinite)
             #expect(try #require(metrics["hessian.trace.at_midpoint.se"]) > 0)
             let record = try JSONDecoder().decode(
-                PathCurvatureRecord.self,
+                ComparisonCurvatureRecord.self,
                 from: try #require(FileManager.default.contents(atPath: "\(store.folder(run.key))/curvature.json")))
             #expect(record.points.map(\.t) == [0, 0.25, 0.5, 0.75, 1])
             #expect(record.points.compactMap(\.curvature.topEigenvalue).max() == top)
