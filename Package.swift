@@ -92,7 +92,7 @@ let package = Package(
             name: "OrbitStudies",
             dependencies: [
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
-                "OrbitReports", "OrbitPaths", "OrbitAlignment", "OrbitStar",
+                "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitAlignment", "OrbitStar",
             ]
         ),
         .target(

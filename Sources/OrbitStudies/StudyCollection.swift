@@ -7,8 +7,11 @@ import OrbitReports
 /// star), `barrier-vs-width.svg` (the mean barrier over pairs against width, one series per
 /// comparison group, when the models have widths), for fold-line (NGD) and star comparisons
 /// `ngd-vs-width.svg` (the mean NGD bound) and `path-max-vs-width.svg` (the mean path-max loss of
-/// the direct lines and of the fold-lines, Lin, Li & Wu's Table 1), and `report.html`, in
-/// `ROOT/studies/NAME/report/`.
+/// the direct lines and of the fold-lines, Lin, Li & Wu's Table 1), for model groups with a
+/// `hessian` object `hessian.csv` (one row per trained model) and `hessian-vs-width.svg` (the mean
+/// top eigenvalue over seeds against width, one series per group), and `report.html`, in
+/// `ROOT/studies/NAME/report/`. A comparison's curvature along its path is among its metrics in
+/// `results.csv` and in the comparisons table.
 ///
 /// The numbers come only from the run folders, which hold no times or host names, so two stores
 /// that ran the same study — locally or on Slurm — give byte-identical `results.json` and
@@ -31,10 +34,12 @@ public struct StudyCollection {
         public var barrierMetric: String
         public var trainings: [Entry]
         public var comparisons: [Entry]
+        /// The curvature at the trained models (nil, and absent from the JSON, when no group asks).
+        public var hessians: [Entry]?
         public var missing: [String]
 
         enum CodingKeys: String, CodingKey {
-            case study, trainings, comparisons, missing
+            case study, trainings, comparisons, hessians, missing
             case orbitVersion = "orbit_version"
             case barrierMetric = "barrier_metric"
         }
@@ -46,7 +51,7 @@ public struct StudyCollection {
     /// Reads every run's metrics from `store`; runs not done are listed as missing.
     public init(plan: StudyPlan, store: RunStore) throws {
         self.plan = plan
-        var trainings: [Entry] = [], comparisons: [Entry] = [], missing: [String] = []
+        var trainings: [Entry] = [], comparisons: [Entry] = [], hessians: [Entry] = [], missing: [String] = []
         for run in plan.runs {
             let done = store.status(run.key) == .done
             if !done { missing.append(run.key.folderName) }
@@ -56,13 +61,15 @@ public struct StudyCollection {
             switch run.work {
             case .compare, .star: comparisons.append(entry)
             case .train, .importFile: trainings.append(entry)
+            case .hessian: hessians.append(entry)
             }
         }
         let hasTest = comparisons.contains { $0.metrics?["test.loss.convex_combination"] != nil }
         results = Results(
             study: plan.study.name, orbitVersion: orbitVersion,
             barrierMetric: hasTest ? "test.loss.convex_combination" : "train.loss.convex_combination",
-            trainings: trainings, comparisons: comparisons, missing: missing)
+            trainings: trainings, comparisons: comparisons,
+            hessians: plan.stage("hessian") == nil ? nil : hessians, missing: missing)
     }
 
     /// `ROOT/studies/NAME/report`.
@@ -105,11 +112,32 @@ public struct StudyCollection {
         return document
     }
 
-    /// The mean of `metric` over the finished pairs of each comparison group at each width.
-    public func means(_ metric: String) -> [(group: String, widths: [Double], values: [Double])] {
-        comparisonGroups.compactMap { group in
+    /// hessian.csv: one row per finished hessian run (a trained model's curvature).
+    public var hessianCSV: CSVDocument {
+        let metrics = Array(Set((results.hessians ?? []).flatMap { $0.metrics?.keys.map { $0 } ?? [] })).sorted()
+        var document = CSVDocument(columns: ["group", "width", "seed", "key"] + metrics)
+        for entry in results.hessians ?? [] {
+            guard let values = entry.metrics else { continue }
+            var row: [CSVDocument.Cell] = [
+                .text(entry.group), entry.width.map { .integer($0) } ?? .text(""), .integer(Int(entry.seeds[0])),
+                .text(entry.key),
+            ]
+            for m in metrics { row.append(.number(values[m] ?? .nan)) }
+            document.append(row)
+        }
+        return document
+    }
+
+    /// The mean of `metric` over the finished pairs of each comparison group at each width (with
+    /// `hessians`, over the seeds of each model group with curvature runs).
+    public func means(_ metric: String, hessians: Bool = false) -> [(
+        group: String, widths: [Double], values: [Double]
+    )] {
+        let entries = hessians ? results.hessians ?? [] : results.comparisons
+        let groups = hessians ? plan.study.models.filter { $0.hessian != nil }.map(\.name) : comparisonGroups
+        return groups.compactMap { group in
             var byWidth: [Int: [Double]] = [:]
-            for entry in results.comparisons where entry.group == group {
+            for entry in entries where entry.group == group {
                 guard let width = entry.width, let value = entry.metrics?[metric], value.isFinite else { continue }
                 byWidth[width, default: []].append(value)
             }
@@ -149,13 +177,23 @@ public struct StudyCollection {
         )
     }
 
+    /// The top eigenvalue λ_max of the Hessian at the trained models against width (the mean over
+    /// seeds), one series per model group with a `hessian` object: sharpness vs width.
+    public var hessianChart: LineChart {
+        chart(
+            title: "Hessian top eigenvalue vs width (\(plan.study.name))", yLabel: "hessian.top (mean over seeds)",
+            metrics: [("hessian.top", "", false)], hessians: true)
+    }
+
     /// A chart of `metrics` (name, series suffix, dashed) against width on a logarithmic axis, one
-    /// colour per comparison group that has the metric.
-    func chart(title: String, yLabel: String, metrics: [(name: String, suffix: String, dashed: Bool)]) -> LineChart {
+    /// colour per comparison group (with `hessians`, per model group) that has the metric.
+    func chart(
+        title: String, yLabel: String, metrics: [(name: String, suffix: String, dashed: Bool)], hessians: Bool = false
+    ) -> LineChart {
         var chart = LineChart(title: title, xLabel: "width", yLabel: yLabel)
         chart.xScale = .logarithmic
         for metric in metrics {
-            for (k, series) in means(metric.name).enumerated() {
+            for (k, series) in means(metric.name, hessians: hessians).enumerated() {
                 let marker = MarkerShape.shape(k)
                 chart.series.append(
                     .init(
@@ -198,6 +236,33 @@ public struct StudyCollection {
             figures.figure(ngd, caption: "NGD bound vs width")
             figures.figure(pathMaximum, caption: "path-max loss vs width: direct lines and fold-lines")
         }
+        let hessianEntries = results.hessians ?? []
+        var hessianSection = HTMLReport.Section("Curvature at the trained models")
+        if !hessianEntries.isEmpty {
+            try hessianCSV.write(to: "\(directory)/hessian.csv")
+            written.append("hessian.csv")
+            let sharpness = hessianChart
+            if !sharpness.series.isEmpty {
+                try sharpness.write(to: "\(directory)/hessian-vs-width.svg")
+                written.append("hessian-vs-width.svg")
+                hessianSection.figure(sharpness, caption: "Hessian top eigenvalue vs width")
+            }
+            hessianSection.paragraph(
+                "The Hessian of the training loss at each trained model on its curvature samples: the top "
+                    + "eigenvalue λ_max by Lanczos with its residual ‖H·u − λ·u‖ (the error bar), and the trace by "
+                    + "Hutchinson's estimator ± its standard error.")
+            hessianSection.table(
+                HTMLReport.Table(
+                    columns: ["group", "width", "seed", "λ_max", "residual", "trace", "± SE", "samples", "run"],
+                    rows: hessianEntries.map { e in
+                        [
+                            e.group, e.width.map(String.init) ?? "–", "\(e.seeds[0])",
+                            Self.number(e.metrics?["hessian.top"]), Self.number(e.metrics?["hessian.top.residual"]),
+                            Self.number(e.metrics?["hessian.trace"]), Self.number(e.metrics?["hessian.trace.se"]),
+                            Self.number(e.metrics?["hessian.samples"]), e.key,
+                        ]
+                    }))
+        }
         var trainingSection = HTMLReport.Section("Trained models")
         trainingSection.table(
             HTMLReport.Table(
@@ -210,14 +275,27 @@ public struct StudyCollection {
                     ]
                 }))
         var comparisonSection = HTMLReport.Section("Comparisons")
+        // Curvature along the paths, when any comparison measured it: λ_max (largest along the
+        // path, and at t = ½, ± the Lanczos residual) and the trace at t = ½ ± SE.
+        let curvatureColumns: [(name: String, value: String, error: String?)] = [
+            ("λ_max max", "hessian.top.max", "hessian.top.max.residual"),
+            ("λ_max at ½", "hessian.top.at_midpoint", "hessian.top.at_midpoint.residual"),
+            ("trace at ½", "hessian.trace.at_midpoint", "hessian.trace.at_midpoint.se"),
+        ].filter { column in results.comparisons.contains { $0.metrics?[column.value] != nil } }
         comparisonSection.table(
             HTMLReport.Table(
-                columns: ["group", "width", "pair", results.barrierMetric, "distance", "run"],
+                columns: ["group", "width", "pair", results.barrierMetric, "distance"] + curvatureColumns.map(\.name)
+                    + ["run"],
                 rows: results.comparisons.map { e in
                     [
                         e.group, e.width.map(String.init) ?? "–", e.seeds.map(String.init).joined(separator: "–"),
-                        Self.number(e.metrics?[results.barrierMetric]), Self.number(e.metrics?["distance"]), e.key,
+                        Self.number(e.metrics?[results.barrierMetric]), Self.number(e.metrics?["distance"]),
                     ]
+                        + curvatureColumns.map { column in
+                            guard let value = e.metrics?[column.value] else { return "–" }
+                            let error = column.error.flatMap { e.metrics?[$0] }
+                            return Self.number(value) + (error.map { " ± " + Self.number($0) } ?? "")
+                        } + [e.key]
                 }))
         let centres = centreGroups, split = centreSplit
         var centreSection = HTMLReport.Section("Star centres and NGD")
@@ -246,7 +324,9 @@ public struct StudyCollection {
                 ("runs", "\(plan.runs.count - results.missing.count) finished of \(plan.runs.count)"),
                 ("threads per run", "\(plan.study.threads)"),
             ])
-        report.sections = [figures, comparisonSection] + (centres.isEmpty ? [] : [centreSection]) + [trainingSection]
+        report.sections =
+            [figures, comparisonSection] + (centres.isEmpty ? [] : [centreSection])
+            + (hessianEntries.isEmpty ? [] : [hessianSection]) + [trainingSection]
         try report.write(to: "\(directory)/report.html")
         return written + ["report.html"]
     }

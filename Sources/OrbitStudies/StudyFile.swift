@@ -6,7 +6,8 @@ import OrbitStar
 import OrbitTraining
 
 /// A study: the models to train (an architecture × widths × seeds with one optimiser setting per
-/// group, optionally started from another group's trained models), the comparisons between them
+/// group, optionally started from another group's trained models, optionally with the Hessian's
+/// top eigenvalue and trace measured at each trained model), the comparisons between them
 /// (lines, weight- or activation-matched lines, fitted curves and NGD fold-lines over all pairs or
 /// chosen pairs; star centres over all seeds of a width), the data and the
 /// evaluation settings — declared in one JSON file (README.md, "Running on a cluster").
@@ -197,7 +198,8 @@ public struct StudyEvaluation: Codable, Hashable, Sendable {
 /// group `start` with the same width and the same seed (or `start_seed`) — Frankle et al.'s
 /// spawning — instead of from its initialisation. Or a group of existing model `files`
 /// (safetensors or NPZ with their description), paths relative to the study file, which
-/// comparisons' `pairs` name by their position (0, 1, …) where trained groups use seeds.
+/// comparisons' `pairs` name by their position (0, 1, …) where trained groups use seeds. Either
+/// kind may ask for the Hessian's top eigenvalue and trace at each model (`hessian`).
 public struct ModelGroup: Sendable, Equatable {
     public var name: String
     /// Existing model files (absolute paths), or nil for a group that is trained.
@@ -212,6 +214,9 @@ public struct ModelGroup: Sendable, Equatable {
     public var training: TrainingConfiguration
     public var start: String?
     public var startSeed: UInt64?
+    /// The curvature to measure at each of the group's models once trained (a `hessian` run per
+    /// model, in a stage of its own), or nil.
+    public var hessian: StudyHessian?
     /// Lines of the group and of its `start` key, for messages.
     public var line: Int
     public var startLine: Int
@@ -228,6 +233,7 @@ public struct ModelGroup: Sendable, Equatable {
         line = reader.line
         name = try reader.string("name")
         filesLine = reader.member("files")?.value.line ?? line
+        hessian = try reader.object("hessian") { try StudyHessian(reader: &$0) }
         if let list = try reader.strings("files") {
             // Existing models: nothing else to read, so any training key is refused as unknown.
             let directory = URL(fileURLWithPath: reader.file).deletingLastPathComponent()
@@ -369,7 +375,8 @@ public enum ComparisonPairs: Sendable, Equatable {
 /// polygonal chain with `bends` bends fitted with the `curve_training` settings, or the fold-line
 /// through a centre fitted for the pair with the `centre_training` settings (NGD). A `star` path
 /// takes no `pairs`: it fits one centre to all the models of each width (after aligning them to
-/// the first seed's when `method` is a matching method).
+/// the first seed's when `method` is a matching method). A line or curve may ask for the
+/// Hessian's top eigenvalue and trace at each evaluated t (`hessian`).
 public struct ComparisonGroup: Sendable, Equatable {
     public var name: String
     public var method: ComparisonMethod
@@ -378,6 +385,8 @@ public struct ComparisonGroup: Sendable, Equatable {
     public var curveTraining: TrainingConfiguration?
     /// The centre fit of a fold-line or star (its seed is the comparison's `seed`); nil otherwise.
     public var centreTraining: CentreConfiguration?
+    /// The curvature at each evaluated t of the line or curve (nil when not asked for).
+    public var hessian: StudyHessian?
     public var bends: Int
     public var models: String
     public var pairs: ComparisonPairs
@@ -421,6 +430,10 @@ public struct ComparisonGroup: Sendable, Equatable {
             for key in ["bends", "curve_training"] {
                 if let m = reader.member(key) { throw reader.bad(m, "only a curved path (bezier, chain) has \(key)") }
             }
+        }
+        hessian = try reader.object("hessian") { try StudyHessian(reader: &$0) }
+        if path.hasCentre, let m = reader.member("hessian") {
+            throw reader.bad(m, "only a line or a fitted curve (line, bezier, chain) has hessian along its path")
         }
         if path.hasCentre {
             centreTraining = centreTraining ?? CentreConfiguration(penalty: penalty)

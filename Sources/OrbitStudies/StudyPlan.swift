@@ -2,9 +2,10 @@ import Foundation
 import OrbitFormats
 
 /// A study's runs as a DAG in stages: trainings (a group started from another group's models
-/// trains one stage after it), then comparisons (pairs, and one star per width), then the summary (the collected report). Each
-/// stage depends only on the stages before it, so it maps onto one Slurm array job with an
-/// `afterok` dependency on the previous stage.
+/// trains one stage after it), then comparisons (pairs, and one star per width), then the
+/// curvature at the trained models of groups with a `hessian` object, then the summary (the
+/// collected report). Each stage depends only on stages before it, so it maps onto one Slurm
+/// array job with an `afterok` dependency on the jobs submitted before it.
 ///
 /// Runs are ordered within a stage by the study file (group, width, seed, pair), so an index names
 /// the same run in `orbit study task` and in the Slurm array. A run that two groups define
@@ -18,7 +19,8 @@ public struct StudyPlan: Sendable {
     }
 
     public let study: StudyFile
-    /// Training stages (`train-0`, `train-1`, …), then `compare` when there are comparisons.
+    /// Training stages (`train-0`, `train-1`, …), then `compare` when there are comparisons, then
+    /// `hessian` when a model group asks for curvature.
     /// The summary is not a stage of runs: it is ``StudyCollection``, run after the last stage.
     public let stages: [Stage]
 
@@ -101,7 +103,7 @@ public struct StudyPlan: Sendable {
                 seed: matched || curved || centred ? comparison.seed : nil,
                 threads: study.threads, path: comparison.path == .line ? nil : comparison.path,
                 curveTraining: curved ? comparison.curveTraining : nil, bends: curved ? comparison.bends : nil,
-                centreTraining: centred ? comparison.centreTraining : nil)
+                centreTraining: centred ? comparison.centreTraining : nil, hessian: comparison.hessian)
             if comparison.path == .star {
                 // One run per width reading every model of that width, so any of them changing reruns it.
                 for width in group.widths ?? [nil] as [Int?] {
@@ -135,8 +137,33 @@ public struct StudyPlan: Sendable {
                 }
             }
         }
+        let trainingStages = stages.map(\.name)
         if !comparisons.isEmpty {
-            stages.append(Stage(name: "compare", runs: comparisons, dependsOn: stages.map(\.name)))
+            stages.append(Stage(name: "compare", runs: comparisons, dependsOn: trainingStages))
+        }
+        // The curvature at each trained model: runs of their own (the trainings' keys do not see
+        // the `hessian` object), last so that adding them leaves every other stage's indices as
+        // they were; they read only trained models, so they wait only for the trainings.
+        var hessians: [StudyRun] = []
+        for group in study.models {
+            guard let hessian = group.hessian else { continue }
+            let configuration = HessianRunConfiguration(
+                data: study.data, loss: group.files == nil ? group.training.loss : nil, hessian: hessian,
+                threads: study.threads)
+            for width in group.widths ?? [nil] as [Int?] {
+                for seed in group.seeds {
+                    let inputs = [trained[modelID(group.name, width, seed)]!]
+                    let key = try RunKey(kind: "hessian", configuration: configuration, inputs: inputs)
+                    guard seen.insert(key).inserted else { continue }
+                    hessians.append(
+                        StudyRun(
+                            key: key, work: .hessian(configuration), inputs: inputs, stage: "hessian",
+                            index: hessians.count, group: group.name, width: width, seeds: [seed]))
+                }
+            }
+        }
+        if !hessians.isEmpty {
+            stages.append(Stage(name: "hessian", runs: hessians, dependsOn: trainingStages))
         }
         self.stages = stages
     }

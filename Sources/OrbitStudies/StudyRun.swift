@@ -37,6 +37,9 @@ public struct ComparisonRunConfiguration: Codable, Hashable, Sendable {
     /// The centre fit of a fold-line (NGD) or star (nil otherwise, so the other comparisons' keys
     /// do not change).
     public var centreTraining: CentreConfiguration?
+    /// The curvature along the path at each evaluated t (nil without a `hessian` object, so the
+    /// other comparisons' keys do not change).
+    public var hessian: StudyHessian?
 }
 
 /// One run of a study's plan: what it computes, where it sits in the DAG, and its content address.
@@ -49,6 +52,8 @@ public struct StudyRun: Sendable {
         case compare(ComparisonRunConfiguration)
         /// Fits one star centre to all the inputs (the models of one width, in seed order).
         case star(ComparisonRunConfiguration)
+        /// Measures the Hessian's top eigenvalue and trace at input 0 (a trained model).
+        case hessian(HessianRunConfiguration)
     }
 
     public var key: RunKey
@@ -58,18 +63,21 @@ public struct StudyRun: Sendable {
     /// The stage and the index within it (a Slurm array task's `$SLURM_ARRAY_TASK_ID`).
     public var stage: String
     public var index: Int
-    /// The model or comparison group, width and seeds (one for training, A's and B's for a
-    /// comparison, every seed of the width for a star) — for reports; not hashed.
+    /// The model or comparison group, width and seeds (one for training and for a hessian run — the
+    /// model group's —, A's and B's for a comparison, every seed of the width for a star) — for
+    /// reports; not hashed.
     public var group: String
     public var width: Int?
     public var seeds: [UInt64]
 
-    /// E.g. `mlp width 16 seed 1`, `wm width 16 seeds 0–1` or `given a.safetensors`.
+    /// E.g. `mlp width 16 seed 1`, `wm width 16 seeds 0–1`, `hessian mlp width 16 seed 1` or
+    /// `given a.safetensors`.
     public var label: String {
         if case .importFile(_, let path) = work { return "\(group) \(path.split(separator: "/").last ?? "")" }
         let widthText = width.map { " width \($0)" } ?? ""
         let seedText =
             seeds.count == 1 ? " seed \(seeds[0])" : " seeds \(seeds.map(String.init).joined(separator: "–"))"
+        if case .hessian = work { return "hessian " + group + widthText + seedText }
         return group + widthText + seedText
     }
 
@@ -79,6 +87,7 @@ public struct StudyRun: Sendable {
         case .train(let c): return c.threads
         case .importFile: return 1
         case .compare(let c), .star(let c): return c.threads
+        case .hessian(let c): return c.threads
         }
     }
 }

@@ -19,7 +19,8 @@ import OrbitTraining
 /// aligns B to A for the matched methods (checking π(B) computes B's function, as `orbit align`
 /// does), measures the line A → B or A → π(B) with the fused path evaluator (as `orbit path`
 /// does) and writes `profile.json` and every barrier as a metric. Fold-line (NGD) comparisons and
-/// stars fit centres first (StudyCentreTask.swift).
+/// stars fit centres first (StudyCentreTask.swift); a hessian run measures the curvature at a
+/// trained model (StudyHessianTask.swift).
 public struct StudyTask {
     public let plan: StudyPlan
     public let store: RunStore
@@ -55,6 +56,7 @@ public struct StudyTask {
             case .importFile(let configuration, let path): try importFile(run, configuration, path: path)
             case .compare(let configuration): try compare(run, configuration)
             case .star(let configuration): try star(run, configuration)
+            case .hessian(let configuration): try measureHessian(run, configuration)
             }
             return true
         } catch {
@@ -142,8 +144,15 @@ public struct StudyTask {
         for barrier in profile.barriers {
             metrics["\(barrier.split).\(barrier.metric).\(barrier.definition.rawValue)"] = barrier.value
         }
+        let curvature = try configuration.hessian.map {
+            try ComparisonCurvatureRecord.measure(
+                path, name: name, t: t, network: network, dataset: dataset,
+                loss: dataset.train.targets.defaultLoss, settings: $0)
+        }
+        metrics.merge(curvature?.metrics ?? [:]) { old, _ in old }
         try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in
             try JSONReport.write(profile, to: "\(folder)/profile.json")
+            if let curvature { try JSONReport.write(curvature, to: "\(folder)/curvature.json") }
             for (j, bend) in bends.enumerated() {
                 try ModelFile.write(
                     Model(

@@ -9,7 +9,8 @@ struct StudyCommand: ParsableCommand {
         abstract: "Studies: trainings and comparisons declared in a file, run locally or on Slurm.",
         discussion: """
             A study file (JSON; see examples/width-seeds.study.json) declares the models to train
-            (architecture × widths × seeds) and the comparisons between them (lines, weight- or
+            (architecture × widths × seeds; with "hessian", the Hessian's top eigenvalue and trace
+            at each trained model) and the comparisons between them (lines, weight- or
             activation-matched lines, fitted curves and NGD fold-lines over all pairs; star centres
             over all seeds of a width). Every run is stored in OUT/runs/KIND-HASH/,
             HASH a SHA-256 of its full configuration and its inputs' hashes: identical runs are

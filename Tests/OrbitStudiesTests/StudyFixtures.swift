@@ -66,6 +66,23 @@ enum StudyFixtures {
                 """)
     }
 
+    /// A small `hessian` object: both measures on the 64 training samples, 10 Lanczos steps, 8 probes.
+    static let hessian = #"{ "measures": ["top", "trace"], "samples": 64, "steps": 10, "probes": 8 }"#
+
+    /// The tiny study (with `epochs` of training) whose model group asks for `hessian` (line 13).
+    static func textWithHessian(_ hessian: String = hessian, epochs: Int = 2) -> String {
+        let base = text(epochs: epochs)
+        let end = base.range(of: "\"momentum\": 0.9 }\n")!
+        return base.replacingCharacters(in: end, with: "\"momentum\": 0.9 },\n      \"hessian\": \(hessian)\n")
+    }
+
+    /// `text` with `hessian` on the plain line comparison (line 16).
+    static func withPathHessian(_ text: String, _ hessian: String = hessian) -> String {
+        text.replacingOccurrences(
+            of: #"{ "name": "line", "method": "line", "models": "mlp" }"#,
+            with: #"{ "name": "line", "method": "line", "models": "mlp", "hessian": "# + hessian + " }")
+    }
+
     static func plan(_ text: String = text()) throws -> StudyPlan {
         try StudyPlan(StudyFile(parsing: text, file: "tiny.study.json"))
     }
