@@ -11,8 +11,17 @@ import OrbitTraining
 /// each part streams its rows in batches through its own workspace and loader with single-threaded
 /// BLAS, accumulating its share of H·v, and the parts' products are added in part order — so the
 /// result is deterministic for a given thread count. Everything is allocated once, in `init`; an
-/// application allocates only the returned vector. Cost per application: about 2.3× a gradient over
-/// the n samples (see ``HessianVectorWorkspace``).
+/// application allocates only the returned vector.
+///
+/// H is applied at one θ many times (Lanczos, Hutchinson, SLQ), and the pass at θ — inputs, z, a,
+/// ∂L/∂z (and ∂L/∂a where σ″ ≠ 0) of every batch — does not depend on v. When all batches' passes fit
+/// `cacheBudget` bytes (``HessianVectorPass/byteCount(network:rows:)``; 512 MiB by default, ≈ 89 MB
+/// for 4096 samples of a 784-512-512-512-10 ReLU MLP in Float32), the first application records them
+/// and every later one runs only the R-passes against them, with the same result bit for bit; above
+/// the budget each application streams and recomputes the pass. Cost per application over the n
+/// samples (the R-operator's 8 GEMMs per step against the gradient's 3; see ``HessianVectorWorkspace``):
+/// with the cache 6 GEMMs per step, measured ≈ 1.9 gradients (the first application ≈ 2.8, it also
+/// records); recomputing ≈ 2.7 gradients (issue 18's 784-512-512-512-10 workload, BENCHMARKS.md).
 public final class HessianOperator<Scalar: BLASScalar> {
     public let network: Network
     public let parameters: ParameterVector<Scalar>
@@ -23,15 +32,23 @@ public final class HessianOperator<Scalar: BLASScalar> {
     let workspaces: [HessianVectorWorkspace<Scalar>]
     let loaders: [BatchLoader<Scalar>]
     let batchSize: Int
+    /// The recorded pass at θ of each part's batches, in row order; empty when it exceeds the budget.
+    let passes: [[HessianVectorPass<Scalar>]]
     /// The number of Hessian-vector products applied so far.
     public private(set) var productCount = 0
+    /// The default memory budget of the recorded pass at θ: 512 MiB.
+    public static var defaultCacheBudget: Int { 512 << 20 }
+    /// Whether applications reuse the pass at θ (it fits the budget) rather than recompute it.
+    public var cachesPass: Bool { !passes.isEmpty }
 
     /// - Parameters:
     ///   - samples: the sample set whose mean loss is differentiated (all of it, n ≥ 1 rows).
     ///   - batchSize: rows per streamed batch of each part.
+    ///   - cacheBudget: the most bytes the recorded pass at θ of all batches may take; above it, every
+    ///     application recomputes the pass (0 always recomputes).
     public init(
         network: Network, parameters: ParameterVector<Scalar>, samples: DataSplit, loss: LossFunction,
-        batchSize: Int = 512, pointDescription: String = "θ"
+        batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget
     ) throws(CurvatureError) {
         guard samples.count > 0 else { throw .invalid(reason: "the Hessian needs at least one sample") }
         guard batchSize > 0 else { throw .invalid(reason: "the batch size must be positive, got \(batchSize)") }
@@ -46,6 +63,18 @@ public final class HessianOperator<Scalar: BLASScalar> {
         self.batchSize = capacity
         workspaces = (0..<parts).map { _ in HessianVectorWorkspace(network: network, capacity: capacity) }
         loaders = (0..<parts).map { _ in BatchLoader(split: samples, capacity: capacity) }
+        let batchRows = (0..<parts).map { p in
+            let rows = chunkRange(p, of: parts, count: samples.count)
+            return stride(from: rows.lowerBound, to: rows.upperBound, by: capacity).map {
+                Swift.min(capacity, rows.upperBound - $0)
+            }
+        }
+        let bytes = batchRows.joined().reduce(0) {
+            $0 + HessianVectorPass<Scalar>.byteCount(network: network, rows: $1)
+        }
+        passes =
+            bytes <= cacheBudget
+            ? batchRows.map { part in part.map { HessianVectorPass(network: network, rows: $0) } } : []
     }
 
     /// The number of parameters, the dimension of H.
@@ -56,22 +85,29 @@ public final class HessianOperator<Scalar: BLASScalar> {
     /// H·v. Throws ``CurvatureError/nonFiniteProduct(tensor:index:point:)`` rather than return NaN.
     public func apply(_ v: ParameterVector<Scalar>) throws(CurvatureError) -> ParameterVector<Scalar> {
         let n = samples.count, parts = workspaces.count
-        let shared = UncheckedSendable((workspaces, loaders, parameters, v, loss, batchSize))
+        let shared = UncheckedSendable((workspaces, loaders, passes, parameters, v, loss, batchSize))
         Threading.withSingleThreadedBLAS(when: parts > 1) {
             DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let (workspaces, loaders, theta, v, loss, capacity) = shared.value
+                let (workspaces, loaders, passes, theta, v, loss, capacity) = shared.value
                 let rows = chunkRange(p, of: parts, count: n)
                 let ws = workspaces[p], loader = loaders[p]
                 ws.resetProduct()
-                var start = rows.lowerBound
+                var start = rows.lowerBound, batch = 0
                 while start < rows.upperBound {
                     let end = Swift.min(start + capacity, rows.upperBound)
-                    loader.load(start..<end)
-                    _ = loader.withTargets { targets in
-                        ws.accumulate(
-                            theta, direction: v, inputs: loader.inputs, targets: targets, loss: loss, meanOver: n)
+                    let pass = passes.isEmpty ? nil : passes[p][batch]
+                    if let pass, pass.isRecorded {
+                        ws.accumulate(theta, direction: v, pass: pass, loss: loss, meanOver: n)
+                    } else {
+                        loader.load(start..<end)
+                        _ = loader.withTargets { targets in
+                            ws.accumulate(
+                                theta, direction: v, inputs: loader.inputs, targets: targets, loss: loss, meanOver: n,
+                                recording: pass)
+                        }
                     }
                     start = end
+                    batch += 1
                 }
             }
         }

@@ -15,6 +15,12 @@ import OrbitNumerics
 /// replacing the gradient's one); the first step, whose R{x} = 0 and which propagates nothing to
 /// the input, needs three in all. The gradient ∂L/∂θ itself is not formed.
 ///
+/// The pass at θ (x, z, a and ∂L/∂z of every step, and ∂L/∂a where σ″ ≠ 0) does not depend on v: an
+/// accumulation can record it into a ``HessianVectorPass``, and later products at the same θ over the
+/// same rows run only the R-passes against it (``accumulate(_:direction:pass:loss:meanOver:)``): no
+/// forward GEMM, no loss gradient and no ∂L/∂z·W per step — six GEMMs per step instead of eight (two
+/// instead of three for the first), bit-identical to the recomputing path (same operations, same order).
+///
 /// ReLU and leaky ReLU are piecewise linear: at their kink (z = 0 exactly, a measure-zero set of θ
 /// for continuous data) the loss is not twice differentiable, and the product uses the one-sided
 /// σ′ of the backward pass and σ″ = 0, i.e. the Hessian of the linear piece selected by z > 0.
@@ -61,7 +67,8 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
     @_specialize(exported:true,where Scalar == Double)
     public func accumulate(
         _ parameters: ParameterVector<Scalar>, direction: ParameterVector<Scalar>, inputs: MatrixView<Scalar>,
-        targets: TargetBatch<Scalar>, loss lossFunction: LossFunction, meanOver: Int? = nil
+        targets: TargetBatch<Scalar>, loss lossFunction: LossFunction, meanOver: Int? = nil,
+        recording pass: HessianVectorPass<Scalar>? = nil
     ) -> BatchLoss {
         precondition(direction.layout == parameters.layout, "the direction does not match the parameters' layout")
         let ws = workspace
@@ -69,9 +76,10 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         let b = inputs.rows
         let steps = ws.steps
         let scale = 1 / Scalar(meanOver ?? b)
+        if let pass { pass.recordForward(inputs: inputs, z: ws.z, a: ws.a) }
         parameters.withUnsafeBufferPointer { theta in
             direction.withUnsafeBufferPointer { vector in
-                forwardR(theta.baseAddress!, vector.baseAddress!, inputs: inputs, rows: b)
+                forwardR(theta.baseAddress!, vector.baseAddress!, inputs: inputs, rows: b, z: ws.z, a: ws.a)
             }
         }
         let result = ws.loss(lossFunction, targets: targets, gradient: true, meanOver: meanOver)
@@ -84,23 +92,71 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         parameters.withUnsafeBufferPointer { theta in
             direction.withUnsafeBufferPointer { vector in
                 product.withUnsafeMutableBufferPointer { out in
-                    backwardR(theta.baseAddress!, vector.baseAddress!, out.baseAddress!, inputs: inputs, rows: b)
+                    backwardR(
+                        theta.baseAddress!, vector.baseAddress!, out.baseAddress!, inputs: inputs, rows: b, z: ws.z,
+                        a: ws.a, cached: nil, recording: pass)
                 }
             }
+        }
+        if let pass {
+            pass.loss = result
+            pass.isRecorded = true
         }
         return result
     }
 
+    /// Adds to ``product`` H·v of a batch whose pass at θ = `parameters` was recorded into `pass` by
+    /// ``accumulate(_:direction:inputs:targets:loss:meanOver:recording:)`` with the same `parameters`,
+    /// `loss` and `meanOver`: the same sum, bit for bit, from the R-passes alone. Returns the
+    /// recorded Σ_i ℓ_i.
+    @discardableResult
+    @_specialize(exported:true,where Scalar == Float)
+    @_specialize(exported:true,where Scalar == Double)
+    public func accumulate(
+        _ parameters: ParameterVector<Scalar>, direction: ParameterVector<Scalar>, pass: HessianVectorPass<Scalar>,
+        loss lossFunction: LossFunction, meanOver: Int? = nil
+    ) -> BatchLoss {
+        precondition(direction.layout == parameters.layout, "the direction does not match the parameters' layout")
+        precondition(pass.isRecorded, "the pass at θ has not been recorded")
+        precondition(pass.rows <= capacity, "the recorded pass has more rows than the workspace's capacity")
+        let steps = workspace.steps
+        let b = pass.rows
+        let inputs = MatrixView(baseAddress: pass.inputs.baseAddress, rows: b, columns: network.inputSize)
+        let scale = 1 / Scalar(meanOver ?? b)
+        parameters.withUnsafeBufferPointer { theta in
+            direction.withUnsafeBufferPointer { vector in
+                forwardR(theta.baseAddress!, vector.baseAddress!, inputs: inputs, rows: b, z: pass.z, a: pass.a)
+            }
+        }
+        let last = steps.count - 1
+        CurvatureKernels.lossR(
+            lossFunction,
+            outputs: MatrixView(baseAddress: pass.a[last].baseAddress, rows: b, columns: steps[last].outputs),
+            rOutputs: MatrixView(baseAddress: ra[last].baseAddress, rows: b, columns: steps[last].outputs),
+            into: MutableMatrixView(baseAddress: rda[last].baseAddress, rows: b, columns: steps[last].outputs),
+            scale: scale)
+        parameters.withUnsafeBufferPointer { theta in
+            direction.withUnsafeBufferPointer { vector in
+                product.withUnsafeMutableBufferPointer { out in
+                    backwardR(
+                        theta.baseAddress!, vector.baseAddress!, out.baseAddress!, inputs: inputs, rows: b, z: pass.z,
+                        a: pass.a, cached: pass, recording: nil)
+                }
+            }
+        }
+        return pass.loss!
+    }
+
     private func forwardR(
-        _ theta: UnsafePointer<Scalar>, _ vector: UnsafePointer<Scalar>, inputs: MatrixView<Scalar>, rows b: Int
+        _ theta: UnsafePointer<Scalar>, _ vector: UnsafePointer<Scalar>, inputs: MatrixView<Scalar>, rows b: Int,
+        z: [AlignedBuffer<Scalar>], a: [AlignedBuffer<Scalar>]
     ) {
-        let ws = workspace
-        for (k, step) in ws.steps.enumerated() {
+        for (k, step) in workspace.steps.enumerated() {
             let n = b * step.outputs
             let rzk = rz[k].baseAddress
             let rzView = MutableMatrixView(baseAddress: rzk, rows: b, columns: step.outputs)
             let v = MatrixView(baseAddress: vector + step.weight.offset, rows: step.outputs, columns: step.inputs)
-            gemm(input(step.input, inputs: inputs, rows: b), v, into: rzView, transposeB: .transposed)
+            gemm(input(step.input, inputs: inputs, rows: b, a: a), v, into: rzView, transposeB: .transposed)
             if step.input >= 0 {
                 let w = MatrixView(baseAddress: theta + step.weight.offset, rows: step.outputs, columns: step.inputs)
                 gemm(rInput(step.input, rows: b), w, into: rzView, transposeB: .transposed, beta: 1)
@@ -119,16 +175,20 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
                 let rak = ra[k].baseAddress
                 rak.update(from: rzk, count: n)
                 ActivationKernels.multiplyByDerivative(
-                    count: n, gradient: rak, z: UnsafePointer(ws.z[k].baseAddress),
-                    a: UnsafePointer(ws.a[k].baseAddress), activation: step.activation)
+                    count: n, gradient: rak, z: UnsafePointer(z[k].baseAddress),
+                    a: UnsafePointer(a[k].baseAddress), activation: step.activation)
             }
         }
     }
 
     private func backwardR(
         _ theta: UnsafePointer<Scalar>, _ vector: UnsafePointer<Scalar>, _ out: UnsafeMutablePointer<Scalar>,
-        inputs: MatrixView<Scalar>, rows b: Int
+        inputs: MatrixView<Scalar>, rows b: Int, z: [AlignedBuffer<Scalar>], a: [AlignedBuffer<Scalar>],
+        cached: HessianVectorPass<Scalar>?, recording record: HessianVectorPass<Scalar>?
     ) {
+        // With `cached`, ∂L/∂a and ∂L/∂z of every step are read from the recorded pass and never
+        // written; otherwise they are computed in the workspace's `da` (∂L/∂a overwritten in place
+        // by ∂L/∂z), and copied into `record` when recording.
         let ws = workspace
         let steps = ws.steps
         for i in started.indices { started[i] = false }
@@ -138,19 +198,33 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
             let step = steps[k]
             let n = b * step.outputs
             precondition(started[k + 1], "step \(k)'s output feeds nothing")
-            let dak = ws.da[k].baseAddress, rdak = rda[k].baseAddress
-            let zk = UnsafePointer(ws.z[k].baseAddress), ak = UnsafePointer(ws.a[k].baseAddress)
+            let rdak = rda[k].baseAddress
+            let zk = UnsafePointer(z[k].baseAddress), ak = UnsafePointer(a[k].baseAddress)
             // R{∂L/∂z} first: its σ″ term needs ∂L/∂a before σ′ overwrites it with ∂L/∂z.
-            CurvatureKernels.backward(
-                count: n, rGradient: rdak, gradient: UnsafePointer(dak), z: zk, a: ak,
-                rz: UnsafePointer(rz[k].baseAddress), activation: step.activation)
-            ActivationKernels.multiplyByDerivative(
-                count: n, gradient: dak, z: zk, a: ak, activation: step.activation)
+            let dak: UnsafeMutablePointer<Scalar>
+            if let cached {
+                dak = cached.delta[k].baseAddress
+                CurvatureKernels.backward(
+                    count: n, rGradient: rdak, gradient: UnsafePointer(cached.gradientA[k].baseAddress), z: zk, a: ak,
+                    rz: UnsafePointer(rz[k].baseAddress), activation: step.activation)
+            } else {
+                dak = ws.da[k].baseAddress
+                CurvatureKernels.backward(
+                    count: n, rGradient: rdak, gradient: UnsafePointer(dak), z: zk, a: ak,
+                    rz: UnsafePointer(rz[k].baseAddress), activation: step.activation)
+                if let record, record.gradientA[k] !== record.delta[k] {
+                    record.gradientA[k].baseAddress.update(from: dak, count: n)
+                }
+                ActivationKernels.multiplyByDerivative(
+                    count: n, gradient: dak, z: zk, a: ak, activation: step.activation)
+                record?.delta[k].baseAddress.update(from: dak, count: n)
+            }
             let dz = MatrixView(baseAddress: dak, rows: b, columns: step.outputs)
             let rdz = MatrixView(baseAddress: rdak, rows: b, columns: step.outputs)
             let productW = MutableMatrixView(
                 baseAddress: out + step.weight.offset, rows: step.outputs, columns: step.inputs)
-            gemm(rdz, input(step.input, inputs: inputs, rows: b), into: productW, transposeA: .transposed, beta: 1)
+            gemm(
+                rdz, input(step.input, inputs: inputs, rows: b, a: a), into: productW, transposeA: .transposed, beta: 1)
             if let bias = step.bias {
                 gemv(
                     rdz, onesView, into: UnsafeMutableBufferPointer(start: out + bias.offset, count: step.outputs),
@@ -162,9 +236,11 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
                 let v = MatrixView(baseAddress: vector + step.weight.offset, rows: step.outputs, columns: step.inputs)
                 let slot = step.input + 1
                 let columns = steps[step.input].outputs
-                let da = MutableMatrixView(baseAddress: ws.da[step.input].baseAddress, rows: b, columns: columns)
                 let rda = MutableMatrixView(baseAddress: self.rda[step.input].baseAddress, rows: b, columns: columns)
-                gemm(dz, w, into: da, beta: started[slot] ? 1 : 0)
+                if cached == nil {
+                    let da = MutableMatrixView(baseAddress: ws.da[step.input].baseAddress, rows: b, columns: columns)
+                    gemm(dz, w, into: da, beta: started[slot] ? 1 : 0)
+                }
                 gemm(rdz, w, into: rda, beta: started[slot] ? 1 : 0)
                 gemm(dz, v, into: rda, beta: 1)
                 started[slot] = true
@@ -174,24 +250,95 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
                 let da = UnsafeMutableBufferPointer(start: ws.da[from].baseAddress, count: m)
                 let rda = UnsafeMutableBufferPointer(start: self.rda[from].baseAddress, count: m)
                 if !started[slot] {
-                    da.update(repeating: 0)
+                    if cached == nil { da.update(repeating: 0) }
                     rda.update(repeating: 0)
                     started[slot] = true
                 }
                 let scale = Scalar(step.skipScale)
-                axpy(scale, UnsafeBufferPointer(start: dak, count: n), da)
+                if cached == nil { axpy(scale, UnsafeBufferPointer(start: dak, count: n), da) }
                 axpy(scale, UnsafeBufferPointer(start: rdak, count: n), rda)
             }
         }
     }
 
-    private func input(_ slot: Int, inputs: MatrixView<Scalar>, rows b: Int) -> MatrixView<Scalar> {
+    private func input(_ slot: Int, inputs: MatrixView<Scalar>, rows b: Int, a: [AlignedBuffer<Scalar>])
+        -> MatrixView<Scalar>
+    {
         slot < 0
             ? inputs
-            : MatrixView(baseAddress: workspace.a[slot].baseAddress, rows: b, columns: workspace.steps[slot].outputs)
+            : MatrixView(baseAddress: a[slot].baseAddress, rows: b, columns: workspace.steps[slot].outputs)
     }
 
     private func rInput(_ slot: Int, rows b: Int) -> MatrixView<Scalar> {
         MatrixView(baseAddress: ra[slot].baseAddress, rows: b, columns: workspace.steps[slot].outputs)
+    }
+}
+
+/// The pass at θ of one batch of `rows` samples, as the R-operator reads it: the inputs x, and per step
+/// z, a = σ(z), ∂L/∂z and, where σ″ ≠ 0 (tanh, sigmoid, GELU), ∂L/∂a. It does not depend on the
+/// direction v: recorded once by ``HessianVectorWorkspace/accumulate(_:direction:inputs:targets:loss:meanOver:recording:)``,
+/// it serves every later product at the same θ (``HessianVectorWorkspace/accumulate(_:direction:pass:loss:meanOver:)``).
+/// Memory: ``byteCount(network:rows:)``.
+public final class HessianVectorPass<Scalar: BLASScalar>: @unchecked Sendable {
+    public let rows: Int
+    let inputs: AlignedBuffer<Scalar>
+    let z: [AlignedBuffer<Scalar>]
+    /// The same buffer as `z` for identity steps.
+    let a: [AlignedBuffer<Scalar>]
+    /// ∂L/∂z of each step.
+    let delta: [AlignedBuffer<Scalar>]
+    /// ∂L/∂a of each step; the same buffer as `delta` where σ″ = 0 (the σ″ term does not read it).
+    let gradientA: [AlignedBuffer<Scalar>]
+    /// Whether the pass has been recorded.
+    public internal(set) var isRecorded = false
+    /// The batch's recorded Σ_i ℓ_i.
+    public internal(set) var loss: BatchLoss?
+
+    public init(network: Network, rows: Int) {
+        precondition(rows > 0, "a recorded pass needs at least one row")
+        self.rows = rows
+        let steps = network.computePlan
+        inputs = AlignedBuffer(repeating: 0, count: rows * network.inputSize)
+        z = steps.map { AlignedBuffer(repeating: 0, count: rows * $0.outputs) }
+        a = zip(steps, z).map { step, buffer in
+            step.activation == .identity ? buffer : AlignedBuffer(repeating: 0, count: rows * step.outputs)
+        }
+        delta = steps.map { AlignedBuffer(repeating: 0, count: rows * $0.outputs) }
+        gradientA = zip(steps, delta).map { step, buffer in
+            Self.needsGradientA(step.activation) ? AlignedBuffer(repeating: 0, count: rows * step.outputs) : buffer
+        }
+    }
+
+    /// The bytes a pass of `rows` samples holds: rows·(inputs + Σ_k outputs_k·(2 + [σ ≠ id] + [σ″ ≠ 0]))
+    /// scalars.
+    public static func byteCount(network: Network, rows: Int) -> Int {
+        var perRow = network.inputSize
+        for step in network.computePlan {
+            perRow +=
+                step.outputs * (2 + (step.activation == .identity ? 0 : 1) + (needsGradientA(step.activation) ? 1 : 0))
+        }
+        return rows * perRow * MemoryLayout<Scalar>.stride
+    }
+
+    static func needsGradientA(_ activation: Activation) -> Bool {
+        switch activation {
+        case .identity, .relu, .leakyReLU: return false
+        case .tanh, .sigmoid, .gelu: return true
+        }
+    }
+
+    func recordForward(
+        inputs x: MatrixView<Scalar>, z zs: [AlignedBuffer<Scalar>], a activations: [AlignedBuffer<Scalar>]
+    ) {
+        precondition(x.rows == rows, "the batch has \(x.rows) rows, the pass \(rows)")
+        let columns = x.columns
+        for i in 0..<rows {
+            (inputs.baseAddress + i * columns).update(from: x.baseAddress + i * x.rowStride, count: columns)
+        }
+        for k in z.indices {
+            let n = z[k].count
+            z[k].baseAddress.update(from: zs[k].baseAddress, count: n)
+            if a[k] !== z[k] { a[k].baseAddress.update(from: activations[k].baseAddress, count: n) }
+        }
     }
 }
