@@ -20,8 +20,9 @@ import OrbitTraining
 /// and every later one runs only the R-passes against them, with the same result bit for bit; above
 /// the budget each application streams and recomputes the pass. Cost per application over the n
 /// samples (the R-operator's 8 GEMMs per step against the gradient's 3; see ``HessianVectorWorkspace``):
-/// with the cache 6 GEMMs per step, measured ≈ 1.9 gradients (the first application ≈ 2.8, it also
-/// records); recomputing ≈ 2.7 gradients (issue 18's 784-512-512-512-10 workload, BENCHMARKS.md).
+/// with the recorded pass 6 GEMMs per step, measured 1.98 gradients; recomputing — above the budget,
+/// and about the first application, which also records — 2.57 gradients (issue 18's workload,
+/// BENCHMARKS.md, session 4).
 public final class HessianOperator<Scalar: BLASScalar> {
     public let network: Network
     public let parameters: ParameterVector<Scalar>
