@@ -1,5 +1,6 @@
 import Foundation
 import OrbitCheckpoints
+import OrbitCurvature
 import OrbitFormats
 import OrbitNetworks
 import OrbitPaths

@@ -1,3 +1,4 @@
+import OrbitCurvature
 import OrbitFormats
 import OrbitPaths
 import OrbitReports
