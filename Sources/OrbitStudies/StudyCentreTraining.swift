@@ -17,22 +17,7 @@ extension CentreConfiguration {
         tPerStep = try reader.integer("t_per_step", default: tPerStep, minimum: 1)
         penalty = try reader.number("penalty", default: penalty)
         if penalty < 0, let m = reader.member("penalty") { throw reader.bad(m, "λ must be ≥ 0") }
-        let name = try reader.string("optimizer", default: "adam")
-        let momentum = try reader.number("momentum", default: 0.9)
-        let nesterov = try reader.bool("nesterov", default: false)
-        let weightDecay = try reader.number("weight_decay", default: 0)
-        switch name {
-        case "adam": optimizer = .adam(weightDecay: weightDecay)
-        case "sgd": optimizer = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
-        case "adamw": optimizer = .adamW(weightDecay: weightDecay)
-        default: throw reader.bad(reader.member("optimizer")!, "'\(name)' is not adam, sgd or adamw")
-        }
-        let scheduleText = try reader.string("schedule", default: "constant")
-        guard let schedule = LearningRateSchedule(parsing: scheduleText) else {
-            throw reader.bad(
-                reader.member("schedule")!,
-                "'\(scheduleText)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
-        }
-        self.schedule = schedule
+        optimizer = try reader.optimizer(default: "adam")
+        schedule = try reader.schedule()
     }
 }

@@ -280,6 +280,35 @@ public struct ModelGroup: Sendable, Equatable {
     }
 }
 
+extension StudyFileReader {
+    /// The keys optimizer (sgd, adam or adamw; `default` when absent), momentum, nesterov and
+    /// weight_decay of a `training` or `centre_training` object, as one ``Optimizer``.
+    mutating func optimizer(default defaultName: String) throws -> Optimizer {
+        let name = try string("optimizer", default: defaultName)
+        let momentum = try number("momentum", default: 0.9)
+        let nesterov = try bool("nesterov", default: false)
+        let weightDecay = try number("weight_decay", default: 0)
+        switch name {
+        case "sgd": return .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case "adam": return .adam(weightDecay: weightDecay)
+        case "adamw": return .adamW(weightDecay: weightDecay)
+        default:
+            let names = [defaultName] + ["sgd", "adam", "adamw"].filter { $0 != defaultName }
+            throw bad(member("optimizer")!, "'\(name)' is not \(names[0]), \(names[1]) or \(names[2])")
+        }
+    }
+
+    /// The key schedule (constant when absent) as a ``LearningRateSchedule``.
+    mutating func schedule() throws -> LearningRateSchedule {
+        let text = try string("schedule", default: "constant")
+        guard let schedule = LearningRateSchedule(parsing: text) else {
+            throw bad(
+                member("schedule")!, "'\(text)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
+        }
+        return schedule
+    }
+}
+
 extension TrainingConfiguration {
     /// The `training` object of a model group: epochs, batch_size, optimizer (sgd, adam, adamw),
     /// learning_rate, momentum, nesterov, weight_decay, schedule, initialization, loss.
@@ -289,23 +318,8 @@ extension TrainingConfiguration {
         batchSize = try reader.integer("batch_size", default: batchSize, minimum: 1)
         learningRate = try reader.number("learning_rate", default: learningRate)
         if learningRate <= 0, let m = reader.member("learning_rate") { throw reader.bad(m, "must be positive") }
-        let name = try reader.string("optimizer", default: "sgd")
-        let momentum = try reader.number("momentum", default: 0.9)
-        let nesterov = try reader.bool("nesterov", default: false)
-        let weightDecay = try reader.number("weight_decay", default: 0)
-        switch name {
-        case "sgd": optimizer = .sgd(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
-        case "adam": optimizer = .adam(weightDecay: weightDecay)
-        case "adamw": optimizer = .adamW(weightDecay: weightDecay)
-        default: throw reader.bad(reader.member("optimizer")!, "'\(name)' is not sgd, adam or adamw")
-        }
-        let scheduleText = try reader.string("schedule", default: "constant")
-        guard let schedule = LearningRateSchedule(parsing: scheduleText) else {
-            throw reader.bad(
-                reader.member("schedule")!,
-                "'\(scheduleText)' is not constant, step:EVERY:GAMMA, cosine or warmup-cosine:EPOCHS")
-        }
-        self.schedule = schedule
+        optimizer = try reader.optimizer(default: "sgd")
+        schedule = try reader.schedule()
         let initializationText = try reader.string("initialization", default: initialization.rawValue)
         guard let initialization = Initialization(rawValue: initializationText) else {
             throw reader.bad(

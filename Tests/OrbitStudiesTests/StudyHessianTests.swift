@@ -203,16 +203,9 @@ extension StudyProcessTests {
         #expect(results.trainings.count == 4 && results.comparisons.count == 4 && results.missing.isEmpty)
 
         // A rerun runs nothing: every run file keeps its bytes and date.
-        func snapshot() -> [String: (Data?, Date?)] {
-            Self.files(store.root).keys.reduce(into: [:]) { result, relative in
-                let path = "\(store.root)/\(relative)"
-                let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-                result[relative] = (FileManager.default.contents(atPath: path), date)
-            }
-        }
-        let before = snapshot()
+        let before = Self.snapshot(store.root)
         #expect(try Self.run(["study", "run", file, "--out", store.root, "--jobs", "2"]) == 0)
-        let after = snapshot()
+        let after = Self.snapshot(store.root)
         #expect(Set(before.keys) == Set(after.keys))
         for (relative, (bytes, date)) in before where relative.hasPrefix("runs/") {
             #expect(after[relative]?.0 == bytes && after[relative]?.1 == date, "\(relative)")

@@ -11,6 +11,16 @@ import Testing
     @discardableResult
     static func run(_ arguments: [String]) throws -> Int32 { try orbit(arguments).status }
 
+    /// Every file under `directory` with its bytes and modification date: a rerun that runs nothing
+    /// leaves this unchanged.
+    static func snapshot(_ directory: String) -> [String: (Data?, Date?)] {
+        files(directory).keys.reduce(into: [:]) { result, relative in
+            let path = "\(directory)/\(relative)"
+            let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            result[relative] = (FileManager.default.contents(atPath: path), date)
+        }
+    }
+
     /// Every file under `directory` (relative path → bytes).
     static func files(_ directory: String) -> [String: Data] {
         var result: [String: Data] = [:]
