@@ -61,7 +61,7 @@ public struct SafetensorsFile: Sendable, Equatable {
             }
             let text = try cursor.bytes(Int(length), for: "the JSON header")
             try validateUTF8(text, file: file)
-            return (try JSONParser.parse(text, file: file), cursor.offset)
+            return (try JSONValue.parse(text, file: file), cursor.offset)
         }
         guard case .object(let members) = header else {
             throw FormatError(file: file, reason: .malformedHeader("the header is \(header.kindName), not an object"))
