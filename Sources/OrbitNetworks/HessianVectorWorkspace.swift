@@ -43,8 +43,9 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
     public private(set) var product: ParameterVector<Scalar>
 
     public init(network: Network, capacity: Int) {
+        precondition(network.isDenseChain, "Hessian-vector products support dense chains only")
         workspace = NetworkWorkspace(network: network, capacity: capacity)
-        let steps = workspace.steps
+        let steps = workspace.denseSteps
         rz = steps.map { AlignedBuffer(repeating: 0, count: capacity * $0.outputs) }
         ra = zip(steps, rz).map { step, buffer in
             step.activation == .identity ? buffer : AlignedBuffer(repeating: 0, count: capacity * step.outputs)
@@ -74,7 +75,7 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         let ws = workspace
         ws.forward(parameters, inputs: inputs)
         let b = inputs.rows
-        let steps = ws.steps
+        let steps = ws.denseSteps
         let scale = 1 / Scalar(meanOver ?? b)
         if let pass { pass.recordForward(inputs: inputs, z: ws.z, a: ws.a) }
         parameters.withUnsafeBufferPointer { theta in
@@ -119,7 +120,7 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         precondition(direction.layout == parameters.layout, "the direction does not match the parameters' layout")
         precondition(pass.isRecorded, "the pass at θ has not been recorded")
         precondition(pass.rows <= capacity, "the recorded pass has more rows than the workspace's capacity")
-        let steps = workspace.steps
+        let steps = workspace.denseSteps
         let b = pass.rows
         let inputs = MatrixView(baseAddress: pass.inputs.baseAddress, rows: b, columns: network.inputSize)
         let scale = 1 / Scalar(meanOver ?? b)
@@ -151,7 +152,7 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         _ theta: UnsafePointer<Scalar>, _ vector: UnsafePointer<Scalar>, inputs: MatrixView<Scalar>, rows b: Int,
         z: [AlignedBuffer<Scalar>], a: [AlignedBuffer<Scalar>]
     ) {
-        for (k, step) in workspace.steps.enumerated() {
+        for (k, step) in workspace.denseSteps.enumerated() {
             let n = b * step.outputs
             let rzk = rz[k].baseAddress
             let rzView = MutableMatrixView(baseAddress: rzk, rows: b, columns: step.outputs)
@@ -190,7 +191,7 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
         // written; otherwise they are computed in the workspace's `da` (∂L/∂a overwritten in place
         // by ∂L/∂z), and copied into `record` when recording.
         let ws = workspace
-        let steps = ws.steps
+        let steps = ws.denseSteps
         for i in started.indices { started[i] = false }
         started[steps.count] = true  // the loss seeded the last step
         let onesView = UnsafeBufferPointer(start: ws.ones.baseAddress, count: b)
@@ -266,11 +267,11 @@ public final class HessianVectorWorkspace<Scalar: BLASScalar> {
     {
         slot < 0
             ? inputs
-            : MatrixView(baseAddress: a[slot].baseAddress, rows: b, columns: workspace.steps[slot].outputs)
+            : MatrixView(baseAddress: a[slot].baseAddress, rows: b, columns: workspace.denseSteps[slot].outputs)
     }
 
     private func rInput(_ slot: Int, rows b: Int) -> MatrixView<Scalar> {
-        MatrixView(baseAddress: ra[slot].baseAddress, rows: b, columns: workspace.steps[slot].outputs)
+        MatrixView(baseAddress: ra[slot].baseAddress, rows: b, columns: workspace.denseSteps[slot].outputs)
     }
 }
 

@@ -16,7 +16,7 @@ extension Network {
 
     /// Throws ``NetworkError/invalid(reason:)`` unless |θ| ≤ ``maxParameterCount`` without
     /// overflow. O(number of layers).
-    func requireRepresentableSize() throws(NetworkError) {
+    static func requireRepresentableChain(inputSize: Int, blocks: [NetworkBlock]) throws(NetworkError) {
         var total = 0
         func add(_ count: Int) throws(NetworkError) {
             let (sum, overflow) = total.addingReportingOverflow(count)

@@ -104,7 +104,6 @@ extension Network {
         default:
             throw fail(parts[0], "unknown network kind; use mlp, linear, linear-skip or resmlp (or JSON)")
         }
-        try requireRepresentableSize()
     }
 
     /// The compact form when the network has one (see the table above), else nil.

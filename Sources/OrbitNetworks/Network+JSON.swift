@@ -8,17 +8,24 @@ import Foundation
 ///                 {"type": "dense", "outputs": 10, "bias": true, "activation": "identity"}]}
 extension Network: Codable {
     static let formatTag = "orbit.network/1"
+    static let graphFormatTag = "orbit.network/2"
 
     private enum Keys: String, CodingKey {
-        case format, input, prefix, blocks, type, outputs, bias, activation, layers
+        case format, input, prefix, blocks, type, outputs, bias, activation, layers, nodes
         case skipScale = "skip_scale"
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        if let format = try c.decodeIfPresent(String.self, forKey: .format), format != Self.formatTag {
+        let format = try c.decodeIfPresent(String.self, forKey: .format)
+        if format == Self.graphFormatTag {
+            self = try GraphDocument(from: decoder).network()
+            return
+        }
+        if let format, format != Self.formatTag {
             throw NetworkError.unparsable(
-                description: format, part: "format", reason: "unknown network format (expected \(Self.formatTag))")
+                description: format, part: "format",
+                reason: "unknown network format (expected \(Self.formatTag) or \(Self.graphFormatTag))")
         }
         var blocksContainer = try c.nestedUnkeyedContainer(forKey: .blocks)
         var blocks: [NetworkBlock] = []
@@ -56,6 +63,10 @@ extension Network: Codable {
     }
 
     public func encode(to encoder: Encoder) throws {
+        guard isDenseChain else {
+            try encodeGraph(to: encoder)
+            return
+        }
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(Self.formatTag, forKey: .format)
         try c.encode(inputSize, forKey: .input)
@@ -98,7 +109,6 @@ extension Network: Codable {
     public init(json text: String) throws(NetworkError) {
         do {
             self = try JSONDecoder().decode(Network.self, from: Data(text.utf8))
-            try requireRepresentableSize()
         } catch let error as NetworkError {
             throw error
         } catch {

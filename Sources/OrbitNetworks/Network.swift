@@ -1,75 +1,68 @@
-import OrbitNumerics
-
-/// A fully connected layer x ↦ σ(W·x + b) with W of shape (outputs, inputs), PyTorch's layout.
-public struct DenseLayer: Hashable, Sendable {
-    public var outputs: Int
-    public var bias: Bool
-    public var activation: Activation
-
-    public init(outputs: Int, bias: Bool = true, activation: Activation = .identity) {
-        self.outputs = outputs
-        self.bias = bias
-        self.activation = activation
-    }
-}
-
-/// A block with a skip connection: x ↦ σ(F(x) + ε·x), F a chain of dense layers whose output size
-/// equals the input size.
+/// A description of the function f(x; θ): an input shape and a graph of typed layers
+/// (``NetworkNode``), resolved once into a ``NetworkPlan``. It holds no weights — parameters live in
+/// a ``ParameterVector`` laid out by ``layout``.
 ///
-/// With ε = 1 and σ = ReLU this is a ResNet-style residual MLP block. With F = W₂·W₁ (no bias,
-/// identity activations), σ = identity and a following dense layer W₃ it is the linear-chain skip of
-/// Zhao et al. 2025, Prop 4.3: W₃(W₂·W₁·x + ε·x).
-public struct ResidualBlock: Hashable, Sendable {
-    /// The layers of F; the last one's activation must be identity (σ is applied after the sum).
-    public var layers: [DenseLayer]
-    /// ε, the weight of the skip path.
-    public var skipScale: Double
-    /// σ, applied to F(x) + ε·x.
-    public var activation: Activation
-
-    public init(layers: [DenseLayer], skipScale: Double = 1, activation: Activation = .identity) {
-        self.layers = layers
-        self.skipScale = skipScale
-        self.activation = activation
-    }
-}
-
-/// One element of a network's chain.
-public enum NetworkBlock: Hashable, Sendable {
-    case dense(DenseLayer)
-    case residual(ResidualBlock)
-}
-
-/// A description of the function f(x; θ): a chain of dense layers and skip blocks. It holds no
-/// weights — parameters live in a ``ParameterVector`` laid out by ``layout``.
-///
-/// Parameter names follow a PyTorch `nn.Sequential` whose activations are modules of their own:
+/// Dense chains keep their chain form (``blocks``), from which the graph is built: parameter names
+/// follow a PyTorch `nn.Sequential` whose activations are modules of their own:
 /// `mlp:784-512-10:relu` is `Sequential(Linear(784,512), ReLU(), Linear(512,10))` and names its
 /// tensors `layers.0.weight`, `layers.0.bias`, `layers.2.weight`, `layers.2.bias`; a residual block at
 /// index k names its inner layers `layers.k.layers.j.weight`. Weights are (out, in), as in PyTorch.
+/// Convolutional, normalised and residual networks (`resnet20:…`, `vgg16:…`, `cnn:…`, the JSON
+/// graph form) have no chain form: ``blocks`` is empty and ``isDenseChain`` false.
 public struct Network: Hashable, Sendable {
-    public var inputSize: Int
-    public var blocks: [NetworkBlock]
-    /// The prefix of every parameter name (`layers` by default).
-    public var namePrefix: String
+    /// The shape of one sample (`[784]`, `[1, 28, 28]`).
+    public let inputShape: [Int]
+    /// The graph, in topological order; the last node is the output.
+    public let nodes: [NetworkNode]
+    /// The chain form of a dense chain (empty for other graphs).
+    public let blocks: [NetworkBlock]
+    /// The prefix of every parameter name of a chain (`layers` by default).
+    public let namePrefix: String
+    /// Shapes, layout and steps, resolved once.
+    public let plan: NetworkPlan
 
+    /// A dense chain of `blocks` on inputs of `inputSize` features.
     public init(inputSize: Int, blocks: [NetworkBlock], namePrefix: String = "layers") throws(NetworkError) {
-        self.inputSize = inputSize
         self.blocks = blocks
         self.namePrefix = namePrefix
-        try validate()
+        inputShape = [inputSize]
+        guard inputSize > 0 else { throw .invalid(reason: "input size must be positive, got \(inputSize)") }
+        try Self.validateChain(inputSize: inputSize, blocks: blocks)
+        try Self.requireRepresentableChain(inputSize: inputSize, blocks: blocks)
+        nodes = Self.chainNodes(blocks, prefix: namePrefix)
+        plan = try NetworkPlan(inputShape: inputShape, nodes: nodes)
     }
+
+    /// A graph network: `nodes` in topological order on samples of `inputShape`. Errors name the node
+    /// and the shapes that do not fit.
+    public init(inputShape: [Int], nodes: [NetworkNode]) throws(NetworkError) {
+        self.inputShape = inputShape
+        self.nodes = nodes
+        blocks = []
+        namePrefix = ""
+        plan = try NetworkPlan(inputShape: inputShape, nodes: nodes)
+    }
+
+    public static func == (a: Network, b: Network) -> Bool {
+        a.inputShape == b.inputShape && a.nodes == b.nodes && a.blocks == b.blocks && a.namePrefix == b.namePrefix
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(inputShape)
+        hasher.combine(nodes)
+    }
+
+    /// Whether the network is a chain of dense layers and residual MLP blocks (the form the
+    /// symmetry, alignment and curvature algorithms written for MLPs take).
+    public var isDenseChain: Bool { !blocks.isEmpty }
+
+    /// The number of features of one sample, Π ``inputShape``.
+    public var inputSize: Int { inputShape.reduce(1, *) }
 
     /// The size of f's output.
-    public var outputSize: Int {
-        var size = inputSize
-        for block in blocks {
-            if case .dense(let d) = block { size = d.outputs }
-        }
-        return size
-    }
+    public var outputSize: Int { plan.outputShape.reduce(1, *) }
 
-    /// Every dense layer in evaluation order (inner layers of residual blocks included).
+    /// Every dense layer of a chain in evaluation order (inner layers of residual blocks included).
     public var denseLayers: [DenseLayer] {
         blocks.flatMap { block -> [DenseLayer] in
             switch block {
@@ -79,11 +72,33 @@ public struct Network: Hashable, Sendable {
         }
     }
 
-    /// The number of scalar parameters.
-    public var parameterCount: Int { layout.totalCount }
+    /// The number of scalar parameters (buffers excluded).
+    public var parameterCount: Int { layout.parameterCount }
 
-    func validate() throws(NetworkError) {
-        guard inputSize > 0 else { throw .invalid(reason: "input size must be positive, got \(inputSize)") }
+    /// The named tensors of θ: parameters in node order, then buffers (see ``NetworkPlan/layout``).
+    public var layout: ParameterLayout { plan.layout }
+
+    /// The first node that is not a dense layer, an activation or an Add of a chain, for messages
+    /// of commands that support dense chains only.
+    public var firstNonDenseNode: NetworkNode? {
+        nodes.first {
+            switch $0.layer {
+            case .linear, .activation, .add: return false
+            default: return true
+            }
+        }
+    }
+
+    /// Throws, in one line naming the first node of another kind, unless the network is a dense chain.
+    public func requireDenseChain(for purpose: String) throws(NetworkError) {
+        guard !isDenseChain else { return }
+        let node = firstNonDenseNode ?? nodes[0]
+        throw .unsupported(
+            reason: "\(purpose) supports dense networks (mlp, linear, resmlp) only; node '\(node.name)' is "
+                + node.layer.layer.summary(for: plan.inputShapes(of: nodes.firstIndex(of: node)!)))
+    }
+
+    static func validateChain(inputSize: Int, blocks: [NetworkBlock]) throws(NetworkError) {
         guard !blocks.isEmpty else { throw .invalid(reason: "a network needs at least one layer") }
         var size = inputSize
         for (index, block) in blocks.enumerated() {
@@ -117,32 +132,10 @@ public struct Network: Hashable, Sendable {
         }
     }
 
-    /// The named tensors of θ in order (weights then bias for each dense layer).
-    public var layout: ParameterLayout {
-        var tensors: [(String, [Int])] = []
-        var size = inputSize
-        func add(_ d: DenseLayer, _ name: String, inputs: Int) {
-            tensors.append(("\(name).weight", [d.outputs, inputs]))
-            if d.bias { tensors.append(("\(name).bias", [d.outputs])) }
-        }
-        for (name, block) in zip(moduleNames, blocks) {
-            switch block {
-            case .dense(let d):
-                add(d, name, inputs: size)
-                size = d.outputs
-            case .residual(let r):
-                var inner = size
-                for (innerName, d) in zip(Self.sequentialNames(prefix: "\(name).layers", r.layers), r.layers) {
-                    add(d, innerName, inputs: inner)
-                    inner = d.outputs
-                }
-            }
-        }
-        return ParameterLayout(tensors)
-    }
-
     /// The module name of each block, counting activation modules as PyTorch's Sequential does.
-    var moduleNames: [String] {
+    var moduleNames: [String] { Self.moduleNames(blocks, prefix: namePrefix) }
+
+    static func moduleNames(_ blocks: [NetworkBlock], prefix namePrefix: String) -> [String] {
         var names: [String] = []
         var index = 0
         for block in blocks {

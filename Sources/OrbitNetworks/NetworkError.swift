@@ -6,6 +6,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(reason: String)
     /// Parameters whose layout is not the one the network needs; names the first tensor that differs.
     case layoutMismatch(tensor: String, expected: String, found: String)
+    /// A network a command or algorithm cannot take (a layer kind it does not support).
+    case unsupported(reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid network: \(reason)"
         case .layoutMismatch(let tensor, let expected, let found):
             return "parameters do not match the network at tensor '\(tensor)': expected \(expected), found \(found)"
+        case .unsupported(let reason):
+            return reason
         }
     }
 }

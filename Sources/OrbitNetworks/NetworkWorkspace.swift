@@ -3,60 +3,94 @@ import OrbitNumerics
 /// Preallocated buffers for running one network on minibatches of up to `capacity` samples:
 /// forward, loss, and backward (gradients with respect to θ and, on request, to the inputs).
 ///
-/// Nothing is allocated per step: a training loop creates one workspace and reuses it. Each dense
-/// step costs three GEMMs of 2·b·in·out flops (forward Z = X·Wᵀ; backward dW = dZᵀ·X and
-/// dX = dZ·W) plus O(b·out) fused elementwise work (bias + activation, activation derivative).
+/// The network's plan is cut into execution steps (``ExecutionStep``), each run by an operator that
+/// owns its buffers; nothing is allocated per call, so a training loop creates one workspace and
+/// reuses it. A dense step costs three GEMMs of 2·b·in·out flops plus O(b·out) fused elementwise
+/// work; convolutions are im2col + GEMM (`Kernels/`).
+///
+/// A training workspace (the default) runs BatchNorm in training mode (batch statistics); an
+/// inference workspace in evaluation mode (running statistics). When several workspaces share a
+/// minibatch, BatchNorm's statistics are those of the whole minibatch: see
+/// ``forwardPhase(_:inputs:)`` and ``exchangeForward(_:)``.
 ///
 /// Not thread-safe: use one workspace per thread.
 public final class NetworkWorkspace<Scalar: BLASScalar> {
     public let network: Network
     public let capacity: Int
-    let steps: [DenseStep]
-    /// Pre-activations z = W·x + b (+ ε·skip) of each step, capacity × outputs.
-    let z: [AlignedBuffer<Scalar>]
-    /// Post-activations a = σ(z); the same buffer as `z` for identity steps, and for every step of
-    /// an inference workspace.
-    let a: [AlignedBuffer<Scalar>]
-    /// Whether this workspace only runs forward passes (σ applied in place, no gradient buffers).
+    /// Whether this workspace only runs forward passes (evaluation mode, no gradient buffers).
     public let isInference: Bool
-    /// ∂L/∂a of each step, overwritten in place by ∂L/∂z during backward.
-    let da: [AlignedBuffer<Scalar>]
+    /// Whether BatchNorm uses the batch's statistics (training) or the running ones (evaluation).
+    public var isTraining: Bool
+    let steps: [ExecutionStep]
+    let operators: [any StepOperator<Scalar>]
+    let values: UnsafeMutablePointer<UnsafeMutablePointer<Scalar>>
+    let routing: GradientRouting<Scalar>
     let dx: AlignedBuffer<Scalar>
-    let ones: AlignedBuffer<Scalar>
-    /// Whether a slot's gradient buffer already holds a contribution in this backward pass
-    /// (slot 0 is the network input, slot k + 1 step k).
-    var started: [Bool]
     /// The number of rows of the last forward pass.
     public private(set) var batchSize = 0
-    /// ∂L/∂θ after ``backward(_:inputs:inputGradient:)``.
+    /// ∂L/∂θ after ``backward(_:inputs:inputGradient:)`` (zero on buffers).
     public private(set) var gradient: ParameterVector<Scalar>
+    /// The layout of the parameters this workspace runs.
+    let parameterLayout: ParameterLayout
+    /// The step a split forward or backward pass stopped at to exchange batch statistics.
+    var pendingStep: Int?
+    var phaseParameters: ParameterVector<Scalar>?
+    var phaseInputs: MatrixView<Scalar>?
 
-    /// `inference: true` makes a forward-only workspace: each step's activation overwrites its
-    /// pre-activation (half the activation memory, one write per element instead of two) and no
-    /// gradient buffers are allocated; ``backward(_:inputs:inputGradient:)`` and a loss with
-    /// `gradient: true` are then programming errors.
+    /// `inference: true` makes a forward-only workspace in evaluation mode: each dense step's
+    /// activation overwrites its pre-activation and no gradient buffers are allocated;
+    /// ``backward(_:inputs:inputGradient:)`` and a loss with `gradient: true` are then programming errors.
     public init(network: Network, capacity: Int, inference: Bool = false) {
         precondition(capacity > 0, "workspace capacity must be positive")
         self.network = network
         self.capacity = capacity
         isInference = inference
-        steps = network.computePlan
-        z = steps.map { AlignedBuffer(repeating: 0, count: capacity * $0.outputs) }
-        a = zip(steps, z).map { step, buffer in
-            step.activation == .identity || inference
-                ? buffer : AlignedBuffer(repeating: 0, count: capacity * step.outputs)
+        isTraining = !inference
+        let plan = network.plan
+        let (steps, _) = plan.executionSteps
+        self.steps = steps
+        var widths = [network.inputSize]
+        var operators: [any StepOperator<Scalar>] = []
+        for step in steps {
+            let op: any StepOperator<Scalar> = makeOperator(
+                step, plan: plan, widths: widths, capacity: capacity, inference: inference)
+            operators.append(op)
+            widths.append(plan.outputShapes[step.nodes.last!].reduce(1, *))
         }
-        let gradientRows = inference ? 0 : capacity
-        da = steps.map { AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * $0.outputs)) }
-        dx = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * network.inputSize))
-        ones = AlignedBuffer(repeating: 1, count: capacity)
-        started = Array(repeating: false, count: steps.count + 1)
-        gradient = ParameterVector(layout: inference ? ParameterLayout([]) : network.layout)
+        self.operators = operators
+        values = .allocate(capacity: steps.count + 1)
+        values.initialize(repeating: UnsafeMutablePointer(bitPattern: 64)!, count: steps.count + 1)
+        for (s, op) in operators.enumerated() { values[s + 1] = op.output }
+        dx = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * network.inputSize))
+        routing = GradientRouting(gradients: [dx.baseAddress] + operators.map { $0.outputGradient }, widths: widths)
+        gradient = ParameterVector(
+            layout: inference ? ParameterLayout([] as [(name: String, shape: [Int])]) : network.layout)
         parameterLayout = network.layout
+        let linear = operators.compactMap { $0 as? LinearOperator<Scalar> }
+        if network.isDenseChain, linear.count == operators.count {
+            denseSteps = network.computePlan
+            z = linear.map { $0.z }
+            a = linear.map { $0.a }
+            da = linear.map { $0.da }
+        } else {
+            denseSteps = []
+            z = []
+            a = []
+            da = []
+        }
     }
 
-    /// The layout of the parameters this workspace runs.
-    let parameterLayout: ParameterLayout
+    /// For dense chains (every step a Linear step), the steps and their buffers as the
+    /// Hessian-vector R-passes read them: pre-activations, activations and ∂L/∂a (∂L/∂z after
+    /// backward). Empty for other networks.
+    let denseSteps: [DenseStep]
+    let z: [AlignedBuffer<Scalar>]
+    let a: [AlignedBuffer<Scalar>]
+    let da: [AlignedBuffer<Scalar>]
+    /// A vector of ones (capacity long), for bias gradients.
+    lazy var ones = AlignedBuffer<Scalar>(repeating: 1, count: capacity)
+
+    deinit { values.deallocate() }
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
     @discardableResult
@@ -84,59 +118,53 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     func forward(
         _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, firstLayer: FirstLayerCombination<Scalar>?
     ) -> MatrixView<Scalar> {
-        precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
-        precondition(
-            inputs.columns == network.inputSize,
-            "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
-        precondition(parameters.layout == parameterLayout, "parameters do not match the workspace's network")
-        let b = inputs.rows
-        batchSize = b
+        prepare(parameters, inputs: inputs)
         parameters.withUnsafeBufferPointer { theta in
-            let base = theta.baseAddress!
-            for (k, step) in steps.enumerated() {
-                let x = slotView(step.input, inputs: inputs)
-                let w = MatrixView(baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
-                let zk = z[k].baseAddress
-                let zView = MutableMatrixView(baseAddress: zk, rows: b, columns: step.outputs)
-                if k == 0, let firstLayer, step.skipFrom == nil {
-                    // Σ c_i·H_i + b and σ in one pass over the block.
-                    ActivationKernels.combinationBiasActivation(
-                        rows: b, columns: step.outputs, products: firstLayer.products,
-                        coefficients: firstLayer.coefficients, z: zk, a: a[k].baseAddress,
-                        bias: step.bias.map { UnsafePointer(base + $0.offset) }, activation: step.activation)
-                    continue
-                } else if k == 0, let firstLayer {
-                    // A skip into the first step: the combination, then the skip, bias and σ below.
-                    ParameterVectorKernels.combination(
-                        out: zk, inputs: firstLayer.products, coefficients: firstLayer.coefficients,
-                        count: b * step.outputs)
+            let c = context(theta.baseAddress!, gradient: nil)
+            for (k, op) in operators.enumerated() {
+                if k == 0, let firstLayer {
+                    precondition(op is LinearOperator<Scalar>, "a first-layer combination needs a Linear first layer")
+                    (op as! LinearOperator<Scalar>).forward(c, firstLayer: firstLayer)
+                } else if isTraining, let sync = op as? any SynchronizingOperator<Scalar> {
+                    sync.forwardPartial(c)
+                    sync.combineForward([sync])
+                    sync.forward(c)
                 } else {
-                    gemm(x, w, into: zView, transposeB: .transposed)
+                    op.forward(c)
                 }
-                if let from = step.skipFrom {
-                    // Skip sources are contiguous b × outputs blocks (or the input, added row by row).
-                    let source = slotView(from, inputs: inputs)
-                    let scale = Scalar(step.skipScale)
-                    for i in 0..<b {
-                        axpy(
-                            scale, source.row(i),
-                            UnsafeMutableBufferPointer(start: zk + i * step.outputs, count: step.outputs))
-                    }
-                }
-                ActivationKernels.biasActivation(
-                    rows: b, columns: step.outputs, z: zk, a: a[k].baseAddress,
-                    bias: step.bias.map { UnsafePointer(base + $0.offset) }, activation: step.activation)
             }
         }
         return outputView
     }
 
+    private func prepare(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>) {
+        precondition(inputs.rows <= capacity, "batch of \(inputs.rows) exceeds workspace capacity \(capacity)")
+        precondition(
+            inputs.columns == network.inputSize,
+            "inputs have \(inputs.columns) features, the network takes \(network.inputSize)")
+        precondition(inputs.rowStride == inputs.columns, "network inputs must be contiguous rows")
+        precondition(parameters.layout == parameterLayout, "parameters do not match the workspace's network")
+        batchSize = inputs.rows
+        values[0] = UnsafeMutablePointer(mutating: inputs.baseAddress)
+    }
+
+    private func context(_ theta: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> StepContext<Scalar> {
+        StepContext(
+            rows: batchSize, theta: theta, gradient: gradient, values: values, routing: routing, training: isTraining)
+    }
+
+    /// Whether a first-layer combination (``forward(_:inputs:firstLayer:)``) applies: the first step
+    /// is a Linear node reading the input.
+    public var supportsFirstLayerCombination: Bool { operators.first is LinearOperator<Scalar> }
+
     /// The first layer's weight tensor (whose product with the inputs `firstPreactivations` supplies).
-    public var firstLayerWeight: TensorSpec { steps[0].weight }
+    public var firstLayerWeight: TensorSpec {
+        (operators[0] as? LinearOperator<Scalar>)?.weight ?? network.layout.tensors[0]
+    }
 
     /// The output of the last forward pass.
     public var outputView: MatrixView<Scalar> {
-        MatrixView(baseAddress: a[steps.count - 1].baseAddress, rows: batchSize, columns: steps.last!.outputs)
+        MatrixView(baseAddress: operators[operators.count - 1].output, rows: batchSize, columns: network.outputSize)
     }
 
     /// Σ_i ℓ_i of the last forward pass; with `gradient`, also seeds backward with ∂L/∂f for the
@@ -147,8 +175,8 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         -> BatchLoss
     {
         precondition(!gradient || !isInference, "a loss gradient needs a workspace built without `inference`")
-        let last = steps.count - 1
-        let g = MutableMatrixView(baseAddress: da[last].baseAddress, rows: batchSize, columns: steps[last].outputs)
+        let g = MutableMatrixView(
+            baseAddress: operators[operators.count - 1].outputGradient, rows: batchSize, columns: network.outputSize)
         return LossKernels.evaluate(
             loss, outputs: outputView, targets: targets, gradient: gradient ? g : nil,
             gradientScale: 1 / Scalar(meanOver ?? batchSize))
@@ -161,60 +189,26 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     @_specialize(exported:true,where Scalar == Double)
     public func backward(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false)
     {
-        precondition(!isInference, "backward needs a workspace built without `inference`")
-        let b = batchSize
-        precondition(inputs.rows == b, "backward with \(inputs.rows) rows after a forward pass of \(b)")
-        for i in started.indices { started[i] = false }
-        started[steps.count] = true  // the loss seeded the last step's gradient
-        let onesView = UnsafeBufferPointer(start: ones.baseAddress, count: b)
+        beginBackward(inputs: inputs, inputGradient: inputGradient)
         parameters.withUnsafeBufferPointer { theta in
-            let base = theta.baseAddress!
             gradient.withUnsafeMutableBufferPointer { grad in
-                let gbase = grad.baseAddress!
-                for k in stride(from: steps.count - 1, through: 0, by: -1) {
-                    let step = steps[k]
-                    let n = b * step.outputs
-                    let dzk = da[k].baseAddress
-                    if !started[k + 1] {
-                        // Nothing downstream used this step's output (cannot happen in a chain, kept for safety).
-                        dzk.update(repeating: 0, count: n)
+                let c = context(theta.baseAddress!, gradient: grad.baseAddress!)
+                for k in stride(from: operators.count - 1, through: 0, by: -1) {
+                    if isTraining, let sync = operators[k] as? any SynchronizingOperator<Scalar> {
+                        sync.backwardPartial(c)
+                        sync.combineBackward([sync])
                     }
-                    ActivationKernels.multiplyByDerivative(
-                        count: n, gradient: dzk, z: UnsafePointer(z[k].baseAddress), a: UnsafePointer(a[k].baseAddress),
-                        activation: step.activation)
-                    let dz = MatrixView(baseAddress: dzk, rows: b, columns: step.outputs)
-                    let x = slotView(step.input, inputs: inputs)
-                    gemm(
-                        dz, x,
-                        into: MutableMatrixView(
-                            baseAddress: gbase + step.weight.offset, rows: step.outputs, columns: step.inputs),
-                        transposeA: .transposed)
-                    if let bias = step.bias {
-                        gemv(
-                            dz, onesView,
-                            into: UnsafeMutableBufferPointer(start: gbase + bias.offset, count: step.outputs),
-                            transpose: .transposed)
-                    }
-                    if step.input >= 0 || inputGradient {
-                        let w = MatrixView(
-                            baseAddress: base + step.weight.offset, rows: step.outputs, columns: step.inputs)
-                        let slot = step.input + 1
-                        gemm(dz, w, into: gradientView(step.input), beta: started[slot] ? 1 : 0)
-                        started[slot] = true
-                    }
-                    if let from = step.skipFrom, from >= 0 || inputGradient {
-                        let slot = from + 1
-                        let target = gradientView(from)
-                        if !started[slot] {
-                            for i in 0..<b { target.row(i).update(repeating: 0) }
-                            started[slot] = true
-                        }
-                        let scale = Scalar(step.skipScale)
-                        for i in 0..<b { axpy(scale, dz.row(i), target.row(i)) }
-                    }
+                    operators[k].backward(c)
                 }
             }
         }
+    }
+
+    private func beginBackward(inputs: MatrixView<Scalar>, inputGradient: Bool) {
+        precondition(!isInference, "backward needs a workspace built without `inference`")
+        precondition(inputs.rows == batchSize, "backward with \(inputs.rows) rows after a forward pass of \(batchSize)")
+        routing.reset(rows: batchSize, inputGradient: inputGradient)
+        routing.started[operators.count] = true  // the loss seeded the last step's gradient
     }
 
     /// gradient ← gradient + other.gradient (`?axpy`): sums the gradients of the parts of a minibatch
@@ -240,14 +234,95 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         return result
     }
 
-    private func slotView(_ slot: Int, inputs: MatrixView<Scalar>) -> MatrixView<Scalar> {
-        slot < 0 ? inputs : MatrixView(baseAddress: a[slot].baseAddress, rows: batchSize, columns: steps[slot].outputs)
+    // MARK: A minibatch split across workspaces
+
+    /// Whether a training-mode pass of this network needs the parts of a split minibatch to
+    /// exchange statistics (it has BatchNorm).
+    public var needsStatisticsExchange: Bool {
+        isTraining && operators.contains { $0 is any SynchronizingOperator<Scalar> }
     }
 
-    private func gradientView(_ slot: Int) -> MutableMatrixView<Scalar> {
-        slot < 0
-            ? MutableMatrixView(baseAddress: dx.baseAddress, rows: batchSize, columns: network.inputSize)
-            : MutableMatrixView(baseAddress: da[slot].baseAddress, rows: batchSize, columns: steps[slot].outputs)
+    /// Runs the forward pass of one part of a split minibatch up to the next BatchNorm, whose
+    /// partial statistics it leaves for ``exchangeForward(_:)``; returns true when the pass is
+    /// complete. Call with the same arguments until it returns true, exchanging in between.
+    public func forwardPhase(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>) -> Bool {
+        var k = 0
+        if let pending = pendingStep {
+            k = pending
+        } else {
+            prepare(parameters, inputs: inputs)
+        }
+        return parameters.withUnsafeBufferPointer { theta in
+            let c = context(theta.baseAddress!, gradient: nil)
+            if let pending = pendingStep {
+                operators[pending].forward(c)
+                pendingStep = nil
+                k += 1
+            }
+            while k < operators.count {
+                if isTraining, let sync = operators[k] as? any SynchronizingOperator<Scalar> {
+                    sync.forwardPartial(c)
+                    pendingStep = k
+                    return false
+                }
+                operators[k].forward(c)
+                k += 1
+            }
+            return true
+        }
+    }
+
+    /// Combines the partial statistics the parts left at their pending BatchNorm (all parts must
+    /// have stopped at the same step) into the whole minibatch's, for each part.
+    public static func exchangeForward(_ parts: [NetworkWorkspace<Scalar>]) {
+        exchange(parts, forward: true)
+    }
+
+    /// The backward counterpart of ``forwardPhase(_:inputs:)``: runs to the next BatchNorm, which
+    /// leaves its partial gradient sums for ``exchangeBackward(_:)``; true when complete.
+    public func backwardPhase(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false)
+        -> Bool
+    {
+        var k = operators.count - 1
+        if let pending = pendingStep {
+            k = pending
+        } else {
+            beginBackward(inputs: inputs, inputGradient: inputGradient)
+        }
+        return parameters.withUnsafeBufferPointer { theta in
+            gradient.withUnsafeMutableBufferPointer { grad in
+                let c = context(theta.baseAddress!, gradient: grad.baseAddress!)
+                if let pending = pendingStep {
+                    operators[pending].backward(c)
+                    pendingStep = nil
+                    k -= 1
+                }
+                while k >= 0 {
+                    if isTraining, let sync = operators[k] as? any SynchronizingOperator<Scalar> {
+                        sync.backwardPartial(c)
+                        pendingStep = k
+                        return false
+                    }
+                    operators[k].backward(c)
+                    k -= 1
+                }
+                return true
+            }
+        }
+    }
+
+    /// Sums the partial gradient sums the parts left at their pending BatchNorm.
+    public static func exchangeBackward(_ parts: [NetworkWorkspace<Scalar>]) {
+        exchange(parts, forward: false)
+    }
+
+    private static func exchange(_ parts: [NetworkWorkspace<Scalar>], forward: Bool) {
+        guard let step = parts[0].pendingStep else { return }
+        precondition(parts.allSatisfy { $0.pendingStep == step }, "parts stopped at different steps")
+        let ops = parts.map { $0.operators[step] as! any SynchronizingOperator<Scalar> }
+        for op in ops {
+            if forward { op.combineForward(ops) } else { op.combineBackward(ops) }
+        }
     }
 }
 
