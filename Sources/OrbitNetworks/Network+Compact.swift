@@ -7,6 +7,10 @@
 /// | `linear-skip:1-1-1-1:eps=0.5` | W₃(W₂·W₁·x + ε·x), the skip of Zhao et al. Prop 4.3 (needs d₂ = d₀) |
 /// | `resmlp:784-256x3-10:relu` | dense 784→256, three residual blocks 256→256→256 with skip, dense 256→10 |
 ///
+/// | `cnn:1x28x28-c16-p-c32s2-gap-10:relu[:bn]` | a plain conv stack (see `Presets/ConvStackPreset.swift`) |
+/// | `resnet20:w=16[:bn\|ln\|none][:in=1x28x28][:out=10]` | CIFAR ResNet-20 with torchvision names (`Presets/ResNet20Preset.swift`) |
+/// | `vgg11:w=0.25[:bn][:in=3x32x32][:out=10]`, `vgg16:…` | VGG with torchvision names (`Presets/VGGPreset.swift`) |
+///
 /// A description that starts with `{` is read as JSON (see ``Network/jsonDescription``).
 extension Network {
     public init(parsing text: String) throws(NetworkError) {
@@ -20,7 +24,7 @@ extension Network {
         func fail(_ part: String, _ reason: String) -> NetworkError {
             .unparsable(description: text, part: part, reason: reason)
         }
-        guard parts.count >= 2, !parts[1].isEmpty else {
+        guard parts.count >= 2 || kind == "resnet20" || kind.hasPrefix("vgg"), parts.count < 2 || !parts[1].isEmpty else {
             throw fail(text, "expected KIND:SIZES, e.g. mlp:784-512-10:relu")
         }
         var options = Array(parts.dropFirst(2))
@@ -101,8 +105,15 @@ extension Network {
                 inputSize: input,
                 blocks: [.dense(DenseLayer(outputs: width, activation: activation))]
                     + Array(repeating: .residual(block), count: count) + [.dense(DenseLayer(outputs: output))])
+        case "resnet20":
+            self = try ResNet20Preset.network(options: Array(parts.dropFirst()), description: text)
+        case "vgg11", "vgg16":
+            self = try VGGPreset.network(kind: kind, options: Array(parts.dropFirst()), description: text)
+        case "cnn":
+            self = try ConvStackPreset.network(sizes: parts[1], options: options, description: text)
         default:
-            throw fail(parts[0], "unknown network kind; use mlp, linear, linear-skip or resmlp (or JSON)")
+            throw fail(
+                parts[0], "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
         }
     }
 
