@@ -6,6 +6,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case fashionMNISTNotFound(directory: String, missing: String)
     /// The files parse but do not form a data set (shapes disagree, labels out of range, …).
     case invalidData(source: String, detail: String)
+    /// A network (`model`) whose input shape `input` cannot read the samples (of shape `samples`) of
+    /// the data set `dataset` (see ``SampleShape/fits(_:input:)``).
+    case sampleShapeMismatch(dataset: String, samples: [Int], model: String, input: [Int])
 
     public var description: String {
         switch self {
@@ -17,6 +20,15 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "or pass fashion-mnist:DIR for a directory holding the four MNIST-format files."
         case .invalidData(let source, let detail):
             return "\(source): \(detail)"
+        case .sampleShapeMismatch(let dataset, let samples, let model, let input):
+            var message =
+                "\(dataset): the data set's samples are \(SampleShape.phrase(samples)) but \(model) takes "
+                + SampleShape.phrase(input)
+            if samples.count == 1 && samples[0] == input.reduce(1, *) {
+                message +=
+                    "; give the data set that shape (e.g. an NPZ file whose x_train is N×\(SampleShape.text(input)))"
+            }
+            return message
         }
     }
 }

@@ -25,22 +25,35 @@ public enum Targets: Sendable, Equatable {
 }
 
 /// One split of a data set: features (one row per sample, Float32) and their targets.
+///
+/// Each row is one sample's tensor of shape ``sampleShape`` flattened in row-major order — for
+/// images PyTorch's NCHW order without the batch axis, C·H·W values, channel-major.
 public struct DataSplit: Sendable, Equatable {
     public var features: Matrix<Float>
     public var targets: Targets
+    /// The shape of one sample, outermost axis first: `[C, H, W]` for images, `[d]` for flat data.
+    /// Its product is ``featureCount``.
+    public var sampleShape: [Int]
 
-    public init(features: Matrix<Float>, targets: Targets) {
+    /// A split whose samples have `sampleShape` (default: flat, `[features.columns]`).
+    public init(features: Matrix<Float>, targets: Targets, sampleShape: [Int]? = nil) {
         precondition(features.rows == targets.count, "\(features.rows) feature rows but \(targets.count) targets")
+        let shape = sampleShape ?? [features.columns]
+        precondition(
+            !shape.isEmpty && shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == features.columns,
+            "sample shape \(shape) does not hold \(features.columns) features")
         self.features = features
         self.targets = targets
+        self.sampleShape = shape
     }
 
     public var count: Int { features.rows }
     public var featureCount: Int { features.columns }
 
-    /// The samples at `indices`, in that order (a copy).
+    /// The samples at `indices`, in that order (a copy, of the same sample shape).
     public func subset(_ indices: [Int]) -> DataSplit {
-        DataSplit(features: features.gatheringRows(indices), targets: targets.gathered(indices))
+        DataSplit(
+            features: features.gatheringRows(indices), targets: targets.gathered(indices), sampleShape: sampleShape)
     }
 
     /// The first `n` samples (or all, if fewer).
@@ -56,12 +69,30 @@ public struct Dataset: Sendable {
     /// Where the data came from and how it was preprocessed, for reports.
     public var provenance: [String: String]
 
+    /// A data set of `train` and `test`, which must have the same sample shape.
     public init(name: String, train: DataSplit, test: DataSplit?, provenance: [String: String] = [:]) {
-        if let test { precondition(test.featureCount == train.featureCount, "train and test feature counts differ") }
+        if let test {
+            precondition(
+                test.sampleShape == train.sampleShape,
+                "train samples are \(train.sampleShape) but test samples \(test.sampleShape)")
+        }
         self.name = name
         self.train = train
         self.test = test
         self.provenance = provenance
+    }
+
+    /// The shape of one sample (both splits share it): `[C, H, W]` for images, `[d]` for flat data.
+    /// Setting it reshapes both splits, so the product must stay the feature count.
+    public var sampleShape: [Int] {
+        get { train.sampleShape }
+        set {
+            precondition(
+                newValue.reduce(1, *) == train.featureCount,
+                "sample shape \(newValue) does not hold \(train.featureCount) features")
+            train.sampleShape = newValue
+            test?.sampleShape = newValue
+        }
     }
 
     /// The named splits that exist, train first.

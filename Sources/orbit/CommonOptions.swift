@@ -6,7 +6,7 @@ import OrbitKit
 struct DataOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Data set: fashion-mnist, fashion-mnist:DIR, npz:FILE, csv:FILE[:label=COL], synthetic:KIND:key=value,….",
+            "Data set: fashion-mnist, fashion-mnist:DIR, npz:FILE[:layout=nchw|nhwc], csv:FILE[:label=COL], synthetic:KIND:key=value,….",
             valueName: "spec"))
     var data: String
 

@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
         }
         progress.note(
             "training \(network.compactDescription ?? "network") (\(network.parameterCount) parameters) on \(dataset.name): "
-                + "\(dataset.train.count) train samples, \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads"
+                + "\(dataset.train.count) train samples of \(dataset.sampleDescription), \(config.optimizer.summary), lr \(config.learningRate), batch \(config.batchSize), seed \(config.seed), \(Threading.threadCount) threads"
         )
         let final = try trainer.run(from: start, checkpointEvery: resuming.checkpointEvery) { state in
             try TrainingStateFile.write(state, network: network, configuration: config, to: statePath)

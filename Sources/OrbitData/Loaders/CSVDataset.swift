@@ -2,6 +2,7 @@ import OrbitFormats
 import OrbitNumerics
 
 /// A data set from CSV files of numbers: one row per sample, one column the label or target.
+/// Samples are flat: their ``DataSplit/sampleShape`` is `[d]`, d the number of feature columns.
 ///
 /// Options (all optional; see ``DatasetSpec`` for the command-line form):
 /// * `label` — the target column: a header name, a 0-based index, or `last` (default);
@@ -86,6 +87,7 @@ public enum CSVDataset {
         if let testPath = options.testPath { provenance["test.path"] = testPath }
         let labelName = trainTable.columnNames?[labelIndex] ?? String(labelIndex)
         provenance["label.column"] = "\(labelName) (index \(labelIndex))"
+        provenance["sample.shape"] = SampleShape.text(train.sampleShape)
         provenance["targets"] = classification ? "classes:\(k)" : "values:1"
         if options.task == .automatic {
             provenance["task"] = classification ? "classification (auto)" : "regression (auto)"

@@ -17,7 +17,8 @@ import OrbitNumerics
 /// `t10k-labels-idx1-ubyte`), works too — so does MNIST itself.
 ///
 /// The result has n×784 Float32 features (pixels / 255, then standardised: by default with the
-/// scalar train mean ≈ 0.2860 and std ≈ 0.3530) and `.classes(labels:classCount: 10)` targets. The
+/// scalar train mean ≈ 0.2860 and std ≈ 0.3530), samples of shape 1×28×28 (one channel, rows ×
+/// columns from the IDX header), and `.classes(labels:classCount: 10)` targets. The
 /// four files are decompressed concurrently; with the page cache warm, loading takes about the
 /// time zlib needs for the 26 MB training images (~0.2 s).
 public enum FashionMNIST {
@@ -64,23 +65,29 @@ public enum FashionMNIST {
         let tensors = try readConcurrently(paths, limits: limits)
         let (trainImages, trainLabels) = try split(images: tensors[0], labels: tensors[1], paths: paths[0], paths[1])
         let (testImages, testLabels) = try split(images: tensors[2], labels: tensors[3], paths: paths[2], paths[3])
-        guard trainImages.columns == testImages.columns else {
+        guard tensors[0].shape.dropFirst() == tensors[2].shape.dropFirst() else {
             throw DataError.invalidData(
                 source: directory,
-                detail: "train images have \(trainImages.columns) pixels but test images \(testImages.columns)")
+                detail: "train images are \(SampleShape.text(Array(tensors[0].shape.dropFirst()))) but test images "
+                    + SampleShape.text(Array(tensors[2].shape.dropFirst())))
         }
+        // Grey-scale: one channel of rows × columns, as torchvision's ToTensor gives 1×28×28.
+        let shape = [1] + tensors[0].shape.dropFirst()
         let trainFeatures = trainImages.prefix(limit)
         let testFeatures = testImages.prefix(limit)
         let prepared = FeaturePreprocessor.prepare(
-            train: trainFeatures, test: testFeatures, standardization: standardization)
+            train: trainFeatures, test: testFeatures, standardization: standardization, sampleShape: shape)
         let train = DataSplit(
             features: prepared.train,
-            targets: .classes(labels: Array(trainLabels.prefix(trainFeatures.rows)), classCount: 10))
+            targets: .classes(labels: Array(trainLabels.prefix(trainFeatures.rows)), classCount: 10),
+            sampleShape: shape)
         let test = DataSplit(
             features: prepared.test!,
-            targets: .classes(labels: Array(testLabels.prefix(testFeatures.rows)), classCount: 10))
+            targets: .classes(labels: Array(testLabels.prefix(testFeatures.rows)), classCount: 10),
+            sampleShape: shape)
         var provenance = prepared.provenance
         provenance["source"] = "fashion-mnist"
+        provenance["sample.shape"] = SampleShape.text(shape)
         provenance["directory"] = directory
         provenance["files"] = paths.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")
         if let limit { provenance["limit"] = String(limit) }

@@ -5,16 +5,24 @@ import OrbitNumerics
 ///
 /// | key | shape | dtype |
 /// |---|---|---|
-/// | `x_train` | n × … (trailing axes are flattened) | float32, float64 (used as is) or uint8 (divided by 255) |
+/// | `x_train` | n × d, n × H × W, n × C × H × W or n × H × W × C | float16/32/64 (used as is) or uint8 (divided by 255) |
 /// | `y_train` | n | any integer dtype → class labels 0..<k |
 /// |           | n or n × k | float16/32/64 → regression targets |
 /// | `x_test`, `y_test` | as above | optional (both or neither) |
 /// | `class_count` | scalar integer | optional; k (default: largest label + 1) |
 ///
 /// For example `np.savez("d.npz", x_train=X.astype(np.float32), y_train=y, x_test=Xt, y_test=yt)`.
+///
+/// The sample shape (``DataSplit/sampleShape``) follows the rank of `x_train`: n × d gives `[d]`;
+/// n × H × W gives `[1, H, W]`; a rank-4 array is n × C × H × W (kept) or n × H × W × C (transposed
+/// to NCHW rows, as PyTorch orders them), both giving `[C, H, W]`. The channel axis is the one of
+/// size 1, 3 or 4 (axis 1 when both qualify); when neither does, `layout` must say which
+/// (``ImageLayout``; `npz:FILE:layout=nhwc` on the command line). Higher ranks are flattened to
+/// `[d]`. `x_test` must have the samples of `x_train`'s shape. The provenance records the layout.
 public enum NPZDataset {
     public static func load(
-        path: String, limit: Int? = nil, standardization: Standardization = .scalar, limits: FormatLimits = .standard
+        path: String, layout: ImageLayout? = nil, limit: Int? = nil, standardization: Standardization = .scalar,
+        limits: FormatLimits = .standard
     ) throws -> Dataset {
         let archive = try NPZFile.read(
             path, only: ["x_train", "y_train", "x_test", "y_test", "class_count"], limits: limits)
@@ -25,13 +33,16 @@ public enum NPZDataset {
         guard (xTest == nil) == (yTest == nil) else {
             throw DataError.invalidData(source: path, detail: "x_test and y_test must both be present or both absent")
         }
-        let trainFeatures = try features(xTrain, path: path).prefix(limit)
-        let testFeatures = try xTest.map { try features($0, path: path).prefix(limit) }
-        if let testFeatures, testFeatures.columns != trainFeatures.columns {
+        if let xTest, xTest.shape.dropFirst() != xTrain.shape.dropFirst() {
             throw DataError.invalidData(
                 source: path,
-                detail: "x_train has \(trainFeatures.columns) features per sample but x_test \(testFeatures.columns)")
+                detail: "x_train holds samples of shape \(SampleShape.text(Array(xTrain.shape.dropFirst()))) but "
+                    + "x_test \(SampleShape.text(Array(xTest.shape.dropFirst())))")
         }
+        let trainImages = try images(xTrain.prefixAlongFirstAxis(limit), layout: layout, path: path)
+        let trainFeatures = trainImages.features
+        let testFeatures = try xTest.map { try images($0.prefixAlongFirstAxis(limit), layout: layout, path: path) }?
+            .features
         var classCount: Int?
         if let k = archive["class_count"] {
             guard k.dtype.isInteger, k.elementCount == 1, let value = try k.int64s().first, value > 0,
@@ -46,14 +57,20 @@ public enum NPZDataset {
             train: yTrain, test: yTest, trainCount: xTrain.shape.first ?? 1, testCount: xTest?.shape.first,
             classCount: classCount,
             source: path)
+        let shape = trainImages.sampleShape
         let prepared = FeaturePreprocessor.prepare(
-            train: trainFeatures, test: testFeatures, standardization: standardization)
-        let train = DataSplit(features: prepared.train, targets: targets.train.prefix(trainFeatures.rows))
-        let test = prepared.test.map { DataSplit(features: $0, targets: targets.test!.prefix($0.rows)) }
+            train: trainFeatures, test: testFeatures, standardization: standardization, sampleShape: shape)
+        let train = DataSplit(
+            features: prepared.train, targets: targets.train.prefix(trainFeatures.rows), sampleShape: shape)
+        let test = prepared.test.map {
+            DataSplit(features: $0, targets: targets.test!.prefix($0.rows), sampleShape: shape)
+        }
         var provenance = prepared.provenance
         provenance["source"] = "npz"
         provenance["path"] = path
         provenance["features.dtype"] = xTrain.dtype.rawValue
+        provenance["layout"] = trainImages.layout
+        provenance["sample.shape"] = SampleShape.text(shape)
         provenance["targets"] = targets.kind
         if let limit { provenance["limit"] = String(limit) }
         provenance["train.samples"] = String(train.count)
@@ -61,13 +78,61 @@ public enum NPZDataset {
         return Dataset(name: "npz:\(path)", train: train, test: test, provenance: provenance)
     }
 
-    private static func features(_ x: RawTensor, path: String) throws -> RawFeatures {
+    /// Features in NCHW row order, the sample shape, and how the layout was read (for provenance).
+    private struct Images {
+        var features: RawFeatures
+        var sampleShape: [Int]
+        var layout: String
+    }
+
+    /// `x`'s samples as rows, each in NCHW order for rank 4 (see the type's documentation).
+    private static func images(_ x: RawTensor, layout: ImageLayout?, path: String) throws -> Images {
         guard x.dtype == .uint8 || x.dtype.isFloatingPoint else {
             throw DataError.invalidData(
                 source: path, detail: "\(x.name) has dtype \(x.dtype); expected float32, float64 or uint8")
         }
-        guard x.shape.count >= 1 else { throw DataError.invalidData(source: path, detail: "\(x.name) is a scalar") }
-        return RawFeatures(x)
+        let shape = x.shape
+        guard shape.count >= 1 else { throw DataError.invalidData(source: path, detail: "\(x.name) is a scalar") }
+        let shapeText = SampleShape.text(shape)
+        if let layout, shape.count != 4 {
+            throw DataError.invalidData(
+                source: path,
+                detail: "layout=\(layout.rawValue) is for N×C×H×W or N×H×W×C arrays, but \(x.name) is \(shapeText)")
+        }
+        switch shape.count {
+        case 1:
+            return Images(features: RawFeatures(x), sampleShape: [1], layout: "flat (one value per sample)")
+        case 2:
+            return Images(features: RawFeatures(x), sampleShape: [shape[1]], layout: "flat")
+        case 3:
+            return Images(
+                features: RawFeatures(x), sampleShape: [1, shape[1], shape[2]],
+                layout: "N×H×W, read as N×1×H×W (one channel)")
+        case 4:
+            let given = layout != nil
+            guard let layout = layout ?? ImageLayout.detected(in: shape) else {
+                throw DataError.invalidData(
+                    source: path,
+                    detail: "\(x.name) has shape \(shapeText): neither axis 1 nor axis 3 has 1, 3 or 4 channels, so it "
+                        + "could be N×C×H×W or N×H×W×C; say which with npz:\(path):layout=nchw or "
+                        + "npz:\(path):layout=nhwc")
+            }
+            let source = given ? "layout=\(layout.rawValue) given" : "detected"
+            switch layout {
+            case .nchw:
+                return Images(
+                    features: RawFeatures(x), sampleShape: [shape[1], shape[2], shape[3]],
+                    layout: "N×C×H×W (\(source)), kept")
+            case .nhwc:
+                return Images(
+                    features: RawFeatures(x.transposedFromNHWCToNCHW()), sampleShape: [shape[3], shape[1], shape[2]],
+                    layout: "N×H×W×C (\(source)), transposed to N×C×H×W")
+            }
+        default:
+            let d = shape.dropFirst().reduce(1, *)
+            return Images(
+                features: RawFeatures(x), sampleShape: [d], layout: "\(shapeText), trailing axes flattened")
+        }
     }
 }
 

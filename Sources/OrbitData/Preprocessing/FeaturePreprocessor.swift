@@ -17,7 +17,12 @@ enum FeaturePreprocessor {
         var provenance: [String: String]
     }
 
-    static func prepare(train: RawFeatures, test: RawFeatures?, standardization: Standardization) -> Result {
+    /// `sampleShape` (default flat) only shapes the provenance: statistics are over all entries
+    /// (scalar) or per feature column, whatever the shape — for images per pixel and channel, not per
+    /// channel as PyTorch's `Normalize` with per-channel μ and σ would be.
+    static func prepare(
+        train: RawFeatures, test: RawFeatures?, standardization: Standardization, sampleShape: [Int]? = nil
+    ) -> Result {
         var provenance: [String: String] = [:]
         if case .bytes = train { provenance["scaling"] = "uint8 / 255" } else { provenance["scaling"] = "none" }
 
@@ -38,6 +43,17 @@ enum FeaturePreprocessor {
                 "scalar, train split: mean \(format(statistics.mean[0])), std \(format(statistics.std[0]))"
         case .perFeature:
             provenance["standardization"] = "per-feature, train split (\(statistics.mean.count) features)"
+        }
+        if let sampleShape, sampleShape.count > 1 {
+            let shape = SampleShape.text(sampleShape)
+            switch standardization {
+            case .none: break
+            case .perFeature:
+                provenance["standardization.scope"] = "each of the \(shape) entries (pixel and channel) separately"
+            case .scalar, .given:
+                let channels = sampleShape.count == 3 && sampleShape[0] > 1 ? " (one μ and σ for all channels)" : ""
+                provenance["standardization.scope"] = "all entries of the \(shape) samples\(channels)"
+            }
         }
         if statistics.mean.count == 1 {
             provenance["standardization.mean"] = String(statistics.mean[0])

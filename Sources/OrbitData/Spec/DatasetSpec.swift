@@ -6,7 +6,9 @@ import OrbitFormats
 /// Accepted strings:
 /// * `fashion-mnist` — Debian's `dataset-fashion-mnist` in /usr/share/datasets/fashion-mnist;
 ///   `fashion-mnist:DIR` — the four MNIST-format IDX files (raw or `.gz`) in DIR (``FashionMNIST``);
-/// * `npz:FILE` — arrays `x_train`, `y_train`, optional `x_test`, `y_test` (``NPZDataset``);
+/// * `npz:FILE[:layout=nchw|nhwc]` — arrays `x_train`, `y_train`, optional `x_test`, `y_test`
+///   (``NPZDataset``); `layout` says how a 4-d `x_train` orders its axes when the channel axis
+///   (size 1, 3 or 4) cannot be told (``ImageLayout``);
 /// * `csv:FILE[:label=COL][:header=auto|yes|no][:task=auto|classification|regression][:test=FILE]` —
 ///   COL is a header name, a 0-based index or `last` (the default) (``CSVDataset``);
 /// * `synthetic:KIND:key=value,…` — KIND is `regression`, `linear-teacher`, `teacher-student` or
@@ -23,7 +25,8 @@ import OrbitFormats
 public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
     public enum Source: Sendable, Equatable {
         case fashionMNIST(directory: String?)
-        case npz(path: String)
+        /// `layout` nil: detected from the shape of `x_train`.
+        case npz(path: String, layout: ImageLayout? = nil)
         case csv(path: String, options: CSVDataset.Options)
         case synthetic(SyntheticSpec)
     }
@@ -56,7 +59,7 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch source {
         case .fashionMNIST(let directory): return directory.map { "fashion-mnist:\($0)" } ?? "fashion-mnist"
-        case .npz(let path): return "npz:\(path)"
+        case .npz(let path, let layout): return "npz:\(path)" + (layout.map { ":layout=\($0.rawValue)" } ?? "")
         case .csv(let path, let options):
             var text = "csv:\(path)"
             if options.label != .last { text += ":label=\(options.label)" }
@@ -83,8 +86,9 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
         switch source {
         case .fashionMNIST(let directory):
             dataset = try FashionMNIST.load(directory: directory, limit: limit, standardization: mode, limits: limits)
-        case .npz(let path):
-            dataset = try NPZDataset.load(path: path, limit: limit, standardization: mode, limits: limits)
+        case .npz(let path, let layout):
+            dataset = try NPZDataset.load(
+                path: path, layout: layout, limit: limit, standardization: mode, limits: limits)
         case .csv(let path, let options):
             dataset = try CSVDataset.load(
                 path: path, options: options, limit: limit, standardization: mode, limits: limits)
@@ -110,7 +114,8 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: Parsing
 
-    static let usage = "expected fashion-mnist[:DIR], npz:FILE, csv:FILE[:label=COL], or synthetic:KIND:key=value,…"
+    static let usage =
+        "expected fashion-mnist[:DIR], npz:FILE[:layout=nchw|nhwc], csv:FILE[:label=COL], or synthetic:KIND:key=value,…"
 
     static func parseSource(_ text: String) throws -> Source {
         let head = text.prefix { $0 != ":" }
@@ -129,7 +134,7 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
             }
             return .fashionMNIST(directory: rest)
         case "npz":
-            return .npz(path: try requirePath("file"))
+            return try parseNPZ(try requirePath("file"), spec: text)
         case "csv":
             return try parseCSV(try requirePath("file"), spec: text)
         case "synthetic":
@@ -149,10 +154,14 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static let csvKeys = ["label", "header", "task", "test"]
+    private static let npzKeys = ["layout"]
 
-    /// `FILE[:key=value]…`: the first `:`-part after the file that starts with a lowercase
+    /// `FILE[:key=value]…` split into the file and its options, each checked to be one of `keys`,
+    /// given once and not empty: the first `:`-part after the file that starts with a lowercase
     /// `key=` begins the options (so `test=/a/b.csv` and paths with ':' both work).
-    private static func parseCSV(_ text: String, spec: String) throws -> Source {
+    private static func splitOptions(_ text: String, keys: [String], source: String, spec: String) throws -> (
+        path: String, options: [(key: String, value: String, part: String)]
+    ) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         func optionKey(_ part: String) -> String? {
             guard let eq = part.firstIndex(of: "=") else { return nil }
@@ -160,18 +169,18 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
             return !key.isEmpty && key.allSatisfy({ $0 == "-" || ("a"..."z").contains($0) }) ? String(key) : nil
         }
         let firstOption = parts.indices.dropFirst().first { optionKey(parts[$0]) != nil } ?? parts.count
-        var options = CSVDataset.Options()
+        var options: [(key: String, value: String, part: String)] = []
         var seen = Set<String>()
         for part in parts[firstOption...] {
             guard let key = optionKey(part) else {
                 throw DataError.badSpec(
-                    spec: spec, part: part, reason: "expected key=value (options: \(csvKeys.joined(separator: ", ")))")
+                    spec: spec, part: part, reason: "expected key=value (options: \(keys.joined(separator: ", ")))")
             }
             let value = String(part.dropFirst(key.count + 1))
-            guard csvKeys.contains(key) else {
+            guard keys.contains(key) else {
                 throw DataError.badSpec(
                     spec: spec, part: part,
-                    reason: "unknown csv option '\(key)' (options: \(csvKeys.joined(separator: ", ")))")
+                    reason: "unknown \(source) option '\(key)' (options: \(keys.joined(separator: ", ")))")
             }
             guard seen.insert(key).inserted else {
                 throw DataError.badSpec(spec: spec, part: part, reason: "'\(key)' is given twice")
@@ -179,7 +188,32 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
             guard !value.isEmpty else {
                 throw DataError.badSpec(spec: spec, part: part, reason: "empty value for '\(key)'")
             }
-            let last = part
+            options.append((key, value, part))
+        }
+        return (parts[..<firstOption].joined(separator: ":"), options)
+    }
+
+    /// `FILE[:layout=nchw|nhwc]`.
+    private static func parseNPZ(_ text: String, spec: String) throws -> Source {
+        let (path, options) = try splitOptions(text, keys: npzKeys, source: "npz", spec: spec)
+        guard !path.isEmpty else {
+            throw DataError.badSpec(spec: spec, part: spec, reason: "npz needs a file: npz:FILE")
+        }
+        var layout: ImageLayout?
+        for (_, value, part) in options {
+            guard let given = ImageLayout(rawValue: value) else {
+                throw DataError.badSpec(spec: spec, part: part, reason: "layout must be nchw or nhwc")
+            }
+            layout = given
+        }
+        return .npz(path: path, layout: layout)
+    }
+
+    /// `FILE[:key=value]…` with the keys of ``CSVDataset/Options``.
+    private static func parseCSV(_ text: String, spec: String) throws -> Source {
+        let (path, parsed) = try splitOptions(text, keys: csvKeys, source: "csv", spec: spec)
+        var options = CSVDataset.Options()
+        for (key, value, last) in parsed {
             switch key {
             case "label":
                 if value == "last" {
@@ -209,7 +243,6 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
                 options.testPath = value
             }
         }
-        let path = parts[..<firstOption].joined(separator: ":")
         guard !path.isEmpty else {
             throw DataError.badSpec(spec: spec, part: spec, reason: "csv needs a file: csv:FILE")
         }

@@ -62,7 +62,8 @@ public final class Demo {
         let network = try Network(parsing: config.architecture)
         try FileManager.default.createDirectory(atPath: "\(directory)/models", withIntermediateDirectories: true)
         announce(
-            "data: \(dataset.name) (\(dataset.train.count) train, \(dataset.test?.count ?? 0) test samples); "
+            "data: \(dataset.name) (\(dataset.train.count) train, \(dataset.test?.count ?? 0) test samples of "
+                + "\(dataset.sampleDescription)); "
                 + "network: \(config.architecture); \(Threading.threadCount) threads")
 
         // 1. Three minima.

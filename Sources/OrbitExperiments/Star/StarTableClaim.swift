@@ -25,7 +25,7 @@ public struct StarTableClaim: Claim {
         var dataset = loaded
         if dataset.train.featureCount != 784 {
             throw StarError.invalidConfiguration(
-                "\(dataset.name) has \(dataset.train.featureCount) features, the FNN takes 784")
+                "\(dataset.name) has samples of \(dataset.sampleDescription), the FNN takes 784 features")
         }
         let network = try Network(parsing: architecture)
         let minimaEpochs = quick ? 1 : 3
