@@ -20,6 +20,15 @@ extension Network {
     ) -> ParameterVector<Scalar> {
         var generator = SeededGenerator(seed: seed)
         var theta = ParameterVector<Scalar>(layout: layout)
+        guard isDenseChain else {
+            for spec in layout.tensors {
+                theta.setTensor(
+                    spec.name,
+                    to: Self.initialValue(
+                        spec, plan.tensorInitializations[spec.name]!, scheme: scheme, generator: &generator))
+            }
+            return theta
+        }
         for spec in layout.tensors {
             let isWeight = spec.name.hasSuffix(".weight")
             // The fan-in of a bias is its layer's: the weight listed just before it.
@@ -48,5 +57,38 @@ extension Network {
             theta.setTensor(spec.name, to: value)
         }
         return theta
+    }
+}
+
+extension Network {
+    /// The initial value of one tensor of a graph network (``TensorInitialization``): weights by the
+    /// scheme with their fan-in and fan-out (a convolution's are C·kH·kW and O·kH·kW, as PyTorch's
+    /// `_calculate_fan_in_and_fan_out`), biases U(±1/√fanIn) under `.pytorch` and 0 otherwise, and
+    /// constants as given. Weights are drawn as the (shape[0], rest) matrix.
+    static func initialValue<Scalar: BLASScalar>(
+        _ spec: TensorSpec, _ initialization: TensorInitialization, scheme: Initialization,
+        generator: inout SeededGenerator
+    ) -> Matrix<Scalar> {
+        let (rows, columns) = spec.matrixShape
+        switch (initialization, scheme) {
+        case (.constant(let v), _):
+            var m = Matrix<Scalar>(rows: rows, columns: columns)
+            let value = Scalar(v)
+            for i in 0..<rows { for j in 0..<columns { m[i, j] = value } }
+            return m
+        case (.weight(let fanIn, _), .pytorch), (.bias(let fanIn), .pytorch):
+            let bound = 1 / Double(fanIn).squareRoot()
+            return .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)
+        case (.weight(let fanIn, _), .he):
+            return .normal(
+                rows: rows, columns: columns, standardDeviation: (2 / Double(fanIn)).squareRoot(), generator: &generator)
+        case (.weight(let fanIn, let fanOut), .xavier):
+            let bound = (6 / Double(fanIn + fanOut)).squareRoot()
+            return .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)
+        case (.weight, .orthogonal):
+            return .orthogonal(rows: rows, columns: columns, generator: &generator)
+        case (.bias, _):
+            return Matrix(rows: rows, columns: columns)
+        }
     }
 }

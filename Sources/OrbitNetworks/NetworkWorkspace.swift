@@ -234,6 +234,17 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         return result
     }
 
+    /// Moves θ's BatchNorm running statistics towards the statistics of the last training-mode
+    /// forward pass (for a split minibatch, any part's workspace: all hold the whole batch's):
+    /// running ← (1 − m)·running + m·batch, the variance unbiased (PyTorch's rule).
+    public func updateRunningStatistics(_ parameters: inout ParameterVector<Scalar>) {
+        let norms = operators.compactMap { $0 as? BatchNormOperator<Scalar> }
+        guard isTraining, !norms.isEmpty else { return }
+        parameters.withUnsafeMutableBufferPointer { theta in
+            for op in norms { op.updateRunningStatistics(theta.baseAddress!) }
+        }
+    }
+
     // MARK: A minibatch split across workspaces
 
     /// Whether a training-mode pass of this network needs the parts of a split minibatch to

@@ -52,6 +52,42 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
 
     var accumulated = true
 
+    /// The parts of a network with BatchNorm run in lockstep: forward to each BatchNorm, whose
+    /// partial statistics the parts exchange so that every part normalises with the statistics of
+    /// the whole minibatch (PyTorch's training mode on the unsplit batch), and likewise backward.
+    private func computeExchanging(_ parameters: ParameterVector<Scalar>, loader: BatchLoader<Scalar>, loss: LossFunction) {
+        let b = loader.count
+        let parts = self.parts
+        let done = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
+        defer { done.deallocate() }
+        let shared = UncheckedSendable((workspaces, loader, results, done))
+        func run(_ body: @escaping @Sendable (Int, MatrixView<Scalar>) -> Bool) -> Bool {
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let (_, loader, _, done) = shared.value
+                let rows = chunkRange(p, of: parts, count: b)
+                done[p] = body(p, loader.inputs.submatrix(rows: rows, columns: 0..<loader.inputs.columns))
+            }
+            return done.allSatisfy { $0 }
+        }
+        while !run({ p, inputs in shared.value.0[p].forwardPhase(parameters, inputs: inputs) }) {
+            NetworkWorkspace.exchangeForward(workspaces)
+        }
+        for p in 0..<parts {
+            let rows = chunkRange(p, of: parts, count: b)
+            results[p] = loader.withTargets(rows: rows) {
+                workspaces[p].loss(loss, targets: $0, gradient: true, meanOver: b)
+            }
+        }
+        while !run({ p, inputs in shared.value.0[p].backwardPhase(parameters, inputs: inputs) }) {
+            NetworkWorkspace.exchangeBackward(workspaces)
+        }
+    }
+
+    /// Moves θ's running statistics (BatchNorm buffers) towards those of the last computed batch.
+    public func updateRunningStatistics(_ parameters: inout ParameterVector<Scalar>) {
+        workspaces[0].updateRunningStatistics(&parameters)
+    }
+
     /// Σ_i ℓ_i over the loaded batch; leaves ∂/∂θ of the batch mean in ``gradient``.
     public func compute(_ parameters: ParameterVector<Scalar>, loader: BatchLoader<Scalar>, loss: LossFunction)
         -> BatchLoss
@@ -67,6 +103,9 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
         }
         let shared = UncheckedSendable((workspaces, loader, results))
         let parts = self.parts
+        if workspaces[0].needsStatisticsExchange {
+            computeExchanging(parameters, loader: loader, loss: loss)
+        } else {
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let (workspaces, loader, results) = shared.value
             let rows = chunkRange(p, of: parts, count: b)
@@ -76,6 +115,7 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
                 workspaces[p].loss(loss, targets: $0, gradient: true, meanOver: b)
             }
             workspaces[p].backward(parameters, inputs: inputs)
+        }
         }
         var total = BatchLoss(lossSum: 0, correct: results[0].correct == nil ? nil : 0)
         for p in 0..<parts {

@@ -45,4 +45,11 @@ public protocol OptimizationObjective {
     /// The factor of the gradient point `index` receives (the chain rule: a curve's bend gets
     /// c_i(t)·∇L); 0 leaves the point and its optimiser untouched this step.
     func gradientScale(ofPoint index: Int) -> Double
+    /// Updates the buffers of the points after the step's optimiser update (BatchNorm's running
+    /// statistics move towards the step's batch statistics); most objectives have none.
+    mutating func updateBuffers(of points: inout [ParameterVector<Scalar>])
+}
+
+extension OptimizationObjective {
+    public mutating func updateBuffers(of points: inout [ParameterVector<Scalar>]) {}
 }

@@ -86,13 +86,15 @@ public final class OptimizerState<Scalar: BLASScalar> {
         defer { nonFinite.deallocate() }
         nonFinite.initialize(repeating: 0, count: chunks)
         let flags = SendableMutablePointer(nonFinite)
+        // Buffers (BatchNorm's running statistics) follow the parameters and are not trained.
+        let trained = theta.layout.parameterCount
         theta.withUnsafeMutableBufferPointer { thetaBuffer in
             gradient.withUnsafeBufferPointer { gradBuffer in
                 other.withUnsafeBufferPointer { otherBuffer in
                     let p = SendableMutablePointer(thetaBuffer.baseAddress!)
                     let g = SendablePointer(gradBuffer.baseAddress!)
                     let g2: SendablePointer<Scalar>? = hasTwo ? SendablePointer(otherBuffer.baseAddress!) : nil
-                    parallelChunks(count: thetaBuffer.count, costPerElement: 4) { chunk, range in
+                    parallelChunks(count: trained, costPerElement: 4) { chunk, range in
                         let bad: UInt32
                         switch Precision(Scalar.self) {
                         case .float:

@@ -137,6 +137,7 @@ public struct ResumableOptimization<Scalar: BLASScalar> {
                                 &state.points[i], gradients: gradients, learningRate: rate, gradientScale: scale),
                             gradients: gradients, parameters: state.points[i], epoch: epoch, step: s + 1)
                     }
+                    objective.updateBuffers(of: &state.points)
                     sums.loss += value.loss
                     sums.correct += value.correct ?? 0
                     sums.samples += upper - lower

@@ -53,6 +53,7 @@ struct TrainingObjective<Scalar: BLASScalar>: OptimizationObjective {
     }
 
     func gradient() -> [ParameterVector<Scalar>] { engine.gradientParts }
+    func updateBuffers(of points: inout [ParameterVector<Scalar>]) { engine.updateRunningStatistics(&points[0]) }
     func gradientScale(ofPoint _: Int) -> Double { 1 }
 }
 

@@ -21,7 +21,36 @@ func makeOperator<Scalar: BLASScalar>(
         return AddOperator(inputs: step.inputs, scales: a.scales, width: width, capacity: capacity, inference: inference)
     case .flatten:
         return FlattenOperator(input: step.inputs[0], width: width, capacity: capacity, inference: inference)
-    case .conv2d, .batchNorm, .layerNorm, .pool2d, .globalAveragePool:
-        fatalError("operator for \(plan.nodes[k].layer.typeName) not yet wired")
+    case .conv2d(let l):
+        let x = inputShapes[0]
+        let geometry = Conv2dGeometry(
+            inChannels: x[0], height: x[1], width: x[2], outChannels: l.outChannels, kernelHeight: l.kernel[0],
+            kernelWidth: l.kernel[1], strideHeight: l.stride[0], strideWidth: l.stride[1], paddingHeight: l.padding[0],
+            paddingWidth: l.padding[1])
+        return Conv2dOperator(
+            input: step.inputs[0], geometry: geometry, weight: plan.tensor("weight", of: k)!,
+            bias: plan.tensor("bias", of: k), capacity: capacity, inference: inference)
+    case .pool2d(let l):
+        let x = inputShapes[0]
+        let geometry = Pool2dGeometry(
+            channels: x[0], height: x[1], width: x[2], kernel: l.kernel, stride: l.stride, padding: l.padding)
+        return Pool2dOperator(
+            input: step.inputs[0], layer: l, geometry: geometry, capacity: capacity, inference: inference)
+    case .globalAveragePool:
+        let x = inputShapes[0]
+        return GlobalAveragePoolOperator(
+            input: step.inputs[0], channels: x[0], spatial: x[1] * x[2], capacity: capacity, inference: inference)
+    case .batchNorm(let l):
+        let x = inputShapes[0]
+        return BatchNormOperator(
+            input: step.inputs[0], layer: l, channels: x[0], spatial: x.dropFirst().reduce(1, *),
+            tensors: (
+                plan.tensor("weight", of: k)!, plan.tensor("bias", of: k)!, plan.tensor("running_mean", of: k)!,
+                plan.tensor("running_var", of: k)!
+            ), capacity: capacity, inference: inference)
+    case .layerNorm(let l):
+        return LayerNormOperator(
+            input: step.inputs[0], layer: l, size: width, weight: plan.tensor("weight", of: k)!,
+            bias: plan.tensor("bias", of: k)!, capacity: capacity, inference: inference)
     }
 }

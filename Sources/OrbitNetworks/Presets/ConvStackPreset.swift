@@ -6,7 +6,7 @@
 /// |---|---|
 /// | `cN`, `cNs2` | Conv2d(→N, 3×3, pad 1, stride 1 or 2) [· BatchNorm2d with `:bn`, the conv then without bias] · activation |
 /// | `p`, `a` | MaxPool2d(2), AvgPool2d(2) |
-/// | `gap` | global average pool (AdaptiveAvgPool2d(1) + flatten) |
+/// | `gap` | global average pool (AdaptiveAvgPool2d(1) · Flatten, two indices) |
 /// | `N` (last) | Flatten if needed · Linear(→N) |
 ///
 /// The activation defaults to relu.
@@ -55,6 +55,7 @@ enum ConvStackPreset {
                 add(.pool2d(Pool2dLayer(token == "p" ? .max : .average, kernel: 2)))
             } else if token == "gap", !flat {
                 add(.globalAveragePool(GlobalAveragePoolLayer()))
+                index += 1  // PyTorch spells it AdaptiveAvgPool2d(1) · Flatten: two modules
                 flat = true
             } else if isLast, let classes = Int(token), classes > 0, classes <= 1 << 20 {
                 if !flat { add(.flatten(FlattenLayer())) }
