@@ -30,7 +30,7 @@ public final class AvgPool2dKernel<Scalar: BLASScalar> {
         rows: Int, outputGradient: UnsafePointer<Scalar>, inputGradient: UnsafeMutablePointer<Scalar>,
         accumulate: Bool
     ) {
-        if !accumulate { inputGradient.update(repeating: 0, count: rows * geometry.inputSize) }
+        if !accumulate { KernelMemory.zero(inputGradient, count: rows * geometry.inputSize) }
         switch Precision(Scalar.self) {
         case .float:
             Self.backwardKernel(

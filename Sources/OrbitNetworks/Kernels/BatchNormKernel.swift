@@ -39,8 +39,8 @@ public final class BatchNormKernel<Scalar: BLASScalar> {
         statistics.count = rows * spatial
         let mean = statistics.mean.baseAddress, m2 = statistics.m2.baseAddress
         if rows == 0 {
-            mean.update(repeating: 0, count: channels)
-            m2.update(repeating: 0, count: channels)
+            KernelMemory.zero(mean, count: channels)
+            KernelMemory.zero(m2, count: channels)
             return
         }
         switch Precision(Scalar.self) {
@@ -181,12 +181,41 @@ public final class BatchNormKernel<Scalar: BLASScalar> {
     ) {
         let invStd = scratch.baseAddress
         inverseStandardDeviation(variance: runningVariance, into: invStd)
-        let (c, s) = (channels, spatial)
+        let invStdView = UnsafePointer(invStd)
+        switch Precision(Scalar.self) {
+        case .float:
+            Self.evaluationBackwardKernel(
+                rows, channels, spatial, input.reinterpreted(as: Float.self),
+                outputGradient.reinterpreted(as: Float.self), runningMean.reinterpreted(as: Float.self),
+                invStdView.reinterpreted(as: Float.self), weight?.reinterpreted(as: Float.self),
+                inputGradient?.reinterpreted(as: Float.self), accumulate, weightGradient?.reinterpreted(as: Float.self),
+                biasGradient?.reinterpreted(as: Float.self))
+        case .double:
+            Self.evaluationBackwardKernel(
+                rows, channels, spatial, input.reinterpreted(as: Double.self),
+                outputGradient.reinterpreted(as: Double.self), runningMean.reinterpreted(as: Double.self),
+                invStdView.reinterpreted(as: Double.self), weight?.reinterpreted(as: Double.self),
+                inputGradient?.reinterpreted(as: Double.self), accumulate,
+                weightGradient?.reinterpreted(as: Double.self), biasGradient?.reinterpreted(as: Double.self))
+        case .other:
+            Self.evaluationBackwardKernel(
+                rows, channels, spatial, input, outputGradient, runningMean, invStdView, weight, inputGradient,
+                accumulate, weightGradient, biasGradient)
+        }
+    }
+
+    @inline(__always)
+    private static func evaluationBackwardKernel<T: BLASScalar>(
+        _ rows: Int, _ c: Int, _ s: Int, _ input: UnsafePointer<T>, _ outputGradient: UnsafePointer<T>,
+        _ runningMean: UnsafePointer<T>, _ invStd: UnsafePointer<T>, _ weight: UnsafePointer<T>?,
+        _ inputGradient: UnsafeMutablePointer<T>?, _ accumulate: Bool, _ weightGradient: UnsafeMutablePointer<T>?,
+        _ biasGradient: UnsafeMutablePointer<T>?
+    ) {
         // Parameter gradients first: they read dy, which dx may overwrite in place.
         if weightGradient != nil || biasGradient != nil {
             for k in 0..<c {
-                var sum: Scalar = 0
-                var sumNormalized: Scalar = 0
+                var sum: T = 0
+                var sumNormalized: T = 0
                 let (mu, inv) = (runningMean[k], invStd[k])
                 for n in 0..<rows {
                     let x = input + n * c * s + k * s, dy = outputGradient + n * c * s + k * s

@@ -27,8 +27,8 @@ public final class BatchNormStatistics<Scalar: BLASScalar> {
     /// Back to count 0.
     public func reset() {
         count = 0
-        mean.baseAddress.update(repeating: 0, count: channels)
-        m2.baseAddress.update(repeating: 0, count: channels)
+        KernelMemory.zero(mean.baseAddress, count: channels)
+        KernelMemory.zero(m2.baseAddress, count: channels)
     }
 
     /// self ← the statistics of the union of self's values and `other`'s.

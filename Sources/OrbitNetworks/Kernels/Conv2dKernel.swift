@@ -61,7 +61,7 @@ public final class Conv2dKernel<Scalar: BLASScalar> {
             let result = MutableMatrixView(baseAddress: y, rows: g.outChannels, columns: positions)
             if let bias {
                 // y = b·1ᵀ first, then the GEMM accumulates onto it (β = 1): one pass fewer than adding after.
-                for c in 0..<g.outChannels { (y + c * positions).update(repeating: bias[c], count: positions) }
+                KernelMemory.broadcast(bias, planes: g.outChannels, length: positions, into: y)
             }
             gemm(w, columnMatrix(input + n * g.inputSize), into: result, beta: bias == nil ? 0 : 1)
         }
@@ -106,8 +106,8 @@ public final class Conv2dKernel<Scalar: BLASScalar> {
         let g = geometry
         let positions = g.outputPositions
         let dw = MutableMatrixView(baseAddress: weightGradient, rows: g.outChannels, columns: g.patchSize)
-        if rows == 0 { weightGradient.update(repeating: 0, count: g.weightCount) }
-        if rows == 0, let biasGradient { biasGradient.update(repeating: 0, count: g.outChannels) }
+        if rows == 0 { KernelMemory.zero(weightGradient, count: g.weightCount) }
+        if rows == 0, let biasGradient { KernelMemory.zero(biasGradient, count: g.outChannels) }
         let onesVector = UnsafeBufferPointer(start: UnsafePointer(ones.baseAddress), count: positions)
         for n in 0..<rows {
             let dy = MatrixView(baseAddress: outputGradient + n * g.outputSize, rows: g.outChannels, columns: positions)

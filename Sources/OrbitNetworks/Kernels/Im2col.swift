@@ -24,7 +24,7 @@ enum Im2col {
     static func col2im<Scalar: BLASScalar>(
         _ g: Conv2dGeometry, columns: UnsafePointer<Scalar>, input: UnsafeMutablePointer<Scalar>, accumulate: Bool
     ) {
-        if !accumulate { input.update(repeating: 0, count: g.inputSize) }
+        if !accumulate { KernelMemory.zero(input, count: g.inputSize) }
         switch Precision(Scalar.self) {
         case .float: col2imKernel(g, columns.reinterpreted(as: Float.self), input.reinterpreted(as: Float.self))
         case .double: col2imKernel(g, columns.reinterpreted(as: Double.self), input.reinterpreted(as: Double.self))

@@ -43,13 +43,29 @@ public final class MaxPool2dKernel<Scalar: BLASScalar> {
         accumulate: Bool
     ) {
         precondition(rows >= 0 && rows <= capacity, "MaxPool2dKernel.backward: \(rows) rows, capacity \(capacity)")
-        let g = geometry
-        if !accumulate { inputGradient.update(repeating: 0, count: rows * g.inputSize) }
+        if !accumulate { KernelMemory.zero(inputGradient, count: rows * geometry.inputSize) }
+        let index = UnsafePointer(indices.baseAddress)
+        switch Precision(Scalar.self) {
+        case .float:
+            Self.backwardKernel(
+                geometry, rows, outputGradient.reinterpreted(as: Float.self), index,
+                inputGradient.reinterpreted(as: Float.self))
+        case .double:
+            Self.backwardKernel(
+                geometry, rows, outputGradient.reinterpreted(as: Double.self), index,
+                inputGradient.reinterpreted(as: Double.self))
+        case .other: Self.backwardKernel(geometry, rows, outputGradient, index, inputGradient)
+        }
+    }
+
+    @inline(__always)
+    private static func backwardKernel<T: BLASScalar>(
+        _ g: Pool2dGeometry, _ rows: Int, _ dy: UnsafePointer<T>, _ indices: UnsafePointer<Int32>,
+        _ dx: UnsafeMutablePointer<T>
+    ) {
         for n in 0..<rows {
-            let dy = outputGradient + n * g.outputSize
-            let dx = inputGradient + n * g.inputSize
-            let index = UnsafePointer(indices.baseAddress) + n * g.outputSize
-            for k in 0..<g.outputSize { dx[Int(index[k])] += dy[k] }
+            let (dyn, dxn, index) = (dy + n * g.outputSize, dx + n * g.inputSize, indices + n * g.outputSize)
+            for k in 0..<g.outputSize { dxn[Int(index[k])] += dyn[k] }
         }
     }
 

@@ -287,4 +287,75 @@ import Testing
         Support.expectClose(dGamma, Support.numericalGradient(gamma) { loss(x, $0, beta) }, tolerance: 1e-8, "dγ")
         Support.expectClose(dBeta, Support.numericalGradient(beta) { loss(x, gamma, $0) }, tolerance: 1e-8, "dβ")
     }
+
+    /// Training forward and backward of BatchNorm (with the eval-mode pair) and LayerNorm in precision T,
+    /// returned in Double: the Float dispatch paths must agree with the Double ones.
+    static func roundTrip<T: BLASScalar>(
+        _: T.Type, x: [Double], dy: [Double], gamma: [Double], beta: [Double], rows: Int, c: Int, s: Int
+    ) -> [[Double]] {
+        let (xs, dys, gs, bs) = (x.map { T($0) }, dy.map { T($0) }, gamma.map { T($0) }, beta.map { T($0) })
+        let batchNorm = BatchNormKernel<T>(channels: c, spatial: s)
+        let statistics = BatchNormStatistics<T>(channels: c)
+        batchNorm.partialStatistics(rows: rows, input: xs, statistics: statistics)
+        let invStd = AlignedBuffer<T>(repeating: 0, count: c)
+        statistics.inverseStandardDeviation(into: invStd.baseAddress)
+        let (y, normalized, dx) = (
+            AlignedBuffer<T>(repeating: 0, count: x.count), AlignedBuffer<T>(repeating: 0, count: x.count),
+            AlignedBuffer<T>(repeating: 0, count: x.count)
+        )
+        let (sums, sumsNormalized) = (
+            AlignedBuffer<T>(repeating: 0, count: c), AlignedBuffer<T>(repeating: 0, count: c)
+        )
+        batchNorm.normalize(
+            rows: rows, input: xs, mean: statistics.mean.baseAddress, invStd: invStd.baseAddress, weight: gs, bias: bs,
+            output: y.baseAddress, normalized: normalized.baseAddress)
+        batchNorm.partialGradientSums(
+            rows: rows, outputGradient: dys, normalized: normalized.baseAddress, sumGradient: sums.baseAddress,
+            sumGradientNormalized: sumsNormalized.baseAddress)
+        batchNorm.backwardInput(
+            rows: rows, outputGradient: dys, normalized: normalized.baseAddress, invStd: invStd.baseAddress,
+            weight: gs, sumGradient: sums.baseAddress, sumGradientNormalized: sumsNormalized.baseAddress,
+            count: rows * s, inputGradient: dx.baseAddress, accumulate: false)
+        var results = [y, dx, sums, sumsNormalized].map { $0.buffer.map { Double($0) } }
+        let (mean, variance) = (AlignedBuffer<T>(repeating: 0.25, count: c), AlignedBuffer<T>(repeating: 2, count: c))
+        batchNorm.evaluationForward(
+            rows: rows, input: xs, runningMean: mean.baseAddress, runningVariance: variance.baseAddress, weight: gs,
+            bias: bs, output: y.baseAddress)
+        batchNorm.evaluationBackward(
+            rows: rows, input: xs, outputGradient: dys, runningMean: mean.baseAddress,
+            runningVariance: variance.baseAddress, weight: gs, inputGradient: dx.baseAddress, accumulate: false,
+            weightGradient: sums.baseAddress, biasGradient: sumsNormalized.baseAddress)
+        results += [y, dx, sums, sumsNormalized].map { $0.buffer.map { Double($0) } }
+        let d = c * s
+        let layerNorm = LayerNormKernel<T>(size: d)
+        let (lnGamma, lnBeta) = (
+            AlignedBuffer<T>(repeating: 1.5, count: d), AlignedBuffer<T>(repeating: -0.5, count: d)
+        )
+        let (dGamma, dBeta) = (AlignedBuffer<T>(repeating: 0, count: d), AlignedBuffer<T>(repeating: 0, count: d))
+        let rowInvStd = AlignedBuffer<T>(repeating: 0, count: rows)
+        layerNorm.forward(
+            rows: rows, input: xs, weight: lnGamma.baseAddress, bias: lnBeta.baseAddress, output: y.baseAddress,
+            normalized: normalized.baseAddress, invStd: rowInvStd.baseAddress)
+        layerNorm.backward(
+            rows: rows, outputGradient: dys, normalized: normalized.baseAddress, invStd: rowInvStd.baseAddress,
+            weight: lnGamma.baseAddress, inputGradient: dx.baseAddress, accumulate: false,
+            weightGradient: dGamma.baseAddress, biasGradient: dBeta.baseAddress)
+        results += [y, dx, dGamma, dBeta].map { $0.buffer.map { Double($0) } }
+        return results
+    }
+
+    @Test func floatMatchesDouble() {
+        let (rows, c, s) = (3, 2, 5)
+        let x = Support.values(rows * c * s, seed: 51)
+        let dy = Support.values(x.count, seed: 52)
+        let gamma = Support.values(c, seed: 53)
+        let beta = Support.values(c, seed: 54)
+        let single = Self.roundTrip(Float.self, x: x, dy: dy, gamma: gamma, beta: beta, rows: rows, c: c, s: s)
+        let double = Self.roundTrip(Double.self, x: x, dy: dy, gamma: gamma, beta: beta, rows: rows, c: c, s: s)
+        let names = [
+            "BN y", "BN dx", "BN Σdy", "BN Σdy·x̂", "BN eval y", "BN eval dx", "BN eval dγ", "BN eval dβ", "LN y",
+            "LN dx", "LN dγ", "LN dβ",
+        ]
+        for (name, (a, b)) in zip(names, zip(single, double)) { Support.expectClose(a, b, tolerance: 1e-5, name) }
+    }
 }

@@ -110,8 +110,20 @@ import Testing
         // Float through its own dispatch path.
         let xf = x.map(Float.init)
         var y = [Float](repeating: .nan, count: 3 * g.outputSize)
-        withPointers(&y) { MaxPool2dKernel<Float>(geometry: g, capacity: 3).forward(rows: 3, input: xf, output: $0) }
+        let floatKernel = MaxPool2dKernel<Float>(geometry: g, capacity: 3)
+        withPointers(&y) { floatKernel.forward(rows: 3, input: xf, output: $0) }
         #expect(y.map(Double.init) == Self.reference(g, rows: 3, xf.map(Double.init), max: true))
+        // Float backward scatters to the same places as Double's.
+        let doubleKernel = MaxPool2dKernel<Double>(geometry: g, capacity: 3)
+        var yd = [Double](repeating: .nan, count: 3 * g.outputSize)
+        withPointers(&yd) { doubleKernel.forward(rows: 3, input: x, output: $0) }
+        let dy = (0..<yd.count).map { Double($0 + 1) }
+        var dxf = [Float](repeating: .nan, count: x.count)
+        var dxd = [Double](repeating: .nan, count: x.count)
+        let dyf = dy.map(Float.init)
+        withPointers(&dxf) { floatKernel.backward(rows: 3, outputGradient: dyf, inputGradient: $0, accumulate: false) }
+        withPointers(&dxd) { doubleKernel.backward(rows: 3, outputGradient: dy, inputGradient: $0, accumulate: false) }
+        #expect(dxf.map(Double.init) == dxd)
         withPointers(&y) { AvgPool2dKernel<Float>(geometry: g).forward(rows: 3, input: xf, output: $0) }
         Support.expectClose(
             y.map(Double.init), Self.reference(g, rows: 3, x, max: false), tolerance: 1e-6, "avg Float")
