@@ -17,8 +17,8 @@ It also rewrites README.md's generated section (the per-model tensor tables).
 
 Run with a Python that has torch, numpy and safetensors (e.g. ~/.cache/orbit-bench-venv/bin/python):
     ~/.cache/orbit-bench-venv/bin/python Tests/Fixtures/pytorch/graph/make_graph_fixtures.py
-The tests only read the committed files and never need torch. The numbers are deterministic
-(fixed seeds, one thread); `.pt` files differ between runs only in the zip members torch adds.
+The tests only read the committed files and never need torch. The output is deterministic
+(fixed seeds, one thread).
 """
 import json
 import os
