@@ -1,12 +1,16 @@
 """Shared pieces of the reference benchmarks: the CLI every script offers and the timing loop.
 
 Each script defines WORKLOADS = {name: prepare}, where prepare() builds the inputs (untimed) and
-returns the body to time; names match Orbit's `orbit-bench` workloads.
+returns the body to time; names match Orbit's `orbit-bench` workloads. Workloads over a data set
+read `options.samples` (from `--samples N`: at most N samples per split, for quick checks; None =
+all).
 """
 import argparse
 import json
 import sys
 import time
+
+options = argparse.Namespace(samples=None)
 
 
 def main(workloads):
@@ -15,7 +19,9 @@ def main(workloads):
     parser.add_argument("--filter", action="append", default=[])
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--samples", type=int, help="at most this many samples per split (quick checks)")
     args = parser.parse_args()
+    options.samples = args.samples
     selected = [n for n in workloads if not args.filter or any(f in n for f in args.filter)]
     if args.list:
         print("\n".join(selected))
