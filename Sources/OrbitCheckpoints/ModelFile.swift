@@ -171,6 +171,7 @@ public enum ModelFile {
             throw CheckpointError.noDescription(file: path)
         }
         let layout = network.layout
+        tensors = withoutBatchCounters(tensors, network: network)
         let (assignment, renamed) = try matchByStyle(network: network, tensors: tensors, file: path)
         // Every shape and dtype is checked before θ is allocated: the description in a file's
         // metadata could otherwise make a tiny file allocate gigabytes (issue 10, bounded allocation).
@@ -241,7 +242,9 @@ public enum ModelFile {
         let layout = network.layout
         let names = Set(tensors.map(\.name))
         var styleError: CheckpointError?
-        if tensors.count == layout.tensors.count, !layout.tensors.allSatisfy({ names.contains($0.name) }) {
+        if network.isDenseChain, tensors.count == layout.tensors.count,
+            !layout.tensors.allSatisfy({ names.contains($0.name) })
+        {
             do {
                 let order = try DenseModuleOrder.recognize(tensors, file: file)
                 if let pairs = order.assignment(to: network) {
@@ -264,6 +267,18 @@ public enum ModelFile {
     }
 
     static func squeezed(_ shape: [Int]) -> [Int] { shape.filter { $0 != 1 } }
+
+    /// `tensors` without the `num_batches_tracked` counter of each of the network's BatchNorm nodes:
+    /// PyTorch keeps it in the state dict, but it only matters for momentum = None, which Orbit's
+    /// BatchNorm does not use (issue 15: accepted and ignored).
+    static func withoutBatchCounters(_ tensors: [RawTensor], network: Network) -> [RawTensor] {
+        let norms = Set(
+            network.nodes.compactMap { node -> String? in
+                if case .batchNorm = node.layer { return node.name + ".num_batches_tracked" }
+                return nil
+            })
+        return norms.isEmpty ? tensors : tensors.filter { !norms.contains($0.name) }
+    }
 
     /// File tensors for each layout tensor, and the renamings made.
     static func match(
