@@ -245,6 +245,20 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         }
     }
 
+    /// Adds the last training-mode forward pass's per-batch BatchNorm statistics to `average`
+    /// (see ``RunningStatisticsAverage``).
+    public func addBatchStatistics(to average: RunningStatisticsAverage) {
+        precondition(isTraining, "batch statistics come from a training-mode forward pass")
+        average.sums.withUnsafeMutableBufferPointer { sums in
+            var offset = 0
+            for case let op as BatchNormOperator<Scalar> in operators {
+                op.addBatchStatistics(to: sums.baseAddress! + offset)
+                offset += 2 * op.channels
+            }
+        }
+        average.batches += 1
+    }
+
     // MARK: A minibatch split across workspaces
 
     /// Whether a training-mode pass of this network needs the parts of a split minibatch to

@@ -90,8 +90,11 @@ extension PathEvaluator {
         var coefficients: [[Double]] = []
         for yj in y { for xi in x { coefficients.append(v == nil ? [1, xi] : [1, xi, yj]) } }
         var splits: [String: [[SplitMetrics]]] = [:]
-        for (name, split) in dataset.splits {
-            let flat = metrics(controlPoints: controlPoints, coefficients: coefficients, on: split)
+        var evaluator = self
+        if evaluator.statisticsSplit == nil { evaluator.statisticsSplit = dataset.train }
+        let named = dataset.splits
+        let measured = evaluator.metrics(controlPoints: controlPoints, coefficients: coefficients, on: named.map(\.1))
+        for ((name, _), flat) in zip(named, measured) {
             splits[name] = (0..<y.count).map { j in Array(flat[(j * x.count)..<((j + 1) * x.count)]) }
         }
         return LossSurface(x: x, y: y, splits: splits, markers: markers)
@@ -111,14 +114,22 @@ extension PathEvaluator {
 extension Network {
     /// A random direction in parameter space, filter-normalised around θ (Li et al. 2018, "Visualizing
     /// the loss landscape of neural nets"): Gaussian, then each row of every weight matrix (one
-    /// neuron's incoming weights — a "filter" of a dense layer) rescaled to the norm of the same row of
-    /// θ; bias directions are zero, as Li et al. do for biases and BatchNorm parameters.
+    /// neuron's incoming weights — a "filter" of a dense layer; a convolution's (C, kH, kW) filter of
+    /// one output channel) rescaled to the norm of the same row of θ; bias, normalisation and buffer
+    /// directions are zero, as Li et al. do for biases and BatchNorm parameters.
     public func filterNormalizedDirection<Scalar: BLASScalar>(around theta: ParameterVector<Scalar>, seed: UInt64)
         -> ParameterVector<Scalar>
     {
         var generator = SeededGenerator(seed: seed)
         var direction = ParameterVector<Scalar>(layout: layout)
-        for spec in layout.tensors where spec.name.hasSuffix(".weight") {
+        let filters = Set(
+            nodes.compactMap { node -> String? in
+                switch node.layer {
+                case .linear, .conv2d: return node.name + ".weight"
+                default: return nil
+                }
+            })
+        for spec in layout.tensors where filters.contains(spec.name) {
             let w = theta.tensor(spec.name)!
             var d = Matrix<Scalar>.normal(rows: w.rows, columns: w.columns, generator: &generator)
             for i in 0..<w.rows {

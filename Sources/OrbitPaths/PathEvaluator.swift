@@ -21,12 +21,25 @@ public struct PathEvaluator: Sendable {
     public var batchSize: Int
     /// nil picks the targets' default (cross-entropy for classes, squared error for values).
     public var loss: LossFunction?
+    /// How BatchNorm's running statistics are set at each point (ignored without BatchNorm).
+    public var batchNorm: BatchNormHandling
+    /// The rows a BatchNorm reset recomputes the statistics on (the data set's train split when
+    /// nil and a data set is given).
+    public var statisticsSplit: DataSplit?
 
-    public init(network: Network, batchSize: Int = 1000, loss: LossFunction? = nil) {
+    public init(
+        network: Network, batchSize: Int = 1000, loss: LossFunction? = nil, batchNorm: BatchNormHandling = .reset,
+        statisticsSplit: DataSplit? = nil
+    ) {
         self.network = network
         self.batchSize = batchSize
         self.loss = loss
+        self.batchNorm = batchNorm
+        self.statisticsSplit = statisticsSplit
     }
+
+    /// Whether points get their BatchNorm statistics recomputed.
+    public var resetsBatchNorm: Bool { batchNorm == .reset && network.plan.hasBatchNorm }
 
     /// The profile of an affine path, fused as described above.
     @_specialize(exported:true,where Scalar == Float)
@@ -36,7 +49,9 @@ public struct PathEvaluator: Sendable {
     ) throws -> PathProfile {
         try network.layout.requireMatches(path.layout)
         let named = dataset.splits
-        let measured = metrics(
+        var evaluator = self
+        if evaluator.statisticsSplit == nil { evaluator.statisticsSplit = dataset.train }
+        let measured = evaluator.metrics(
             controlPoints: path.controlPoints, coefficients: t.map { path.coefficients(at: $0) },
             on: named.map(\.1))
         var splits: [String: [SplitMetrics]] = [:]
@@ -53,9 +68,13 @@ public struct PathEvaluator: Sendable {
     ) throws -> PathProfile {
         try network.layout.requireMatches(path.layout)
         var splits: [String: [SplitMetrics]] = [:]
+        var points = t.map { path.point(at: $0) }
+        if resetsBatchNorm {
+            network.resetBatchNormStatistics(&points, on: statisticsSplit ?? dataset.train, batchSize: batchSize)
+        }
         for (splitName, split) in dataset.splits {
-            splits[splitName] = t.map {
-                network.evaluate(path.point(at: $0), on: split, loss: loss, batchSize: batchSize)
+            splits[splitName] = points.map {
+                network.evaluate($0, on: split, loss: loss, batchSize: batchSize)
             }
         }
         return PathProfile(name: name, kind: path.kindDescription, t: t, splits: splits, length: nil, chordLength: nil)
@@ -81,7 +100,11 @@ public struct PathEvaluator: Sendable {
         while lower < coefficients.count {
             let upper = Swift.min(lower + chunk, coefficients.count)
             let chunkCoefficients = coefficients[lower..<upper].map { $0.map { Scalar($0) } }
-            let points = chunkCoefficients.map { ParameterVector.combination($0, controlPoints) }
+            var points = chunkCoefficients.map { ParameterVector.combination($0, controlPoints) }
+            if resetsBatchNorm {
+                precondition(statisticsSplit != nil, "a BatchNorm reset needs the rows to recompute statistics on")
+                network.resetBatchNormStatistics(&points, on: statisticsSplit!, batchSize: batchSize)
+            }
             for (k, split) in splits.enumerated() {
                 result[k] += chunkMetrics(
                     controlPoints: controlPoints, points: points, coefficients: chunkCoefficients, on: split)
@@ -115,6 +138,20 @@ public struct PathEvaluator: Sendable {
         let capacity = Swift.max(1, Swift.min(batchSize, rows.count))
         let workspace = NetworkWorkspace<Scalar>(network: network, capacity: capacity, inference: true)
         let loader = BatchLoader<Scalar>(split: split, capacity: capacity)
+        guard workspace.supportsFirstLayerCombination else {
+            // A graph whose first step is not a Linear layer: one full forward pass per point.
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let end = Swift.min(start + capacity, rows.upperBound)
+                loader.load(start..<end)
+                for (j, theta) in points.enumerated() {
+                    workspace.forward(theta, inputs: loader.inputs)
+                    sums[j].add(loader.withTargets { workspace.loss(lossFunction, targets: $0, gradient: false) })
+                }
+                start = end
+            }
+            return
+        }
         let w1 = workspace.firstLayerWeight
         let hidden = w1.shape[0], inputs = w1.shape[1]
         let k = controlPoints.count

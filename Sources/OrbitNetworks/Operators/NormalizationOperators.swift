@@ -9,6 +9,9 @@ import OrbitNumerics
 /// statistics, constants of θ's buffers. O(b·C·H·W) per pass.
 final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
     let input: Int
+    /// A forward-only workspace's BatchNorm (no x̂ kept) — still in training mode while its
+    /// statistics are recomputed (``RunningStatisticsAverage``).
+    let inference: Bool
     let kernel: BatchNormKernel<Scalar>
     let momentum: Scalar
     let weight: TensorSpec
@@ -32,6 +35,7 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
         capacity: Int, inference: Bool
     ) {
         self.input = input
+        self.inference = inference
         kernel = BatchNormKernel(channels: channels, spatial: spatial, epsilon: Scalar(layer.epsilon))
         momentum = Scalar(layer.momentum)
         (weight, bias, runningMean, runningVariance) = tensors
@@ -67,7 +71,7 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
         if c.training {
             kernel.normalize(
                 rows: c.rows, input: c.value(input), mean: combined.mean.baseAddress, invStd: invStd.baseAddress,
-                weight: gamma, bias: beta, output: y.baseAddress, normalized: normalized.baseAddress)
+                weight: gamma, bias: beta, output: y.baseAddress, normalized: inference ? nil : normalized.baseAddress)
         } else {
             kernel.evaluationForward(
                 rows: c.rows, input: c.value(input), runningMean: c.theta + runningMean.offset,
@@ -110,6 +114,17 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
                 runningMean: c.theta + runningMean.offset, runningVariance: c.theta + runningVariance.offset,
                 weight: gamma, inputGradient: target?.pointer, accumulate: target?.accumulate ?? false,
                 weightGradient: g + weight.offset, biasGradient: g + bias.offset)
+        }
+    }
+
+    /// Adds the last training-mode batch's mean and unbiased variance per channel to `sums`
+    /// (2·C values from `offset`).
+    func addBatchStatistics(to sums: UnsafeMutablePointer<Double>) {
+        let n = combined.count
+        let correction = n > 1 ? Double(n) / Double(n - 1) : 1
+        for c in 0..<channels {
+            sums[c] += Double(combined.mean.baseAddress[c])
+            sums[channels + c] += Double(combined.m2.baseAddress[c]) / Double(n) * correction
         }
     }
 
