@@ -51,9 +51,18 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         self.steps = steps
         var widths = [network.inputSize]
         var operators: [any StepOperator<Scalar>] = []
-        for step in steps {
+        let outputs = OutputBuffers<Scalar>(reusing: inference)
+        var lastUse = Array(0..<steps.count)
+        for (s, step) in steps.enumerated() {
+            for input in step.inputs + (step.skip.map { [$0.slot] } ?? []) where input >= 0 {
+                lastUse[input] = Swift.max(lastUse[input], s)
+            }
+        }
+        lastUse[steps.count - 1] = Int.max
+        for (s, step) in steps.enumerated() {
+            outputs.begin(step: s, lastUse: lastUse[s])
             let op: any StepOperator<Scalar> = makeOperator(
-                step, plan: plan, widths: widths, capacity: capacity, inference: inference)
+                step, plan: plan, widths: widths, capacity: capacity, inference: inference, outputs: outputs)
             operators.append(op)
             widths.append(plan.outputShapes[step.nodes.last!].reduce(1, *))
         }

@@ -10,12 +10,12 @@ final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool) {
+    init(input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         kernel = Conv2dKernel(geometry: geometry, capacity: capacity)
         self.weight = weight
         self.bias = bias
-        y = AlignedBuffer(repeating: 0, count: capacity * geometry.outputSize)
+        y = outputs.output(count: capacity * geometry.outputSize)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * geometry.outputSize))
     }
 
@@ -48,11 +48,11 @@ final class Pool2dOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool) {
+    init(input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         maxKernel = layer.reduction == .max ? MaxPool2dKernel(geometry: geometry, capacity: capacity) : nil
         averageKernel = layer.reduction == .average ? AvgPool2dKernel(geometry: geometry) : nil
-        y = AlignedBuffer(repeating: 0, count: capacity * geometry.outputSize)
+        y = outputs.output(count: capacity * geometry.outputSize)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * geometry.outputSize))
     }
 
@@ -87,10 +87,10 @@ final class GlobalAveragePoolOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, channels: Int, spatial: Int, capacity: Int, inference: Bool) {
+    init(input: Int, channels: Int, spatial: Int, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         kernel = GlobalAveragePoolKernel(channels: channels, spatial: spatial)
-        y = AlignedBuffer(repeating: 0, count: capacity * channels)
+        y = outputs.output(count: capacity * channels)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * channels))
     }
 

@@ -9,11 +9,11 @@ final class ActivationOperator<Scalar: BLASScalar>: StepOperator {
     let a: AlignedBuffer<Scalar>
     let da: AlignedBuffer<Scalar>
 
-    init(input: Int, width: Int, activation: Activation, capacity: Int, inference: Bool) {
+    init(input: Int, width: Int, activation: Activation, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         self.width = width
         self.activation = activation
-        a = AlignedBuffer(repeating: 0, count: capacity * width)
+        a = outputs.output(count: capacity * width)
         da = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * width))
     }
 
@@ -43,11 +43,11 @@ final class AddOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(inputs: [Int], scales: [Double], width: Int, capacity: Int, inference: Bool) {
+    init(inputs: [Int], scales: [Double], width: Int, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.inputs = inputs
         self.scales = inputs.indices.map { scales.isEmpty ? 1 : Scalar(scales[$0]) }
         self.width = width
-        y = AlignedBuffer(repeating: 0, count: capacity * width)
+        y = outputs.output(count: capacity * width)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * width))
     }
 
@@ -77,10 +77,10 @@ final class FlattenOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, width: Int, capacity: Int, inference: Bool) {
+    init(input: Int, width: Int, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         self.width = width
-        y = AlignedBuffer(repeating: 0, count: capacity * width)
+        y = outputs.output(count: capacity * width)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * width))
     }
 

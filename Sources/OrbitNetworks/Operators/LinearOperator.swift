@@ -22,7 +22,8 @@ final class LinearOperator<Scalar: BLASScalar>: StepOperator {
 
     init(
         input: Int, inputs: Int, outputs: Int, weight: TensorSpec, bias: TensorSpec?, skipFrom: Int?,
-        skipScale: Double, activation: Activation, capacity: Int, inference: Bool
+        skipScale: Double, activation: Activation, capacity: Int, inference: Bool,
+        buffers: OutputBuffers<Scalar>
     ) {
         self.input = input
         self.inputs = inputs
@@ -32,8 +33,14 @@ final class LinearOperator<Scalar: BLASScalar>: StepOperator {
         self.skipFrom = skipFrom
         self.skipScale = skipScale
         self.activation = activation
-        z = AlignedBuffer(repeating: 0, count: capacity * outputs)
-        a = activation == .identity || inference ? z : AlignedBuffer(repeating: 0, count: capacity * outputs)
+        // The step's output is `a`; `z` is kept for backward unless it is the same buffer.
+        if activation == .identity || inference {
+            z = buffers.output(count: capacity * outputs)
+            a = z
+        } else {
+            z = AlignedBuffer(repeating: 0, count: capacity * outputs)
+            a = buffers.output(count: capacity * outputs)
+        }
         da = AlignedBuffer(repeating: 0, count: Swift.max(1, (inference ? 0 : capacity) * outputs))
         ones = AlignedBuffer(repeating: 1, count: inference ? 1 : capacity)
     }

@@ -32,7 +32,8 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
 
     init(
         input: Int, layer: BatchNormLayer, channels: Int, spatial: Int, tensors: (TensorSpec, TensorSpec, TensorSpec, TensorSpec),
-        capacity: Int, inference: Bool
+        capacity: Int, inference: Bool,
+        outputs: OutputBuffers<Scalar>
     ) {
         self.input = input
         self.inference = inference
@@ -41,7 +42,7 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
         (weight, bias, runningMean, runningVariance) = tensors
         let width = channels * spatial
         let gradientRows = inference ? 0 : capacity
-        y = AlignedBuffer(repeating: 0, count: capacity * width)
+        y = outputs.output(count: capacity * width)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * width))
         normalized = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * width))
         partial = BatchNormStatistics(channels: channels)
@@ -152,14 +153,14 @@ final class LayerNormOperator<Scalar: BLASScalar>: StepOperator {
     let normalized: AlignedBuffer<Scalar>
     let invStd: AlignedBuffer<Scalar>
 
-    init(input: Int, layer: LayerNormLayer, size: Int, weight: TensorSpec, bias: TensorSpec, capacity: Int, inference: Bool) {
+    init(input: Int, layer: LayerNormLayer, size: Int, weight: TensorSpec, bias: TensorSpec, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
         self.input = input
         kernel = LayerNormKernel(size: size, epsilon: Scalar(layer.epsilon))
         self.weight = weight
         self.bias = bias
         self.inference = inference
         let gradientRows = inference ? 0 : capacity
-        y = AlignedBuffer(repeating: 0, count: capacity * size)
+        y = outputs.output(count: capacity * size)
         dy = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * size))
         normalized = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows * size))
         invStd = AlignedBuffer(repeating: 0, count: Swift.max(1, gradientRows))

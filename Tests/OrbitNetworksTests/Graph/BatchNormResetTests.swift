@@ -31,7 +31,7 @@ import Testing
         var points = [theta]
         Self.network.resetBatchNormStatistics(&points, on: split, batchSize: 20)
         // Batches of 20, 20, 10 rows; per batch the conv outputs of channel c over rows × 36 positions.
-        let ws = NetworkWorkspace<Double>(network: Self.network, capacity: 20, inference: true)
+        let ws = NetworkWorkspace<Double>(network: Self.network, capacity: 20)  // keeps every output
         let conv = ws.operators[0].output
         var meanSum = [Double](repeating: 0, count: 3), varSum = [Double](repeating: 0, count: 3)
         for lower in stride(from: 0, to: 50, by: 20) {

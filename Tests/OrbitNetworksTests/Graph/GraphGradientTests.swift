@@ -131,6 +131,17 @@ import Testing
             let network = try Network(parsing: text)
             #expect(try Network(json: network.jsonDescription) == network)
         }
+        // The README's example graph (nodes without "inputs" read the node before them).
+        let example = try Network(
+            parsing: """
+                {"format": "orbit.network/2", "input": [1, 28, 28],
+                 "nodes": [{"name": "conv1", "type": "conv2d", "outChannels": 16, "kernel": [3, 3], "stride": [1, 1], "padding": [1, 1], "bias": false},
+                           {"name": "bn1", "type": "batchnorm", "epsilon": 1e-05, "momentum": 0.1},
+                           {"name": "relu", "type": "activation", "activation": "relu"},
+                           {"name": "pool", "type": "global_avg_pool"},
+                           {"name": "fc", "type": "linear", "outputs": 10, "bias": true}]}
+                """)
+        #expect(example.plan.outputShape == [10] && example.layout.parameterCount == 16 * 9 + 32 + 170)
         let resnet = try Network(parsing: "resnet20:w=16")
         #expect(resnet.parameterCount == 272_186)
         let names = resnet.layout.tensors.map(\.name)
