@@ -10,7 +10,8 @@ struct DemoCommand: ParsableCommand {
             On Fashion-MNIST (Debian's dataset-fashion-mnist; a synthetic teacher–student problem when it is missing,
             said on screen): three MLPs from different seeds; straight-line barriers; barriers after weight matching;
             a fitted Bézier curve; a star centre with fold-lines and the NGD bound; a rescaled copy of a model joined
-            by its orbit curve (constant loss) and by a straight line (a barrier). Writes OUT/index.html, summary.json,
+            by its orbit curve (constant loss) and by a straight line (a barrier); then two ResNet-20s with BatchNorm and
+            the line between them with BatchNorm statistics reset and interpolated. Writes OUT/index.html, summary.json,
             barriers.csv, SVG figures and the models. Example: orbit demo --out orbit-report
             """)
 
@@ -19,6 +20,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Data set (default: fashion-mnist, or the synthetic problem with --quick).") var data: String?
     @Option(help: "Samples per split.") var limit: Int?
     @Option(help: "Training epochs per model.") var epochs: Int?
+    @Flag(help: "Skip the convolutional part (two ResNet-20s with BatchNorm).") var noConvolutional = false
     @Flag(help: "No progress bars.") var quiet = false
     @OptionGroup var global: GlobalOptions
 
@@ -33,6 +35,7 @@ struct DemoCommand: ParsableCommand {
         if let data { config.data = data }
         if let limit { config.limit = limit }
         if let epochs { config.training.epochs = epochs }
+        if noConvolutional { config.convolutional = nil }
         let demo = Demo(
             configuration: config, directory: out, progressStyle: quiet ? .quiet : .automatic,
             announce: { printUnbuffered($0) })

@@ -57,9 +57,17 @@ public final class Demo {
             config.data = DemoConfiguration.syntheticFallback
             config.architecture = DemoConfiguration.syntheticArchitecture
             config.limit = nil
+            config.convolutional = nil
         }
         let dataset = try DatasetSpec(parsing: config.data, limit: config.limit).load()
         let network = try Network(parsing: config.architecture)
+        if let cnn = config.convolutional, dataset.sampleShape.count != 3 {
+            let note = "The convolutional part (\(cnn.architecture)) needs image data; \(dataset.name) has none, so it is skipped."
+            announce("note: " + note)
+            notes.append(note)
+            config.convolutional = nil
+        }
+        let steps = config.convolutional == nil ? 6 : 7
         try FileManager.default.createDirectory(atPath: "\(directory)/models", withIntermediateDirectories: true)
         announce(
             "data: \(dataset.name) (\(dataset.train.count) train, \(dataset.test?.count ?? 0) test samples of "
@@ -70,7 +78,7 @@ public final class Demo {
         var models: [DemoModel] = []
         for (index, seed) in config.seeds.enumerated() {
             let name = String(UnicodeScalar(UInt8(65 + index)))
-            announce("[1/6] training model \(name) (seed \(seed), \(config.training.epochs) epochs)")
+            announce("[1/\(steps)] training model \(name) (seed \(seed), \(config.training.epochs) epochs)")
             var training = config.training
             training.seed = seed
             let trainer = try Trainer<Float>(
@@ -87,7 +95,7 @@ public final class Demo {
         var groups: [DemoPathGroup] = []
 
         // 2. Straight lines.
-        announce("[2/6] straight lines between every pair")
+        announce("[2/\(steps)] straight lines between every pair")
         let pairs = pairIndices(models.count)
         let lines = try pairs.map { i, j in
             try evaluator.profile(
@@ -103,12 +111,12 @@ public final class Demo {
                 profiles: lines))
 
         // 3. After weight matching.
-        announce("[3/6] weight matching (Git Re-Basin) and the aligned lines")
+        announce("[3/\(steps)] weight matching (Git Re-Basin) and the aligned lines")
         let alignment = try alignedLines(models: &models, network: network, dataset: dataset, t: t)
         groups.append(alignment)
 
         // 4. A fitted curve.
-        announce("[4/6] fitting a quadratic Bézier curve A → B (\(config.curveEpochs) epochs)")
+        announce("[4/\(steps)] fitting a quadratic Bézier curve A → B (\(config.curveEpochs) epochs)")
         var curveConfig = config.training
         curveConfig.epochs = config.curveEpochs
         curveConfig.seed = 11
@@ -131,14 +139,22 @@ public final class Demo {
 
         // 5. A star centre.
         announce(
-            "[5/6] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)")
+            "[5/\(steps)] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)")
         groups.append(
             try starGroup(models: models, lines: lines, network: network, dataset: dataset, t: t, config: config))
 
         // 6. Symmetry.
-        announce("[6/6] symmetry: a rescaled copy of A, the orbit curve against the straight line")
+        announce("[6/\(steps)] symmetry: a rescaled copy of A, the orbit curve against the straight line")
         groups.append(
             try symmetryGroup(model: models[0], network: network, dataset: dataset, t: t, config: config))
+
+        // 7. Convolutional networks with BatchNorm.
+        if let cnn = config.convolutional {
+            announce(
+                "[7/7] two \(cnn.architecture) with BatchNorm (\(cnn.trainSamples) images, \(cnn.training.epochs) epochs); "
+                    + "the line between them with --bn reset and --bn interpolate")
+            groups.append(try convolutionalGroup(cnn, dataset: dataset))
+        }
 
         let result = Result(
             dataset: dataset.name, network: network, models: models, groups: groups, notes: notes,

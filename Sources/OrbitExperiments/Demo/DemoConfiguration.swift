@@ -20,13 +20,20 @@ public struct DemoConfiguration: Sendable {
     /// Largest factor of the random rescaling in the symmetry check (factors in [1/r, r]).
     public var rescalingRange: Double
     public var quick: Bool
+    /// The convolutional part (two ResNet-20s with BatchNorm), run when the data are images.
+    public var convolutional: DemoConvolutionalSetting?
 
     /// The full demo: three 784-256-256-10 ReLU MLPs on Fashion-MNIST.
     public static let full = DemoConfiguration(
         data: "fashion-mnist", limit: nil, architecture: "mlp:784-256-256-10:relu", seeds: [1, 2, 3],
         training: TrainingConfiguration(
             epochs: 8, batchSize: 128, learningRate: 0.05, optimizer: .sgd(momentum: 0.9), seed: 1),
-        curveEpochs: 4, centreEpochs: 4, points: 25, rescalingRange: 10, quick: false)
+        curveEpochs: 4, centreEpochs: 4, points: 25, rescalingRange: 10, quick: false,
+        convolutional: DemoConvolutionalSetting(
+            architecture: "resnet20:w=8", seeds: [1, 2], trainSamples: 6000, testSamples: 2000,
+            training: TrainingConfiguration(
+                epochs: 2, batchSize: 128, learningRate: 0.05, optimizer: .sgd(momentum: 0.9), seed: 1),
+            points: 9))
 
     /// Seconds, for tests and CI: a small synthetic classification-free problem.
     public static let quickSetting = DemoConfiguration(
@@ -43,8 +50,10 @@ public struct DemoConfiguration: Sendable {
 
     public init(
         data: String, limit: Int?, architecture: String, seeds: [UInt64], training: TrainingConfiguration,
-        curveEpochs: Int, centreEpochs: Int, points: Int, rescalingRange: Double, quick: Bool
+        curveEpochs: Int, centreEpochs: Int, points: Int, rescalingRange: Double, quick: Bool,
+        convolutional: DemoConvolutionalSetting? = nil
     ) {
+        self.convolutional = convolutional
         self.data = data
         self.limit = limit
         self.architecture = architecture
