@@ -167,12 +167,8 @@ public struct StudyTask {
     /// The study's data set, checked to fit `network`'s input.
     func data(_ configuration: ComparisonRunConfiguration, for network: Network, run: StudyRun) throws -> Dataset {
         let dataset = try configuration.data.datasetSpec().load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw StudyError.runFailed(
-                run: run.key.folderName,
-                reason:
-                    "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
+        do { try network.requireInputs(of: dataset, model: "the models") } catch {
+            throw StudyError.runFailed(run: run.key.folderName, reason: error.description)
         }
         return dataset
     }
