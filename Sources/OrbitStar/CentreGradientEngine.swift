@@ -56,7 +56,9 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
             centreProducts = []
             footProducts = []
             var accumulator = ParameterVector<Scalar>(layout: network.layout)
-            accumulatorPointers = [accumulator.withUnsafeMutableBufferPointer { SendableMutablePointer($0.baseAddress!) }]
+            accumulatorPointers = [
+                accumulator.withUnsafeMutableBufferPointer { SendableMutablePointer($0.baseAddress!) }
+            ]
             accumulators = [accumulator]
             return
         }
@@ -106,7 +108,8 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
         precondition(t.count <= points.count, "more t values than the engine was built for")
         if let unfused {
             return accumulateUnfused(
-                unfused, centre: centre, foot: foot, t: t, share: share, loader: loader, loss: loss, overwrite: overwrite)
+                unfused, centre: centre, foot: foot, t: t, share: share, loader: loader, loss: loss,
+                overwrite: overwrite)
         }
         let w1 = firstWeight
         let skip = w1.offset..<(w1.offset + w1.count)

@@ -118,7 +118,9 @@ public struct StudyTask {
             b.parameters, to: a.parameters, network: network, dataset: dataset, configuration)
         var metrics = alignment
         metrics["distance"] = Double(a.parameters.distance(to: endpoint))
-        let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
+        let evaluator = PathEvaluator(
+            network: network, batchSize: configuration.evaluation.batchSize,
+            batchNorm: configuration.evaluation.batchNormHandling)
         let endName = configuration.method == .line ? "B" : "π(B) (\(configuration.method.rawValue))"
         if configuration.path == .foldLine {
             return try measureFoldLine(

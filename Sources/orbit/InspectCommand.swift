@@ -29,7 +29,9 @@ struct InspectCommand: ParsableCommand {
             var value = metadata[key]!
             if key == "orbit.network", let network = try? Network(json: value) {
                 guard network.isDenseChain else {
-                    print("  \(key): a graph of \(network.nodes.count) nodes on \(network.inputShape.shapeDescription) samples:")
+                    print(
+                        "  \(key): a graph of \(network.nodes.count) nodes on \(network.inputShape.shapeDescription) samples:"
+                    )
                     print(graphTable(network).map { "    " + $0 }.joined(separator: "\n"))
                     print("    description: \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")
                     continue
@@ -92,6 +94,15 @@ func graphTable(_ network: Network) -> [String] {
             c >= 3
                 ? String(repeating: " ", count: widths[c] - cell.count) + cell
                 : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
+        }.joined(separator: "  ").trimmingTrailingSpaces
+    }
+}
+
+extension String {
+    /// The string without the spaces that pad its last column.
+    fileprivate var trimmingTrailingSpaces: String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
     }
 }

@@ -171,7 +171,7 @@ struct StarCommand: ParsableCommand {
             print(starSummary(evaluation))
             print("wrote " + written.map { "\(report)/\($0)" }.joined(separator: ", "))
         }
-        if network.plan.hasBatchNorm { print("BatchNorm: \(batchNorm.reporting(for: network).fact)") }
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         print("saved the centre to \(out)")
     }
 }

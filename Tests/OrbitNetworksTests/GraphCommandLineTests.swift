@@ -101,10 +101,13 @@ import Testing
         var points = [a.parameters]
         a.network.resetBatchNormStatistics(&points, on: dataset.train, batchSize: 1000)
         try ModelFile.write(
-            Model(network: a.network, parameters: points[0]), to: dir.appendingPathComponent("m1-reset.safetensors").path)
-        let resetEval = try Self.orbit(["eval", "m1-reset.safetensors", "--data", data, "--json", "reset.json"], in: dir)
+            Model(network: a.network, parameters: points[0]),
+            to: dir.appendingPathComponent("m1-reset.safetensors").path)
+        let resetEval = try Self.orbit(
+            ["eval", "m1-reset.safetensors", "--data", data, "--json", "reset.json"], in: dir)
         #expect(resetEval.status == 0, "\(resetEval.error)")
-        let resetLoss = try #require(((try Self.json(dir, "reset.json"))["train"] as? [String: Any])?["loss"] as? Double)
+        let resetLoss = try #require(
+            ((try Self.json(dir, "reset.json"))["train"] as? [String: Any])?["loss"] as? Double)
         #expect(abs(reset[0] - resetLoss) <= 1e-5 * max(1, resetLoss), "\(reset[0]) vs \(resetLoss)")
         #expect(abs(resetLoss - evalLoss) > 1e-6, "a reset changes the running statistics of one epoch")
 
@@ -133,7 +136,8 @@ import Testing
         // Data whose samples do not fit: both shapes named.
         let flat = try Self.orbit(
             ["eval", "m1.safetensors", "--data", "synthetic:random-labels:d=8,k=3,n=20,test=5,seed=2"], in: dir)
-        #expect(flat.status != 0 && flat.error.contains("1×8×8") && flat.error.contains("8 flat features"), "\(flat.error)")
+        #expect(
+            flat.status != 0 && flat.error.contains("1×8×8") && flat.error.contains("8 flat features"), "\(flat.error)")
         // A checkpoint tensor of the wrong shape: the tensor, the expected and the found shape.
         let wrong = try Self.orbit(
             ["eval", "m1.safetensors", "--data", data, "--arch", "cnn:1x8x8-c5-p-c6s2-gap-3:relu:bn"], in: dir)

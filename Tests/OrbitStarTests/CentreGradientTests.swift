@@ -83,7 +83,8 @@ import Testing
         let n = 96
         let features = Matrix<Float>(rows: n, columns: 16, flat: (0..<(n * 16)).map { _ in Float(g.nextGaussian()) })
         let labels = (0..<n).map { Int32($0 % 2) }
-        let split = DataSplit(features: features, targets: .classes(labels: labels, classCount: 2), sampleShape: [1, 4, 4])
+        let split = DataSplit(
+            features: features, targets: .classes(labels: labels, classCount: 2), sampleShape: [1, 4, 4])
         let dataset = Dataset(name: "images", train: split, test: nil)
         let feet = (1...2).map { network.initialParameters(seed: UInt64($0), as: Double.self) }
         let fitter = try CentreFitter(

@@ -34,7 +34,9 @@ extension Network {
     func requireInputs(of split: DataSplit, named name: String, in dataset: Dataset, model: String)
         throws(DataFitError)
     {
-        if inputShape.count > 1 || dataset.sampleShape.count > 1, !SampleShape.fits(dataset.sampleShape, input: inputShape) {
+        if inputShape.count > 1 || dataset.sampleShape.count > 1,
+            !SampleShape.fits(dataset.sampleShape, input: inputShape)
+        {
             throw .sampleShape(
                 model: model, input: inputShape, dataset: dataset.name, split: name, samples: dataset.sampleShape)
         }
