@@ -84,6 +84,7 @@ struct CurveCommand: ParsableCommand {
                     "orbit.version": orbitVersion,
                     "orbit.curve": "\(kind) bend \(j + 1) of \(bends) between \(a) and \(b)",
                     "orbit.seed": "\(config.seed)",
+                    "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 ], tensorNames: modelA.tensorNames)
             try ModelFile.write(model, to: bendPath(j + 1))
         }

@@ -79,6 +79,7 @@ struct MergeCommand: ParsableCommand {
                     "orbit.version": orbitVersion, "orbit.merge.models": models.joined(separator: ","),
                     "orbit.merge.method": parameters.count == 2 ? method.rawValue : "mergemany",
                     "orbit.merge.repair": repair ? "true" : "false", "orbit.seed": "\(seed)",
+                    "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 ], tensorNames: names[0]),
             to: out)
         if let dataset {

@@ -86,6 +86,7 @@ struct NGDCommand: ParsableCommand {
                             "orbit.description":
                                 "NGD centre of \(a) and \(b) (Lin, Li & Wu 2024, Eq. 6-8, penalty λ = \(penalty)), data \(dataset.name)",
                             "orbit.seed": "\(configuration.seed)",
+                            "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                             "orbit.star.configuration": String(
                                 decoding: try encoder.encode(configuration), as: UTF8.self),
                         ], tensorNames: models[0].tensorNames), to: out)

@@ -148,6 +148,7 @@ struct StarCommand: ParsableCommand {
                     "star centre of \(models.joined(separator: ", ")) (Lin, Li & Wu 2024, Eq. 6-7), "
                     + "initialised at \(`init` ?? "the feet's mean"), data \(dataset.name)",
                 "orbit.seed": "\(config.seed)", "orbit.data": dataset.name,
+                "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 "orbit.star.feet": models.joined(separator: ","),
                 "orbit.star.configuration": String(decoding: try encoder.encode(config), as: UTF8.self),
             ], tensorNames: feetModels[0].tensorNames)
