@@ -52,6 +52,11 @@ public struct PermutationSpec: Sendable {
 
     /// The spec of `network` (see the type's documentation).
     public init(network: Network) throws(AlignmentError) {
+        // The hidden-unit walk (NetworkStructure) is written for dense chains; graphs come with the
+        // weight-space table of the alignment-for-graphs issue.
+        do { try network.requireDenseChain(for: "permutation alignment") } catch {
+            throw .unsupported(method: "permutation alignment", reason: error.description)
+        }
         let structure = NetworkStructure(network)
         var axes: [String: [PermutedAxis]] = [:]
         var sizes: [String: Int] = [:]

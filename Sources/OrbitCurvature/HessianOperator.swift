@@ -51,6 +51,10 @@ public final class HessianOperator<Scalar: BLASScalar> {
         network: Network, parameters: ParameterVector<Scalar>, samples: DataSplit, loss: LossFunction,
         batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget
     ) throws(CurvatureError) {
+        // The R-op forward pass (HessianVectorWorkspace) is written for dense chains.
+        do { try network.requireDenseChain(for: "the Hessian (Hessian-vector products)") } catch {
+            throw .invalid(reason: error.description)
+        }
         guard samples.count > 0 else { throw .invalid(reason: "the Hessian needs at least one sample") }
         guard batchSize > 0 else { throw .invalid(reason: "the batch size must be positive, got \(batchSize)") }
         precondition(parameters.layout == network.layout, "parameters do not match the network")

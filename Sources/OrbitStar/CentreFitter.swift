@@ -133,9 +133,8 @@ public final class CentreFitter<Scalar: BLASScalar> {
                 throw StarError.layoutMismatch(foot: "foot \(i + 1)", reason: error.description)
             }
         }
-        guard dataset.train.featureCount == network.inputSize else {
-            throw StarError.invalidConfiguration(
-                "the network takes \(network.inputSize) inputs, the data has \(dataset.train.featureCount)")
+        do { try network.requireInputs(of: dataset) } catch {
+            throw StarError.invalidConfiguration(error.description)
         }
         guard dataset.train.count >= 1 else { throw StarError.invalidConfiguration("the training split is empty") }
         var ranges: [Range<Int>] = []

@@ -16,6 +16,11 @@ import OrbitTraining
 /// - each part accumulates Σ_t s_t·∇_part in its own buffer on its own core, and the optimiser adds
 ///   the parts inside its fused pass (one or two gradients), so there is no serial summation pass.
 /// Nothing is allocated per step. Deterministic for a given thread count.
+///
+/// Graphs whose first layer is not Linear (a convolution) and networks with BatchNorm take the
+/// unfused route: one full point θ(t_j) per t run through ``MinibatchGradient``, which splits the
+/// batch too and, for BatchNorm, exchanges the parts' statistics so that every part normalises with
+/// the whole minibatch's (PyTorch's training mode); the arm points' buffers play no part there.
 final class CentreGradientEngine<Scalar: BLASScalar> {
     let network: Network
     let parts: Int
@@ -30,9 +35,34 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
     let losses: UnsafeMutableBufferPointer<Double>
     let firstWeight: TensorSpec
     let hidden: Int
+    /// The unfused route (see above); nil when the first-layer fusion applies.
+    let unfused: MinibatchGradient<Scalar>?
 
     init(network: Network, batchSize: Int, tCount: Int, threads: Int = Threading.threadCount) {
         self.network = network
+        let fused =
+            !network.plan.hasBatchNorm
+            && NetworkWorkspace<Scalar>(network: network, capacity: 1, inference: true).supportsFirstLayerCombination
+        points = (0..<tCount).map { _ in ParameterVector(layout: network.layout) }
+        losses = .allocate(capacity: 1 + Swift.max(threads, 1))
+        losses.initialize(repeating: 0)
+        guard fused else {
+            let unfused = MinibatchGradient<Scalar>(network: network, batchSize: batchSize, threads: threads)
+            self.unfused = unfused
+            parts = unfused.parts
+            workspaces = []
+            firstWeight = network.layout.tensors[0]
+            hidden = 0
+            centreProducts = []
+            footProducts = []
+            var accumulator = ParameterVector<Scalar>(layout: network.layout)
+            accumulatorPointers = [
+                accumulator.withUnsafeMutableBufferPointer { SendableMutablePointer($0.baseAddress!) }
+            ]
+            accumulators = [accumulator]
+            return
+        }
+        unfused = nil
         let split = ProcessInfo.processInfo.environment["ORBIT_NO_BATCH_SPLIT"] == nil
         parts = split && threads >= 2 && batchSize >= 64 ? Swift.min(threads, batchSize / 32) : 1
         let capacity = (batchSize + parts - 1) / parts
@@ -43,7 +73,6 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
         self.hidden = hidden
         centreProducts = (0..<parts).map { _ in AlignedBuffer(repeating: 0, count: capacity * hidden) }
         footProducts = (0..<parts).map { _ in AlignedBuffer(repeating: 0, count: capacity * hidden) }
-        points = (0..<tCount).map { _ in ParameterVector(layout: network.layout) }
         var accumulators = (0..<parts).map { _ in ParameterVector<Scalar>(layout: network.layout) }
         // The buffers are uniquely owned and never copied (the optimiser only reads them), so their
         // addresses stay valid for the engine's lifetime.
@@ -51,23 +80,21 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
             accumulators[p].withUnsafeMutableBufferPointer { SendableMutablePointer($0.baseAddress!) }
         }
         self.accumulators = accumulators
-        losses = .allocate(capacity: parts)
-        losses.initialize(repeating: 0)
     }
 
     deinit { losses.deallocate() }
 
     /// The step's gradient as one or two vectors whose sum it is (for the optimiser's fused pass).
     var gradientParts: [ParameterVector<Scalar>] {
-        if parts <= 2 { return accumulators }
-        for p in 2..<parts { accumulators[1].add(accumulators[p]) }
+        if accumulators.count <= 2 { return accumulators }
+        for p in 2..<accumulators.count { accumulators[1].add(accumulators[p]) }
         return [accumulators[0], accumulators[1]]
     }
 
     /// The whole gradient in one vector (sums the parts).
     var gradient: ParameterVector<Scalar> {
         var g = accumulators[0]
-        for p in 1..<parts { g.add(accumulators[p]) }
+        for p in 1..<accumulators.count { g.add(accumulators[p]) }
         return g
     }
 
@@ -79,6 +106,11 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
         loader: BatchLoader<Scalar>, loss: LossFunction, overwrite: Bool
     ) -> Double {
         precondition(t.count <= points.count, "more t values than the engine was built for")
+        if let unfused {
+            return accumulateUnfused(
+                unfused, centre: centre, foot: foot, t: t, share: share, loader: loader, loss: loss,
+                overwrite: overwrite)
+        }
         let w1 = firstWeight
         let skip = w1.offset..<(w1.offset + w1.count)
         for j in t.indices {
@@ -133,6 +165,25 @@ final class CentreGradientEngine<Scalar: BLASScalar> {
         }
         var total = 0.0
         for p in 0..<parts { total += losses[p] }
+        return total
+    }
+
+    /// The unfused route: Σ_j share·t_j·∇R_batch(θ(t_j)) into the one accumulator, θ(t_j) formed whole.
+    private func accumulateUnfused(
+        _ engine: MinibatchGradient<Scalar>, centre: ParameterVector<Scalar>, foot: ParameterVector<Scalar>,
+        t: [Double], share: Double, loader: BatchLoader<Scalar>, loss: LossFunction, overwrite: Bool
+    ) -> Double {
+        let b = loader.count
+        var total = 0.0
+        for (j, tj) in t.enumerated() {
+            CentreKernels.interpolate(centre: centre, foot: foot, t: tj, into: &points[j], skipping: 0..<0)
+            total += share * engine.compute(points[j], loader: loader, loss: loss).lossSum / Double(b)
+            engine.gradient.withUnsafeBufferPointer { g in
+                CentreKernels.scaledAdd(
+                    g.baseAddress!, into: accumulatorPointers[0].pointer, count: g.count, scale: share * tj,
+                    overwrite: overwrite && j == 0)
+            }
+        }
         return total
     }
 }

@@ -54,7 +54,8 @@ enum CentreKernels {
         }
     }
 
-    /// g ← g + s·(centre − foot) (the penalty's gradient, s = 2λ/B_r); returns ‖centre − foot‖² in Float64.
+    /// g ← g + s·(centre − foot) (the penalty's gradient, s = 2λ/B_r); returns ‖centre − foot‖² in Float64,
+    /// both over the parameters only (the layout's prefix; buffers are not optimised).
     @discardableResult
     static func addDifference<Scalar: BLASScalar>(
         centre: ParameterVector<Scalar>, foot: ParameterVector<Scalar>, scale s: Double,
@@ -63,7 +64,8 @@ enum CentreKernels {
         centre.withUnsafeBufferPointer { c in
             foot.withUnsafeBufferPointer { f in
                 g.withUnsafeMutableBufferPointer { out in
-                    let range = 0..<out.count
+                    // Buffers (BatchNorm's running statistics) are not optimised: no penalty on them.
+                    let range = 0..<centre.layout.parameterCount
                     switch Precision(Scalar.self) {
                     case .float:
                         return difference(

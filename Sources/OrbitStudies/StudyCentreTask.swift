@@ -33,7 +33,9 @@ extension StudyTask {
         metrics["centre.final_objective"] = final.history.last
         let fold = FoldLine(from: a, via: final.centre, to: end)
         metrics["ngd.bound"] = try fold.normalizedGeodesicDistanceBound()
-        let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
+        let evaluator = PathEvaluator(
+            network: network, batchSize: configuration.evaluation.batchSize,
+            batchNorm: configuration.evaluation.batchNormHandling)
         let points = configuration.evaluation.points
         let profile = try evaluator.profile(
             fold.path, on: dataset, t: PathProfile.grid(points: 2 * points - 1), name: "fold-line A→c→\(endName)")
@@ -84,7 +86,9 @@ extension StudyTask {
         var metrics: [String: Double] = [:]
         metrics["alignment.deviation"] = deviation
         metrics["centre.final_objective"] = final.history.last
-        let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
+        let evaluator = PathEvaluator(
+            network: network, batchSize: configuration.evaluation.batchSize,
+            batchNorm: configuration.evaluation.batchNormHandling)
         let t = PathProfile.grid(points: configuration.evaluation.points)
         let arms = try feet.indices.map { i in
             try evaluator.profile(star.arm(i), on: dataset, t: t, name: "seed \(run.seeds[i]) → centre")

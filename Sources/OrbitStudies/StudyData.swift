@@ -38,11 +38,24 @@ public struct StudyData: Codable, Hashable, Sendable {
 public struct StudyEvaluation: Codable, Hashable, Sendable {
     public var points = 11
     public var batchSize = 1000
+    /// `batch_norm`: how BatchNorm's running statistics are set at each point (`--bn` of the
+    /// commands; reset when absent). Absent from the run's configuration unless given, so the runs
+    /// of existing study files keep their hashes.
+    public var batchNorm: BatchNormHandling?
+
+    /// The handling the evaluators use.
+    public var batchNormHandling: BatchNormHandling { batchNorm ?? .reset }
 
     init() {}
 
     init(reader: inout StudyFileReader) throws {
         points = try reader.integer("points", default: points, minimum: 2)
         batchSize = try reader.integer("batch_size", default: batchSize, minimum: 1)
+        if let text = try reader.optionalString("batch_norm") {
+            guard let handling = BatchNormHandling(rawValue: text) else {
+                throw reader.bad(reader.member("batch_norm")!, "batch_norm is reset or interpolate, got '\(text)'")
+            }
+            batchNorm = handling
+        }
     }
 }

@@ -2,6 +2,7 @@ import OrbitCurvature
 import OrbitData
 import OrbitNetworks
 import OrbitReports
+import OrbitTraining
 
 /// What a hessian run writes to `curvature.json`: the curvature at the trained model with its
 /// error bars and counts.
@@ -31,12 +32,8 @@ extension StudyTask {
         let model = try model(run.inputs[0], network: nil)
         let network = model.network
         let dataset = try configuration.data.datasetSpec().load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw StudyError.runFailed(
-                run: run.key.folderName,
-                reason:
-                    "the model takes \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
+        do { try network.requireInputs(of: dataset, model: "the model") } catch {
+            throw StudyError.runFailed(run: run.key.folderName, reason: error.description)
         }
         let settings = configuration.hessian
         let loss = configuration.loss ?? dataset.train.targets.defaultLoss

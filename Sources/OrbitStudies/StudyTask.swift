@@ -118,7 +118,9 @@ public struct StudyTask {
             b.parameters, to: a.parameters, network: network, dataset: dataset, configuration)
         var metrics = alignment
         metrics["distance"] = Double(a.parameters.distance(to: endpoint))
-        let evaluator = PathEvaluator(network: network, batchSize: configuration.evaluation.batchSize)
+        let evaluator = PathEvaluator(
+            network: network, batchSize: configuration.evaluation.batchSize,
+            batchNorm: configuration.evaluation.batchNormHandling)
         let endName = configuration.method == .line ? "B" : "π(B) (\(configuration.method.rawValue))"
         if configuration.path == .foldLine {
             return try measureFoldLine(
@@ -167,12 +169,8 @@ public struct StudyTask {
     /// The study's data set, checked to fit `network`'s input.
     func data(_ configuration: ComparisonRunConfiguration, for network: Network, run: StudyRun) throws -> Dataset {
         let dataset = try configuration.data.datasetSpec().load()
-        guard dataset.train.featureCount == network.inputSize else {
-            throw StudyError.runFailed(
-                run: run.key.folderName,
-                reason:
-                    "the models take \(network.inputSize) inputs but \(dataset.name) has \(dataset.train.featureCount) features"
-            )
+        do { try network.requireInputs(of: dataset, model: "the models") } catch {
+            throw StudyError.runFailed(run: run.key.folderName, reason: error.description)
         }
         return dataset
     }

@@ -19,6 +19,9 @@ struct DenseChainStructure: Sendable {
 
     /// Fails with ``SymmetryError/unsupportedNetwork(reason:)`` when a block is a residual block.
     init(_ network: Network) throws(SymmetryError) {
+        do { try network.requireDenseChain(for: "this symmetry action") } catch {
+            throw .unsupportedNetwork(reason: error.description)
+        }
         var dense: [DenseLayer] = []
         for (index, block) in network.blocks.enumerated() {
             guard case .dense(let d) = block else {

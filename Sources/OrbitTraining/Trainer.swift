@@ -81,10 +81,8 @@ public final class Trainer<Scalar: BLASScalar> {
         guard configuration.learningRate.isFinite, configuration.learningRate > 0 else {
             throw TrainingError.invalidConfiguration("learning rate must be positive")
         }
-        guard dataset.train.featureCount == network.inputSize else {
-            throw TrainingError.invalidConfiguration(
-                "the network takes \(network.inputSize) inputs but '\(dataset.name)' has \(dataset.train.featureCount) features"
-            )
+        do { try network.requireInputs(of: dataset) } catch {
+            throw TrainingError.invalidConfiguration(error.description)
         }
         if case .classes(_, let k) = dataset.train.targets, k > network.outputSize {
             throw TrainingError.invalidConfiguration(

@@ -87,6 +87,7 @@ struct AlignCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let (network, models, names) = try loadAlignableModels([a, b], options: modelOptions)
+        try network.requireDenseChain(for: "orbit align (permutation alignment)")
         let (pa, pb) = (models[0], models[1])
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)

@@ -47,7 +47,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let check = try ModelCheck(model, network: try specNetwork(), inferringDenseChain: true)
-        let description = check.network.compactDescription ?? "network"
+        let description =
+            check.network.compactDescription
+            ?? (check.network.isDenseChain ? "network" : "a graph network of \(check.network.nodes.count) nodes")
         print("\(model): \(check.tensors.count) tensors; checked against \(description) (\(check.descriptionSource))")
         if check.isValid {
             print("ok: every tensor present, shaped, typed and finite (\(check.network.parameterCount) parameters)")

@@ -26,6 +26,7 @@ struct CurveCommand: ParsableCommand {
     @Option(help: "Start the bend(s) at these models (comma-separated) instead of on the segment A–B.") var initial:
         String?
     @Option(help: "Output model file for the bend (.safetensors or .npz).") var out: String
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
@@ -83,16 +84,20 @@ struct CurveCommand: ParsableCommand {
                     "orbit.version": orbitVersion,
                     "orbit.curve": "\(kind) bend \(j + 1) of \(bends) between \(a) and \(b)",
                     "orbit.seed": "\(config.seed)",
+                    "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 ], tensorNames: modelA.tensorNames)
             try ModelFile.write(model, to: bendPath(j + 1))
         }
         try? FileManager.default.removeItem(atPath: statePath)
-        let evaluator = PathEvaluator(network: network)
+        // The bends were fitted in training mode (batch statistics, as PyTorch trains); the curve is
+        // measured with the chosen handling of the running statistics.
+        let evaluator = PathEvaluator(network: network, batchNorm: batchNorm.bn)
         let t = PathProfile.grid(points: 25)
         let line = try evaluator.profile(
             AffinePath.line(modelA.parameters, modelB.parameters), on: dataset, t: t, name: "line A→B")
         let curve = try evaluator.profile(fitter.path(final), on: dataset, t: t, name: "fitted \(kind)")
         print(pathSummary([line, curve]))
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         print("saved " + (1...bends).map(bendPath).joined(separator: ", "))
     }
 }

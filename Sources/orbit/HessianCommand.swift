@@ -74,6 +74,7 @@ struct HessianCommand: ParsableCommand {
         settings.lineRange = range
         let analysis: CurvatureAnalysis
         let m = try modelOptions.load(model)
+        try m.network.requireDenseChain(for: "orbit hessian")
         try m.network.requireFits(dataset, model: model)
         let lossFunction = loss ?? dataset.train.targets.defaultLoss
         if float64 {

@@ -30,6 +30,13 @@ struct HessianPathOptions: ParsableArguments {
             probes: hessianProbes)
     }
 
+    /// Throws, in one line naming the first node of another kind, when `--hessian` is given for a
+    /// network that is not a dense chain (the Hessian-vector products are written for dense chains).
+    func requireSupported(by network: Network, command: String) throws {
+        guard try settings() != nil else { return }
+        try network.requireDenseChain(for: "\(command) --hessian")
+    }
+
     /// Measures the curvature along each named path (nothing without `--hessian`), timing each on stderr.
     func measure<Scalar: BLASScalar>(
         _ paths: [(name: String, point: (Double) throws -> ParameterVector<Scalar>)], t: [Double], network: Network,

@@ -28,6 +28,14 @@ struct InspectCommand: ParsableCommand {
         for key in metadata.keys.sorted() {
             var value = metadata[key]!
             if key == "orbit.network", let network = try? Network(json: value) {
+                guard network.isDenseChain else {
+                    print(
+                        "  \(key): a graph of \(network.nodes.count) nodes on \(network.inputShape.shapeDescription) samples:"
+                    )
+                    print(graphTable(network).map { "    " + $0 }.joined(separator: "\n"))
+                    print("    description: \(value.count > 200 ? String(value.prefix(200)) + "…" : value)")
+                    continue
+                }
                 value =
                     (network.compactDescription ?? blockSummary(network)) + "  (\(network.parameterCount) parameters)"
             }
@@ -60,4 +68,41 @@ private func blockSummary(_ network: Network) -> String {
         }
     }
     return parts.joined(separator: " → ")
+}
+
+/// A graph network as a table, one row per node: its name, the layer (``Layer/summary(for:)``), its
+/// output shape, and the values of its parameters and buffers; then the totals.
+func graphTable(_ network: Network) -> [String] {
+    let plan = network.plan
+    var rows = [["node", "layer", "output", "parameters", "buffers"]]
+    for (k, node) in network.nodes.enumerated() {
+        let tensors = plan.nodeTensors[k]
+        let parameters = tensors.filter { $0.role == .parameter }.reduce(0) { $0 + $1.count }
+        let buffers = tensors.filter { $0.role == .buffer }.reduce(0) { $0 + $1.count }
+        rows.append([
+            node.name, node.layer.layer.summary(for: plan.inputShapes(of: k)), plan.outputShapes[k].shapeDescription,
+            parameters == 0 ? "" : "\(parameters)", buffers == 0 ? "" : "\(buffers)",
+        ])
+    }
+    let layout = network.layout
+    rows.append([
+        "total", "", "", "\(layout.parameterCount)", "\(layout.totalCount - layout.parameterCount)",
+    ])
+    let widths = (0..<5).map { c in rows.map { $0[c].count }.max()! }
+    return rows.map { row in
+        row.enumerated().map { c, cell in
+            c >= 3
+                ? String(repeating: " ", count: widths[c] - cell.count) + cell
+                : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ").trimmingTrailingSpaces
+    }
+}
+
+extension String {
+    /// The string without the spaces that pad its last column.
+    fileprivate var trimmingTrailingSpaces: String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
+    }
 }

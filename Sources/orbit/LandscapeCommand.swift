@@ -18,6 +18,7 @@ struct LandscapeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Evaluation batch size.") var batch = 1000
     @Option(help: "Output directory.") var out: String
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -30,10 +31,11 @@ struct LandscapeCommand: ParsableCommand {
         global.apply()
         let m = try modelOptions.load(model)
         let dataset = try data.load()
+        try m.network.requireFits(dataset, model: model)
         let d1 = m.network.filterNormalizedDirection(around: m.parameters, seed: seed)
         let d2 = dimensions == 2 ? m.network.filterNormalizedDirection(around: m.parameters, seed: seed &+ 1) : nil
         let axis = (0..<grid).map { -range + 2 * range * Double($0) / Double(grid - 1) }
-        let surface = try PathEvaluator(network: m.network, batchSize: batch).surface(
+        let surface = try PathEvaluator(network: m.network, batchSize: batch, batchNorm: batchNorm.bn).surface(
             origin: m.parameters, u: d1, v: d2, x: axis, y: dimensions == 2 ? axis : [0], on: dataset,
             markers: [.init(name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent, x: 0, y: 0)])
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -43,8 +45,9 @@ struct LandscapeCommand: ParsableCommand {
                 ("model", model), ("data", dataset.name),
                 ("directions", "\(dimensions), seed \(seed), filter-normalised (Li et al. 2018), biases fixed"),
                 ("grid", "\(grid) per axis on [−\(range), \(range)]"),
-            ], prefix: "landscape", directory: out)
+            ], prefix: "landscape", directory: out, batchNorm: batchNorm.reporting(for: m.network))
         print(surfaceSummary(surface))
+        print("BatchNorm: \(batchNorm.reporting(for: m.network).fact)")
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }
 }

@@ -23,6 +23,7 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Where to write the merged model.") var out: String
     @Option(help: "Seed of the orders of visits.") var seed: UInt64 = 0
     @Option(help: "Most MergeMany iterations.") var maxIterations = 20
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -39,6 +40,10 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let (network, parameters, names) = try loadAlignableModels(models, options: modelOptions)
+        try network.requireDenseChain(for: "orbit merge (permutation alignment)")
+        if batchNorm.bn == .reset && network.plan.hasBatchNorm && data.data == nil {
+            throw ValidationError("--bn reset recomputes the merged model's BatchNorm statistics; it needs --data")
+        }
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
         let merge = try Merging.merge(
@@ -58,7 +63,14 @@ struct MergeCommand: ParsableCommand {
             print("MergeMany: \(iterations) iteration(s)")
         }
         if merge.repaired { print("REPAIR: hidden-unit statistics reset to the models' average") }
-        let merged = merge.merged
+        var merged = merge.merged
+        if let dataset, batchNorm.bn == .reset, network.plan.hasBatchNorm {
+            // The averaged running statistics are not the merged weights' (Jordan et al. 2023): recompute them.
+            var points = [merged]
+            network.resetBatchNormStatistics(&points, on: dataset.train)
+            merged = points[0]
+            print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
+        }
         try ensureParentDirectory(out)
         try ModelFile.write(
             Model(
@@ -67,6 +79,7 @@ struct MergeCommand: ParsableCommand {
                     "orbit.version": orbitVersion, "orbit.merge.models": models.joined(separator: ","),
                     "orbit.merge.method": parameters.count == 2 ? method.rawValue : "mergemany",
                     "orbit.merge.repair": repair ? "true" : "false", "orbit.seed": "\(seed)",
+                    "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 ], tensorNames: names[0]),
             to: out)
         if let dataset {

@@ -27,6 +27,7 @@ struct NGDCommand: ParsableCommand {
     @Option(help: "Report directory (as orbit star --report).") var report: String?
     @Option(help: "Points per path on [0, 1] (t = 0.5 included).") var points = 25
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
@@ -71,7 +72,7 @@ struct NGDCommand: ParsableCommand {
                 statePath: statePath, resuming: resuming,
                 progress: ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre"))
             try? FileManager.default.removeItem(atPath: statePath)
-            c = final.centre
+            c = centreForSaving(final.centre, network: network, dataset: dataset, batchNorm: batchNorm)
             history = final.history
             config = configuration
             if let out {
@@ -85,6 +86,7 @@ struct NGDCommand: ParsableCommand {
                             "orbit.description":
                                 "NGD centre of \(a) and \(b) (Lin, Li & Wu 2024, Eq. 6-8, penalty λ = \(penalty)), data \(dataset.name)",
                             "orbit.seed": "\(configuration.seed)",
+                            "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                             "orbit.star.configuration": String(
                                 decoding: try encoder.encode(configuration), as: UTF8.self),
                         ], tensorNames: models[0].tensorNames), to: out)
@@ -92,7 +94,8 @@ struct NGDCommand: ParsableCommand {
         }
         let star = StarCentre(centre: c, feet: feet)
         let evaluation = try evaluateStar(
-            star, names: ["A", "B"], network: network, dataset: dataset, points: points, loss: lossFunction)
+            star, names: ["A", "B"], network: network, dataset: dataset, points: points, loss: lossFunction,
+            batchNorm: batchNorm.bn)
         let pair = evaluation.pairs[0]
         print("A = \(a), B = \(b), C = \(centre ?? out ?? "the fitted centre")")
         print("NGD upper bound (Eq. 8): \(String(format: "%.4f", pair.normalizedGeodesicDistanceBound))")
@@ -100,13 +103,14 @@ struct NGDCommand: ParsableCommand {
             "‖A − C‖ = \(String(format: "%.4f", euclideanDistance(feet[0], c))), ‖C − B‖ = \(String(format: "%.4f", euclideanDistance(c, feet[1]))), ‖A − B‖ = \(String(format: "%.4f", euclideanDistance(feet[0], feet[1])))"
         )
         print(pathSummary([pair.direct, pair.fold]))
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         if let report {
             let context = StarReportContext(
                 models: ["A = \(a)", "B = \(b)"], data: dataset.name,
                 loss: (lossFunction ?? dataset.train.targets.defaultLoss).rawValue,
                 network: network, configuration: config, history: history,
                 centreSource: centre ?? "fitted with penalty λ = \(penalty)",
-                modelSeeds: models.map { $0.metadata["orbit.seed"] ?? "unknown" })
+                modelSeeds: models.map { $0.metadata["orbit.seed"] ?? "unknown" }, batchNorm: batchNorm.bn)
             let written = try writeStarReport(evaluation, context: context, directory: report)
             print("wrote " + written.map { "\(report)/\($0)" }.joined(separator: ", "))
         }

@@ -10,6 +10,7 @@ import OrbitKit
 extension LossFunction: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}
 extension AlignmentMethod: ExpressibleByArgument {}
+extension BatchNormHandling: ExpressibleByArgument {}
 
 /// `--optimizer`: the case of ``Optimizer``; the hyper-parameters come from their own flags.
 enum OptimizerChoice: String, CaseIterable, ExpressibleByArgument, Sendable {

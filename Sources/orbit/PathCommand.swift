@@ -27,6 +27,7 @@ struct PathCommand: ParsableCommand {
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
     @Option(help: "Output directory.") var out: String
     @OptionGroup var curvatureOptions: HessianPathOptions
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -41,6 +42,7 @@ struct PathCommand: ParsableCommand {
         global.apply()
         let modelA = try modelOptions.load(a)
         let network = modelA.network
+        try curvatureOptions.requireSupported(by: network, command: "orbit path")
         func load(_ path: String) throws -> ParameterVector<Float> {
             let m = try modelOptions.load(path)
             try m.requireSameLayout(as: modelA, file: path, referenceFile: a)
@@ -59,8 +61,7 @@ struct PathCommand: ParsableCommand {
         }
         let dataset = try data.load()
         try network.requireFits(dataset, model: a)
-        let evaluator = PathEvaluator(
-            network: network, batchSize: batch, loss: loss)
+        let evaluator = PathEvaluator(network: network, batchSize: batch, loss: loss, batchNorm: batchNorm.bn)
         let t = PathProfile.grid(points: points)
         var profiles: [PathProfile] = []
         for (name, path) in paths {
@@ -75,13 +76,14 @@ struct PathCommand: ParsableCommand {
         let lossName = (evaluator.loss ?? dataset.train.targets.defaultLoss).rawValue
         let context = PathReportContext(
             models: [a, b] + [via, bezier, chain].compactMap { $0 }, data: dataset.name, loss: lossName,
-            network: network)
+            network: network, batchNorm: batchNorm.bn)
         let curvature = try curvatureOptions.measure(
             paths.map { ($0.name, $0.path.point(at:)) }, t: t, network: network, dataset: dataset,
             loss: evaluator.loss ?? dataset.train.targets.defaultLoss)
         let written = try writePathReport(profiles, context: context, directory: out, curvature: curvature)
         for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }
 }

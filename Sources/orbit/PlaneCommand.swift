@@ -19,6 +19,7 @@ struct PlaneCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Evaluation batch size.") var batch = 1000
     @Option(help: "Output directory.") var out: String
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -41,7 +42,7 @@ struct PlaneCommand: ParsableCommand {
         let names = models.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
         let basis = try PlaneBasis(loaded[0].parameters, loaded[1].parameters, loaded[2].parameters, names: names)
         let start = Date()
-        let surface = try PathEvaluator(network: network, batchSize: batch).plane(
+        let surface = try PathEvaluator(network: network, batchSize: batch, batchNorm: batchNorm.bn).plane(
             basis, points: grid, on: dataset, margin: margin)
         FileHandle.standardError.write(
             Data("\(grid * grid) grid points in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
@@ -52,8 +53,9 @@ struct PlaneCommand: ParsableCommand {
                 ("models", models.joined(separator: ", ")), ("data", dataset.name),
                 ("network", network.compactDescription ?? "see plane.json"),
                 ("grid", "\(grid) × \(grid), margin \(margin)"),
-            ], prefix: "plane", directory: out)
+            ], prefix: "plane", directory: out, batchNorm: batchNorm.reporting(for: network))
         print(surfaceSummary(surface))
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         print("wrote " + written.map { "\(out)/\($0)" }.joined(separator: ", "))
     }
 }

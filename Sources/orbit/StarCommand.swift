@@ -59,6 +59,18 @@ func fitCentre(
     return final
 }
 
+/// A fitted centre as it is written: with `--bn reset` on a network with BatchNorm, its running
+/// statistics recomputed on the train split (the fit trains in training mode and leaves the feet's
+/// mean there), so the saved model evaluates as the reports measured it.
+func centreForSaving(
+    _ centre: ParameterVector<Float>, network: Network, dataset: Dataset, batchNorm: BatchNormOptions
+) -> ParameterVector<Float> {
+    guard batchNorm.bn == .reset, network.plan.hasBatchNorm else { return centre }
+    var points = [centre]
+    network.resetBatchNormStatistics(&points, on: dataset.train)
+    return points[0]
+}
+
 struct StarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "star",
@@ -85,6 +97,7 @@ struct StarCommand: ParsableCommand {
     @Option(help: "Report directory (report.html, star.json, star.csv, SVG charts).") var report: String?
     @Option(help: "Points per arm on [0, 1] for the report (t = 0.5 included).") var points = 25
     @Option(choosing: "--loss", help: "Loss.", absent: "by the targets") var loss: LossFunction?
+    @OptionGroup var batchNorm: BatchNormOptions
     @OptionGroup var resuming: ResumeOptions
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var global: GlobalOptions
@@ -121,9 +134,10 @@ struct StarCommand: ParsableCommand {
         try ensureParentDirectory(out)
         let statePath = ResumeOptions.statePath(for: out)
         let progress = ProgressReporter(style: quiet ? .quiet : .automatic, label: "centre")
-        let final = try fitCentre(
+        var final = try fitCentre(
             network: network, dataset: dataset, feet: feet, configuration: config, initial: initial?.parameters,
             statePath: statePath, resuming: resuming, progress: progress)
+        final.centre = centreForSaving(final.centre, network: network, dataset: dataset, batchNorm: batchNorm)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let model = Model(
@@ -134,6 +148,7 @@ struct StarCommand: ParsableCommand {
                     "star centre of \(models.joined(separator: ", ")) (Lin, Li & Wu 2024, Eq. 6-7), "
                     + "initialised at \(`init` ?? "the feet's mean"), data \(dataset.name)",
                 "orbit.seed": "\(config.seed)", "orbit.data": dataset.name,
+                "orbit.batch_norm": batchNorm.reporting(for: network).jsonValue,
                 "orbit.star.feet": models.joined(separator: ","),
                 "orbit.star.configuration": String(decoding: try encoder.encode(config), as: UTF8.self),
             ], tensorNames: feetModels[0].tensorNames)
@@ -147,16 +162,17 @@ struct StarCommand: ParsableCommand {
         if let report {
             let evaluation = try evaluateStar(
                 star, names: models, heldOut: heldOutModels.map(\.parameters), heldOutNames: heldOutPaths,
-                network: network, dataset: dataset, points: points, loss: lossFunction)
+                network: network, dataset: dataset, points: points, loss: lossFunction, batchNorm: batchNorm.bn)
             let context = StarReportContext(
                 models: models, heldOut: heldOutPaths, data: dataset.name,
                 loss: (lossFunction ?? dataset.train.targets.defaultLoss).rawValue, network: network,
                 configuration: config, history: final.history, centreSource: `init` ?? "fitted from the feet's mean",
-                modelSeeds: feetModels.map { $0.metadata["orbit.seed"] ?? "unknown" })
+                modelSeeds: feetModels.map { $0.metadata["orbit.seed"] ?? "unknown" }, batchNorm: batchNorm.bn)
             let written = try writeStarReport(evaluation, context: context, directory: report)
             print(starSummary(evaluation))
             print("wrote " + written.map { "\(report)/\($0)" }.joined(separator: ", "))
         }
+        print("BatchNorm: \(batchNorm.reporting(for: network).fact)")
         print("saved the centre to \(out)")
     }
 }

@@ -40,6 +40,7 @@ extension SymmetryCheckCommand {
     /// on the check inputs X; reports the output deviation ratio ‖Uσ(VX) − U′σ(V′X)‖/‖Uσ(VX)‖ (≤ 1; 0 when n ≤ h).
     func runApproximate() throws {
         let m = try element.modelOptions.load(element.model, as: Double.self)
+        try m.network.requireDenseChain(for: "orbit symmetry check")
         let inputs = try checkInputs(data, network: m.network, count: samples)
         guard let h = m.network.denseLayers.first?.outputs, m.network.denseLayers.count == 2 else {
             throw ValidationError("approximate-gl needs a two-layer network U·σ(V·x)")

@@ -52,6 +52,7 @@ struct GroupElementOptions: ParsableArguments {
     /// The model in Float64 and the drawn action.
     func load() throws -> (Model<Double>, any SymmetryAction) {
         let m = try modelOptions.load(model, as: Double.self)
+        try m.network.requireDenseChain(for: "orbit symmetry")
         return (m, try randomAction(action, network: m.network, seed: seed, strength: strength))
     }
 }

@@ -67,6 +67,7 @@ struct SymmetryCurveCommand: ParsableCommand {
         let ma = try modelOptions.load(a, as: Double.self)
         let mb = try modelOptions.load(b, as: Double.self)
         try mb.requireSameLayout(as: ma, file: b, referenceFile: a)
+        try ma.network.requireDenseChain(for: "orbit symmetry curve")
         return (ma.network, ma.parameters, mb.parameters)
     }
 }

@@ -40,6 +40,7 @@ struct SymmetryRescaleCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let m = try modelOptions.load(model, as: Double.self)
+        try m.network.requireDenseChain(for: "orbit symmetry rescale")
         let dataset = try data.load()
         let inputs = dataset.train.features.converted(to: Double.self)
         let targets: Matrix<Double>

@@ -71,3 +71,41 @@ import Testing
         #expect(gradient.tensor("layers.0.weight")!.flat.contains { $0 != 0 })
     }
 }
+
+/// The unfused route of the centre engine — a first layer that is a convolution, and BatchNorm in
+/// training mode whose statistics are the whole minibatch's even when it is split across the cores —
+/// agrees with central finite differences in Float64 along directions in the parameters.
+@Suite struct CentreGradientGraphTests {
+    @Test(arguments: [24, 96])
+    func convolutionWithBatchNormMatchesFiniteDifferences(batch: Int) throws {
+        let network = try Network(parsing: "cnn:1x4x4-c3-p-2:tanh:bn")
+        var g = SeededGenerator(seed: 3)
+        let n = 96
+        let features = Matrix<Float>(rows: n, columns: 16, flat: (0..<(n * 16)).map { _ in Float(g.nextGaussian()) })
+        let labels = (0..<n).map { Int32($0 % 2) }
+        let split = DataSplit(
+            features: features, targets: .classes(labels: labels, classCount: 2), sampleShape: [1, 4, 4])
+        let dataset = Dataset(name: "images", train: split, test: nil)
+        let feet = (1...2).map { network.initialParameters(seed: UInt64($0), as: Double.self) }
+        let fitter = try CentreFitter(
+            network: network, dataset: dataset, feet: feet, configuration: CentreConfiguration(penalty: 0.1))
+        let centre = network.initialParameters(seed: 9, as: Double.self)
+        let feetIndices = [0, 1], t = [0.3, 0.8], rows = 0..<batch
+        let (_, gradient) = fitter.objective(at: centre, feet: feetIndices, t: t, rows: rows)
+        let parameters = network.layout.parameterCount
+        for _ in 0..<3 {
+            let direction = ParameterVector<Double>(
+                layout: centre.layout,
+                flat: (0..<centre.count).map { $0 < parameters ? g.nextGaussian() : 0 })
+            let h = 1e-5
+            var plus = centre, minus = centre
+            plus.add(direction, scaledBy: h)
+            minus.add(direction, scaledBy: -h)
+            let numeric =
+                (fitter.objective(at: plus, feet: feetIndices, t: t, rows: rows).value
+                    - fitter.objective(at: minus, feet: feetIndices, t: t, rows: rows).value) / (2 * h)
+            let analytic = gradient.dot(direction)
+            #expect(abs(numeric - analytic) <= 1e-7 * max(1, abs(analytic)), "numeric \(numeric) analytic \(analytic)")
+        }
+    }
+}

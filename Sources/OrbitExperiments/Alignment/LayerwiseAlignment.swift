@@ -38,6 +38,7 @@ public struct LayerwiseAlignment: Sendable {
     /// The dense layers' tensor names (weight, optional bias), in order; nil unless the network is
     /// a chain of dense layers.
     public static func denseTensors(_ network: Network) -> [(weight: String, bias: String?)]? {
+        guard network.isDenseChain else { return nil }
         for block in network.blocks {
             if case .residual = block { return nil }
         }

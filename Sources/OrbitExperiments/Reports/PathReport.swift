@@ -94,7 +94,7 @@ public func writePathFigures(
         facts: [
             ("Orbit version", orbitVersion), ("models", context.models.joined(separator: ", ")), ("data", context.data),
             ("network", context.network.compactDescription ?? "see profile.json"), ("loss", context.loss),
-            ("points", "\(main.t.count) values of t in [0, 1], t = 0.5 included"),
+            ("points", "\(main.t.count) values of t in [0, 1], t = 0.5 included"), context.batchNormReporting.factRow,
         ])
     var barriers = HTMLReport.Section("Barriers")
     let warnings = pathWarnings(profiles)
@@ -187,14 +187,23 @@ public struct PathReportContext: Sendable {
     public var network: Network
     /// The training seeds recorded in the end points' metadata.
     public var modelSeeds: [String] = []
+    /// How BatchNorm's running statistics were set at each point (`orbit path --bn`).
+    public var batchNorm: BatchNormHandling
 
-    public init(models: [String], data: String, loss: String, network: Network, modelSeeds: [String] = []) {
+    public init(
+        models: [String], data: String, loss: String, network: Network, modelSeeds: [String] = [],
+        batchNorm: BatchNormHandling = .reset
+    ) {
         self.models = models
         self.data = data
         self.loss = loss
         self.network = network
         self.modelSeeds = modelSeeds
+        self.batchNorm = batchNorm
     }
+
+    /// How the report names ``batchNorm`` (`none` for a network without BatchNorm).
+    public var batchNormReporting: BatchNormReporting { BatchNormReporting(batchNorm, network: network) }
 }
 
 /// The table printed after `orbit path`: every barrier of every path, train and test.

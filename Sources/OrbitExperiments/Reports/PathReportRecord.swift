@@ -14,6 +14,8 @@ public struct PathReportRecord: Encodable {
     public var lossFunction: String
     /// The network's compact description (`mlp:…`), or its JSON spec when it has none.
     public var network: String
+    /// `reset`, `interpolate` or `none` (no BatchNorm in the network): see ``BatchNormReporting``.
+    public var batchNorm: String
     /// definition → {"loss": formula, "accuracy": formula}.
     public var barrierDefinitions: [String: [String: String]]
     public var paths: [PathProfileRecord]
@@ -29,6 +31,7 @@ public struct PathReportRecord: Encodable {
         data = context.data
         lossFunction = context.loss
         network = context.network.compactDescription ?? context.network.jsonDescription
+        batchNorm = context.batchNormReporting.jsonValue
         barrierDefinitions = Dictionary(
             uniqueKeysWithValues: BarrierDefinition.allCases.map {
                 ($0.rawValue, ["loss": $0.formula, "accuracy": $0.accuracyFormula])
@@ -45,6 +48,7 @@ public struct PathReportRecord: Encodable {
         case data
         case lossFunction = "loss_function"
         case network
+        case batchNorm = "batch_norm"
         case barrierDefinitions = "barrier_definitions"
         case paths, warnings, curvature
     }
@@ -58,6 +62,7 @@ public struct PathReportRecord: Encodable {
         try container.encode(data, forKey: .data)
         try container.encode(lossFunction, forKey: .lossFunction)
         try container.encode(network, forKey: .network)
+        try container.encode(batchNorm, forKey: .batchNorm)
         try container.encode(barrierDefinitions, forKey: .barrierDefinitions)
         try container.encode(paths, forKey: .paths)
         try container.encodeIfPresent(warnings, forKey: .warnings)

@@ -4,11 +4,14 @@ import OrbitPaths
 import OrbitReports
 
 /// JSON, CSV, one SVG per split (a contour map, or a line chart for a 1-D landscape) and an HTML
-/// page for a loss surface; returns the files written.
+/// page for a loss surface; returns the files written. With `batchNorm`, the JSON holds its value
+/// under `batch_norm` and the page its line.
 public func writeSurfaceReport(
-    _ surface: LossSurface, title: String, context: [(String, String)], prefix: String, directory: String
+    _ surface: LossSurface, title: String, context: [(String, String)], prefix: String, directory: String,
+    batchNorm: BatchNormReporting? = nil
 ) throws -> [String] {
     var object: ResultValue = ["orbit_version": orbitVersion, "x": surface.x, "y": surface.y]
+    if let batchNorm { object["batch_norm"] = .string(batchNorm.jsonValue) }
     object["markers"] = surface.markers.map { ["name": $0.name, "x": $0.x, "y": $0.y] as ResultValue }.resultValue
     for (name, value) in context { object[name] = .string(value) }
     for (split, rows) in surface.splits {
@@ -25,7 +28,8 @@ public func writeSurfaceReport(
     }
     try AtomicFile.write(csv, to: "\(directory)/\(prefix).csv")
     var written = ["\(prefix).json", "\(prefix).csv"]
-    var report = HTMLReport(title: title, facts: [("Orbit version", orbitVersion)] + context)
+    var report = HTMLReport(
+        title: title, facts: [("Orbit version", orbitVersion)] + context + (batchNorm.map { [$0.factRow] } ?? []))
     var section = HTMLReport.Section("Loss")
     let nonFinite = surface.splits.values.joined().joined().filter { !$0.loss.isFinite }.count
     if nonFinite > 0 {

@@ -49,13 +49,16 @@ public struct StarEvaluation: Sendable {
 /// line, and each pair's fold-line assembled from its two arms (the fold-line at s ∈ [0, ½] is arm i at
 /// t = 2s, and at s ∈ [½, 1] arm j at t = 2 − 2s), so r feet cost r + r(r − 1)/2 line profiles
 /// instead of r(r − 1). `points` values of t per arm (½ included) give 2·points − 1 per fold-line.
+/// `batchNorm` sets the running statistics at every point (``PathEvaluator/batchNorm``); with reset,
+/// the centre's own are recomputed at the arms' end, so the fold-line assembled from the arms is
+/// what a reset of each of its points would measure.
 public func evaluateStar<Scalar: BLASScalar>(
     _ star: StarCentre<Scalar>, names: [String], heldOut: [ParameterVector<Scalar>] = [],
     heldOutNames: [String] = [], network: Network, dataset: Dataset, points: Int = 25, batchSize: Int = 1000,
-    loss: LossFunction? = nil
+    loss: LossFunction? = nil, batchNorm: BatchNormHandling = .reset
 ) throws -> StarEvaluation {
     precondition(names.count == star.feet.count && heldOutNames.count == heldOut.count, "one name per foot")
-    let evaluator = PathEvaluator(network: network, batchSize: batchSize, loss: loss)
+    let evaluator = PathEvaluator(network: network, batchSize: batchSize, loss: loss, batchNorm: batchNorm)
     let t = PathProfile.grid(points: points)
     func armProfile(_ foot: ParameterVector<Scalar>, _ name: String) throws -> PathProfile {
         try evaluator.profile(AffinePath.line(foot, star.centre), on: dataset, t: t, name: "\(name) → centre")

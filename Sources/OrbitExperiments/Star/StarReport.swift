@@ -22,11 +22,15 @@ public struct StarReportContext: Sendable {
     public var centreSource: String
     /// The training seeds recorded in the feet's metadata.
     public var modelSeeds: [String]
+    /// How BatchNorm's running statistics were set at each point (`--bn`).
+    public var batchNorm: BatchNormHandling
 
     public init(
         models: [String], heldOut: [String] = [], data: String, loss: String, network: Network,
-        configuration: CentreConfiguration?, history: [Double] = [], centreSource: String, modelSeeds: [String] = []
+        configuration: CentreConfiguration?, history: [Double] = [], centreSource: String, modelSeeds: [String] = [],
+        batchNorm: BatchNormHandling = .reset
     ) {
+        self.batchNorm = batchNorm
         self.models = models
         self.heldOut = heldOut
         self.data = data
@@ -108,6 +112,7 @@ public func writeStarReport(_ evaluation: StarEvaluation, context: StarReportCon
             ("data", context.data), ("network", context.network.compactDescription ?? "see star.json"),
             ("loss", context.loss), ("centre", context.centreSource),
             ("centre finding", context.configuration.map(configurationSummary) ?? "centre given"),
+            BatchNormReporting(context.batchNorm, network: context.network).factRow,
         ])
     report.sections.append(
         tableOneSection(evaluation.pairs, splits: splits, heading: "Direct lines vs fold-lines (Table 1)"))

@@ -77,6 +77,8 @@ public struct StarReportRecord: Encodable {
     public var data: String
     public var lossFunction: String
     public var network: String
+    /// `reset`, `interpolate` or `none` (no BatchNorm in the network): see ``BatchNormReporting``.
+    public var batchNorm: String
     public var centreSource: String
     public var centreHistory: [Double]
     public var centreConfiguration: CentreConfiguration?
@@ -100,6 +102,7 @@ public struct StarReportRecord: Encodable {
         data = context.data
         lossFunction = context.loss
         network = context.network.compactDescription ?? context.network.jsonDescription
+        batchNorm = BatchNormReporting(context.batchNorm, network: context.network).jsonValue
         centreSource = context.centreSource
         centreHistory = context.history
         centreConfiguration = context.configuration
@@ -127,6 +130,7 @@ public struct StarReportRecord: Encodable {
         case data
         case lossFunction = "loss_function"
         case network
+        case batchNorm = "batch_norm"
         case centreSource = "centre_source"
         case centreHistory = "centre_history"
         case centreConfiguration = "centre_configuration"

@@ -37,6 +37,9 @@ public struct RescaleBarrierStudy: Sendable {
         network: Network, _ theta: ParameterVector<Double>, inputs: Matrix<Double>, targets: Matrix<Double>,
         factors: [Double], permutations: Int, seed: UInt64, linePoints: Int = 25
     ) throws -> RescaleBarrierStudy {
+        do { try network.requireDenseChain(for: "the rescaling-barrier study") } catch {
+            throw SymmetryError.unsupportedNetwork(reason: error.description)
+        }
         guard let k = RescalingBarrier.degree(of: network) else {
             throw SymmetryError.unsupportedNetwork(
                 reason:
