@@ -358,4 +358,71 @@ import Testing
         ]
         for (name, (a, b)) in zip(names, zip(single, double)) { Support.expectClose(a, b, tolerance: 1e-5, name) }
     }
+
+    /// The documented aliasing: BatchNorm's and LayerNorm's output may be their input, and their input
+    /// gradient may be the output gradient (the executor runs them in place).
+    @Test func inPlaceEqualsOutOfPlace() {
+        let (rows, c, s) = (2, 3, 4)
+        let x = Support.values(rows * c * s, seed: 61)
+        let dy = Support.values(x.count, seed: 62)
+        let gamma = Support.values(c, seed: 63)
+        let beta = Support.values(c, seed: 64)
+        let batchNorm = BatchNormKernel<Double>(channels: c, spatial: s)
+        let forward = Self.batchNormTrain(batchNorm, rows: rows, x, gamma, beta)
+        var inPlace = x
+        withPointers(&inPlace) {
+            batchNorm.normalize(
+                rows: rows, input: $0, mean: forward.statistics.mean.baseAddress, invStd: forward.invStd,
+                weight: gamma, bias: beta, output: $0, normalized: nil)
+        }
+        #expect(inPlace == forward.y)
+        let (sums, sumsNormalized) = ([1.0, -2.0, 0.5], [0.25, 1.0, -1.0])
+        var dx = [Double](repeating: .nan, count: x.count)
+        withPointers(&dx) {
+            batchNorm.backwardInput(
+                rows: rows, outputGradient: dy, normalized: forward.normalized, invStd: forward.invStd, weight: gamma,
+                sumGradient: sums, sumGradientNormalized: sumsNormalized, count: rows * s, inputGradient: $0,
+                accumulate: false)
+        }
+        var gradientInPlace = dy
+        withPointers(&gradientInPlace) {
+            batchNorm.backwardInput(
+                rows: rows, outputGradient: $0, normalized: forward.normalized, invStd: forward.invStd, weight: gamma,
+                sumGradient: sums, sumGradientNormalized: sumsNormalized, count: rows * s, inputGradient: $0,
+                accumulate: false)
+        }
+        #expect(gradientInPlace == dx)
+
+        let layerNorm = LayerNormKernel<Double>(size: c * s)
+        let lnGamma = Support.values(c * s, seed: 65)
+        let lnBeta = Support.values(c * s, seed: 66)
+        let ln = Self.layerNorm(layerNorm, rows: rows, x, lnGamma, lnBeta)
+        var lnInPlace = x
+        withPointers(&lnInPlace) {
+            layerNorm.forward(
+                rows: rows, input: $0, weight: lnGamma, bias: lnBeta, output: $0, normalized: nil, invStd: nil)
+        }
+        #expect(lnInPlace == ln.y)
+        var lnDx = [Double](repeating: .nan, count: x.count)
+        var lnDGamma = [Double](repeating: .nan, count: c * s)
+        lnDx.withUnsafeMutableBufferPointer { out in
+            withPointers(&lnDGamma) {
+                layerNorm.backward(
+                    rows: rows, outputGradient: dy, normalized: ln.normalized, invStd: ln.invStd, weight: lnGamma,
+                    inputGradient: out.baseAddress!, accumulate: false, weightGradient: $0, biasGradient: nil)
+            }
+        }
+        var lnGradientInPlace = dy
+        var lnDGammaInPlace = [Double](repeating: .nan, count: c * s)
+        lnGradientInPlace.withUnsafeMutableBufferPointer { g in
+            withPointers(&lnDGammaInPlace) {
+                layerNorm.backward(
+                    rows: rows, outputGradient: g.baseAddress!, normalized: ln.normalized, invStd: ln.invStd,
+                    weight: lnGamma, inputGradient: g.baseAddress!, accumulate: false, weightGradient: $0,
+                    biasGradient: nil)
+            }
+        }
+        #expect(lnGradientInPlace == lnDx)
+        #expect(lnDGammaInPlace == lnDGamma)
+    }
 }
