@@ -151,7 +151,8 @@ public final class Demo {
         // 7. Convolutional networks with BatchNorm.
         if let cnn = config.convolutional {
             announce(
-                "[7/7] two \(cnn.architecture) with BatchNorm (\(cnn.trainSamples) images, \(cnn.training.epochs) epochs); "
+                "[7/7] two \(cnn.architecture) with BatchNorm (\(Swift.min(cnn.trainSamples, dataset.train.count)) images, "
+                    + "\(cnn.training.epochs) epochs); "
                     + "the line between them with --bn reset and --bn interpolate")
             groups.append(try convolutionalGroup(cnn, dataset: dataset))
         }

@@ -32,7 +32,8 @@ public struct DemoConfiguration: Sendable {
         convolutional: DemoConvolutionalSetting(
             architecture: "resnet20:w=8", seeds: [1, 2], trainSamples: 6000, testSamples: 2000,
             training: TrainingConfiguration(
-                epochs: 2, batchSize: 128, learningRate: 0.05, optimizer: .sgd(momentum: 0.9), seed: 1),
+                epochs: 3, batchSize: 128, learningRate: 0.05, optimizer: .sgd(momentum: 0.9), schedule: .cosine,
+                seed: 1),
             points: 9))
 
     /// Seconds, for tests and CI: a small synthetic classification-free problem.

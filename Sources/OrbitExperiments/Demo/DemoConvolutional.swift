@@ -72,7 +72,7 @@ extension Demo {
             key: "cnn", heading: "Convolutional networks with BatchNorm (\(setting.architecture))",
             explanation:
                 "Two ResNet-20s (He et al. 2016, first layer \(network.nodes[0].layer.layer.summary(for: [network.inputShape]))) "
-                + "trained from different seeds on \(setting.trainSamples) images, test accuracy "
+                + "trained from different seeds on \(dataset.train.count) images, test accuracy "
                 + accuracy.joined(separator: " and ") + ". Between them the weights are new, so the end points' "
                 + "BatchNorm running statistics no longer describe the activations: with the statistics recomputed "
                 + "on the training images at every point (Garipov et al. 2018, REPAIR; Orbit's default, --bn reset) "
