@@ -18,7 +18,7 @@
 //   OrbitNetworks · OrbitData                 f(x; θ), parameter vectors · in-memory data sets, readers
 //   OrbitFormats                              bounded parsers: safetensors, NPY/NPZ, IDX, CSV, gzip, pickle/.pt
 //   OrbitNumerics                             matrices, BLAS/LAPACK, matrix functions, assignment
-//   CBLAS (OpenBLAS + LAPACKE) / Accelerate, CZlib
+//   CBLAS (OpenBLAS + LAPACKE) / Accelerate, CZlib, CDNNL (oneDNN, Linux)
 // Each layer is its own target, so the compiler enforces that nothing imports upward; each target's
 // dependencies are exactly the modules its files import (scripts/check-imports.py, run by lint.sh).
 import PackageDescription
@@ -53,8 +53,13 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // oneDNN (Debian: libdnnl-dev) for Float convolutions; Linux only, elsewhere Conv2dKernel's im2col + GEMM.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "OrbitFormats", dependencies: ["OrbitNumerics", "CZlib"]),
-        .target(name: "OrbitNetworks", dependencies: ["OrbitNumerics"]),
+        .target(
+            name: "OrbitNetworks",
+            dependencies: ["OrbitNumerics", .target(name: "CDNNL", condition: .when(platforms: [.linux]))]
+        ),
         .target(name: "OrbitData", dependencies: ["OrbitNumerics", "OrbitFormats"]),
         // The ONNX reader: Generated/onnx.pb.swift comes from scripts/generate-onnx-swift.sh, never from a build.
         .target(

@@ -3,11 +3,12 @@
 # Sourced or run by scripts/demo.sh and scripts/test.sh; safe to run again (it only checks).
 #   OpenBLAS + LAPACKE  the BLAS/LAPACK Orbit links (Debian: libopenblas-dev, liblapacke-dev)
 #   zlib                reads .gz data files (zlib1g-dev)
+#   oneDNN              Float convolutions (libdnnl-dev)
 #   Fashion-MNIST       the demo's data set (dataset-fashion-mnist → /usr/share/datasets/fashion-mnist)
 #   Chromium            with --browser: renders the HTML reports in scripts/render-check.sh (chromium)
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist)
+packages=(libopenblas-dev liblapacke-dev zlib1g-dev libdnnl-dev dataset-fashion-mnist)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)
 fi
@@ -22,9 +23,9 @@ if [[ "$(uname -s)" == "Darwin" ]]; then
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  for header in cblas.h lapacke.h; do
+  for header in cblas.h lapacke.h oneapi/dnnl/dnnl.h; do
     if ! echo "#include <$header>" | cc -E -x c - >/dev/null 2>&1; then
-      echo "error: $header not found. Install OpenBLAS and LAPACKE with your package manager." >&2
+      echo "error: $header not found. Install OpenBLAS, LAPACKE and oneDNN with your package manager." >&2
       exit 1
     fi
   done

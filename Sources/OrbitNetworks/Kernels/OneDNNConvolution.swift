@@ -1,0 +1,417 @@
+#if canImport(CDNNL)
+    import CDNNL
+    import OrbitNumerics
+
+    /// A Float 2-D convolution (PyTorch `Conv2d`, groups = 1, dilation = 1) on NCHW rows through oneDNN's
+    /// convolution primitives, with ``Conv2dKernel``'s call shape and results:
+    /// - forward yₙ = W ⋆ xₙ + b;
+    /// - backward data dxₙ = Wᵀ ⋆ dyₙ (the transposed convolution), written or added;
+    /// - backward weights dW = Σₙ dyₙ ⋆ xₙ and db = Σₙ Σ_positions dyₙ.
+    /// Each pass costs 2·b·C_out·C_in·kH·kW·H_out·W_out flops (oneDNN's JIT kernels, AVX-512/AVX2 as the CPU
+    /// has) plus the reorders of the operands between the callers' NCHW/OIHW arrays and oneDNN's blocked
+    /// layouts (e.g. nChw16c), O(b·(C_in·H·W + C_out·H_out·W_out) + C_out·C_in·kH·kW) copying per call.
+    ///
+    /// Primitives are created per batch size actually seen (the capacity, and the last, shorter batch of an
+    /// epoch) and per OpenMP thread count (``OneDNNRuntime/matchBLASThreads()``), at most
+    /// ``cachedBatches`` sets, the least recently used dropped; the backward primitives only when first
+    /// needed. The operands' blocked copies are allocated with the primitives and one scratchpad buffer is
+    /// shared by all of them (grown only when a new primitive needs more), so a call with a batch size seen
+    /// before allocates nothing. The engine is shared process-wide; each instance has its own stream, since
+    /// instances run concurrently on the cores (one per part of a split minibatch). Not thread-safe: one
+    /// instance per thread, as ``Conv2dKernel``.
+    public final class OneDNNConvolution: FloatConvolution {
+        public let geometry: Conv2dGeometry
+        /// The largest `rows` the per-batch calls accept.
+        public let capacity: Int
+        /// Whether the forward pass adds a bias (and the weight pass returns its gradient).
+        public let hasBias: Bool
+        /// Forward only (oneDNN's inference propagation); the backward calls are refused.
+        public let inference: Bool
+        /// How many (batch size, thread count) primitive sets are kept.
+        static let cachedBatches = 4
+
+        private let engine: dnnl_engine_t
+        private let stream: dnnl_stream_t
+        private var scratch: UnsafeMutableRawPointer?
+        private var scratchBytes = 0
+        /// Most recently used last.
+        private var batches: [Batch] = []
+
+        /// Checks that oneDNN implements the geometry (a forward descriptor for `capacity` rows); creates no
+        /// primitive yet.
+        public init(geometry: Conv2dGeometry, capacity: Int, bias: Bool, inference: Bool = false)
+            throws(OneDNNError)
+        {
+            precondition(capacity > 0, "OneDNNConvolution: capacity must be positive")
+            self.geometry = geometry
+            self.capacity = capacity
+            hasBias = bias
+            self.inference = inference
+            let engine = try OneDNNRuntime.engine(for: geometry.description)
+            let probe = try Self.forwardDescriptor(geometry, rows: capacity, bias: bias, inference: inference, engine)
+            dnnl_primitive_desc_destroy(probe)
+            var stream: dnnl_stream_t?
+            try OneDNNRuntime.check(
+                dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create",
+                geometry.description)
+            self.engine = engine
+            self.stream = stream!
+        }
+
+        deinit {
+            batches.removeAll()
+            dnnl_stream_destroy(stream)
+            scratch?.deallocate()
+        }
+
+        // MARK: The passes
+
+        /// output[n] ← W ⋆ input[n] + bias for `rows` samples (arrays as ``Conv2dKernel/forward(rows:input:weight:bias:output:)``).
+        public func forward(
+            rows: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+            output: UnsafeMutablePointer<Float>
+        ) {
+            precondition(rows >= 0 && rows <= capacity, "OneDNNConvolution.forward: \(rows) rows, capacity \(capacity)")
+            precondition(
+                (bias != nil) == hasBias, "OneDNNConvolution.forward: bias given \(bias != nil), built \(hasBias)")
+            guard rows > 0 else { return }
+            let b = batch(rows: rows)
+            b.source.user.bind(input)
+            b.weights.user.bind(weight)
+            b.destination.user.bind(output)
+            if let bias { b.bias!.bind(bias) }
+            run(b.source.reorder)
+            run(b.weights.reorder)
+            b.forward.execute(stream, scratch: scratch)
+            run(b.destination.reorder)
+        }
+
+        /// inputGradient[n] ← (or += when `accumulate`) Wᵀ ⋆ outputGradient[n]. oneDNN's backward data only
+        /// overwrites, so it writes its own copy and a reorder with a sum post-op adds that onto the caller's.
+        public func backwardInput(
+            rows: Int, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+            inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool
+        ) {
+            precondition(
+                rows >= 0 && rows <= capacity, "OneDNNConvolution.backwardInput: \(rows) rows, capacity \(capacity)")
+            precondition(!inference, "OneDNNConvolution.backwardInput on an inference-only kernel")
+            guard rows > 0 else { return }
+            let b = batch(rows: rows)
+            let d = b.backwardData ?? makeBackwardData(b)
+            d.outputGradient.user.bind(outputGradient)
+            d.weights.user.bind(weight)
+            d.inputGradient.user.bind(inputGradient)
+            run(d.outputGradient.reorder)
+            run(d.weights.reorder)
+            d.primitive.execute(stream, scratch: scratch)
+            run(accumulate ? d.inputGradient.addingReorder : d.inputGradient.reorder)
+        }
+
+        /// weightGradient ← Σₙ dyₙ ⋆ xₙ and biasGradient ← Σₙ dyₙ·1 (both overwritten; zero when rows = 0).
+        public func backwardWeight(
+            rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+            weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+        ) {
+            precondition(
+                rows >= 0 && rows <= capacity, "OneDNNConvolution.backwardWeight: \(rows) rows, capacity \(capacity)")
+            precondition(!inference, "OneDNNConvolution.backwardWeight on an inference-only kernel")
+            precondition(
+                (biasGradient != nil) == hasBias,
+                "OneDNNConvolution.backwardWeight: bias gradient given \(biasGradient != nil), built \(hasBias)")
+            guard rows > 0 else {
+                KernelMemory.zero(weightGradient, count: geometry.weightCount)
+                if let biasGradient { KernelMemory.zero(biasGradient, count: geometry.outChannels) }
+                return
+            }
+            let b = batch(rows: rows)
+            let w = b.backwardWeights ?? makeBackwardWeights(b)
+            w.input.user.bind(input)
+            w.outputGradient.user.bind(outputGradient)
+            w.weightGradient.user.bind(weightGradient)
+            if let biasGradient { w.biasGradient!.bind(biasGradient) }
+            run(w.input.reorder)
+            run(w.outputGradient.reorder)
+            w.primitive.execute(stream, scratch: scratch)
+            run(w.weightGradient.reorder)
+        }
+
+        @inline(__always) private func run(_ reorder: OneDNNPrimitive?) {
+            reorder?.execute(stream, scratch: scratch)
+        }
+
+        // MARK: Primitives per batch size
+
+        /// The forward primitive of one batch size and thread count, with its operands; the backward ones
+        /// are added when first needed.
+        private final class Batch {
+            let rows: Int
+            let threads: Int
+            /// Kept as the hint the backward descriptors need.
+            let forwardDescriptor: dnnl_primitive_desc_t
+            let forward: OneDNNPrimitive
+            let source: OneDNNOperand
+            let weights: OneDNNOperand
+            let destination: OneDNNOperand
+            let bias: OneDNNMemory?
+            var backwardData: BackwardData?
+            var backwardWeights: BackwardWeights?
+
+            init(
+                rows: Int, threads: Int, forwardDescriptor: dnnl_primitive_desc_t, forward: OneDNNPrimitive,
+                source: OneDNNOperand, weights: OneDNNOperand, destination: OneDNNOperand, bias: OneDNNMemory?
+            ) {
+                (self.rows, self.threads, self.forwardDescriptor, self.forward) = (
+                    rows, threads, forwardDescriptor, forward
+                )
+                (self.source, self.weights, self.destination, self.bias) = (source, weights, destination, bias)
+            }
+
+            deinit { dnnl_primitive_desc_destroy(forwardDescriptor) }
+        }
+
+        private struct BackwardData {
+            let primitive: OneDNNPrimitive
+            let outputGradient: OneDNNOperand
+            let weights: OneDNNOperand
+            let inputGradient: OneDNNOperand
+        }
+
+        private struct BackwardWeights {
+            let primitive: OneDNNPrimitive
+            let input: OneDNNOperand
+            let outputGradient: OneDNNOperand
+            let weightGradient: OneDNNOperand
+            let biasGradient: OneDNNMemory?
+        }
+
+        /// The primitives for `rows` at the calling thread's thread count (set here), created on first use.
+        @inline(__always) private func batch(rows: Int) -> Batch {
+            let threads = OneDNNRuntime.matchBLASThreads()
+            if let last = batches.last, last.rows == rows, last.threads == threads { return last }
+            if let i = batches.firstIndex(where: { $0.rows == rows && $0.threads == threads }) {
+                let b = batches.remove(at: i)
+                batches.append(b)
+                return b
+            }
+            if batches.count >= Self.cachedBatches { batches.removeFirst() }
+            let b = created { () throws(OneDNNError) in try makeBatch(rows: rows, threads: threads) }
+            batches.append(b)
+            return b
+        }
+
+        /// `body`'s result; a oneDNN refusal here (after ``init`` accepted the geometry) stops the process.
+        private func created<T>(_ body: () throws(OneDNNError) -> T) -> T {
+            do { return try body() } catch { fatalError(error.description) }
+        }
+
+        private var subject: String { geometry.description }
+
+        private static func forwardDescriptor(
+            _ g: Conv2dGeometry, rows: Int, bias: Bool, inference: Bool, _ engine: dnnl_engine_t
+        ) throws(OneDNNError) -> dnnl_primitive_desc_t {
+            var (source, weights, destination, biasDescriptor) = anyDescriptors(g, rows: rows)
+            var descriptor = dnnl_convolution_desc_t()
+            let status = withUnsafePointer(to: &biasDescriptor) { b in
+                cdnnl_convolution_forward_desc(
+                    &descriptor, inference ? dnnl_forward_inference : dnnl_forward_training, &source, &weights,
+                    bias ? b : nil, &destination, Int64(g.strideHeight), Int64(g.strideWidth), Int64(g.paddingHeight),
+                    Int64(g.paddingWidth))
+            }
+            try OneDNNRuntime.check(status, "dnnl_convolution_forward_desc_init", g.description)
+            return try primitiveDescriptor(&descriptor, hint: nil, engine, g.description)
+        }
+
+        /// Source, weights and destination with the layout left to oneDNN (`any`); the bias plain.
+        private static func anyDescriptors(_ g: Conv2dGeometry, rows: Int) -> (
+            dnnl_memory_desc_t, dnnl_memory_desc_t, dnnl_memory_desc_t, dnnl_memory_desc_t
+        ) {
+            let any = dnnl_format_tag_any
+            var (source, weights, destination, bias) = (
+                dnnl_memory_desc_t(), dnnl_memory_desc_t(), dnnl_memory_desc_t(), dnnl_memory_desc_t()
+            )
+            _ = cdnnl_memory_desc_4d(&source, Int64(rows), Int64(g.inChannels), Int64(g.height), Int64(g.width), any)
+            _ = cdnnl_memory_desc_4d(
+                &weights, Int64(g.outChannels), Int64(g.inChannels), Int64(g.kernelHeight), Int64(g.kernelWidth), any)
+            _ = cdnnl_memory_desc_4d(
+                &destination, Int64(rows), Int64(g.outChannels), Int64(g.outHeight), Int64(g.outWidth), any)
+            _ = cdnnl_memory_desc_1d(&bias, Int64(g.outChannels))
+            return (source, weights, destination, bias)
+        }
+
+        /// The callers' layouts: NCHW source and destination, OIHW weights.
+        private func userDescriptors(rows: Int) -> (dnnl_memory_desc_t, dnnl_memory_desc_t, dnnl_memory_desc_t) {
+            let g = geometry
+            var (source, weights, destination) = (dnnl_memory_desc_t(), dnnl_memory_desc_t(), dnnl_memory_desc_t())
+            _ = cdnnl_memory_desc_4d(
+                &source, Int64(rows), Int64(g.inChannels), Int64(g.height), Int64(g.width), dnnl_nchw)
+            _ = cdnnl_memory_desc_4d(
+                &weights, Int64(g.outChannels), Int64(g.inChannels), Int64(g.kernelHeight), Int64(g.kernelWidth),
+                dnnl_oihw)
+            _ = cdnnl_memory_desc_4d(
+                &destination, Int64(rows), Int64(g.outChannels), Int64(g.outHeight), Int64(g.outWidth), dnnl_nchw)
+            return (source, weights, destination)
+        }
+
+        /// A primitive descriptor for the operation `descriptor`, with a user scratchpad.
+        private static func primitiveDescriptor(
+            _ descriptor: inout dnnl_convolution_desc_t, hint: const_dnnl_primitive_desc_t?,
+            _ engine: dnnl_engine_t, _ subject: String
+        ) throws(OneDNNError) -> dnnl_primitive_desc_t {
+            let attributes = try OneDNNRuntime.attributes(sum: false, subject: subject)
+            defer { dnnl_primitive_attr_destroy(attributes) }
+            var primitiveDescriptor: dnnl_primitive_desc_t?
+            try OneDNNRuntime.check(
+                dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, engine, hint),
+                "dnnl_primitive_desc_create", subject)
+            return primitiveDescriptor!
+        }
+
+        /// The layout the primitive of `descriptor` wants for `what` (index 1: the bias).
+        private static func wanted(
+            _ descriptor: const_dnnl_primitive_desc_t, _ what: dnnl_query_t, index: Int32 = 0
+        ) -> dnnl_memory_desc_t {
+            dnnl_primitive_desc_query_md(descriptor, what, index)!.pointee
+        }
+
+        /// Grows the shared scratchpad to `bytes` (only while primitives are created).
+        private func reserve(_ bytes: Int) {
+            guard bytes > scratchBytes else { return }
+            scratch?.deallocate()
+            scratch = .allocate(byteCount: bytes, alignment: 64)
+            scratchBytes = bytes
+        }
+
+        private func makeBatch(rows: Int, threads: Int) throws(OneDNNError) -> Batch {
+            let fd = try Self.forwardDescriptor(geometry, rows: rows, bias: hasBias, inference: inference, engine)
+            do throws(OneDNNError) {
+                let (source, weights, destination) = userDescriptors(rows: rows)
+                let s = subject
+                let sourceOperand = try OneDNNOperand(
+                    user: source, wanted: Self.wanted(fd, dnnl_query_src_md), engine: engine, towardUser: false,
+                    subject: s)
+                let weightOperand = try OneDNNOperand(
+                    user: weights, wanted: Self.wanted(fd, dnnl_query_weights_md), engine: engine, towardUser: false,
+                    subject: s)
+                let destinationOperand = try OneDNNOperand(
+                    user: destination, wanted: Self.wanted(fd, dnnl_query_dst_md), engine: engine, towardUser: true,
+                    subject: s)
+                let bias =
+                    hasBias
+                    ? try OneDNNMemory(
+                        Self.wanted(fd, dnnl_query_weights_md, index: 1), engine: engine, allocate: false, subject: s)
+                    : nil
+                var arguments = [
+                    (DNNL_ARG_SRC, sourceOperand.wanted), (DNNL_ARG_WEIGHTS, weightOperand.wanted),
+                    (DNNL_ARG_DST, destinationOperand.wanted),
+                ]
+                if let bias { arguments.append((DNNL_ARG_BIAS, bias)) }
+                let forward = try OneDNNPrimitive(
+                    fd, arguments: arguments, engine: engine, name: "convolution forward", subject: s)
+                reserve(
+                    [
+                        forward.scratchpadBytes, sourceOperand.scratchpadBytes, weightOperand.scratchpadBytes,
+                        destinationOperand.scratchpadBytes,
+                    ].max()!)
+                return Batch(
+                    rows: rows, threads: threads, forwardDescriptor: fd, forward: forward, source: sourceOperand,
+                    weights: weightOperand, destination: destinationOperand, bias: bias)
+            } catch {
+                dnnl_primitive_desc_destroy(fd)
+                throw error
+            }
+        }
+
+        private func makeBackwardData(_ b: Batch) -> BackwardData {
+            let d = created { () throws(OneDNNError) -> BackwardData in
+                let g = geometry
+                let s = subject
+                var (source, weights, destination, _) = Self.anyDescriptors(g, rows: b.rows)
+                var descriptor = dnnl_convolution_desc_t()
+                try OneDNNRuntime.check(
+                    cdnnl_convolution_backward_data_desc(
+                        &descriptor, &source, &weights, &destination, Int64(g.strideHeight), Int64(g.strideWidth),
+                        Int64(g.paddingHeight), Int64(g.paddingWidth)),
+                    "dnnl_convolution_backward_data_desc_init", s)
+                let pd = try Self.primitiveDescriptor(&descriptor, hint: b.forwardDescriptor, engine, s)
+                defer { dnnl_primitive_desc_destroy(pd) }
+                let (userSource, userWeights, userDestination) = userDescriptors(rows: b.rows)
+                let outputGradient = try OneDNNOperand(
+                    user: userDestination, wanted: Self.wanted(pd, dnnl_query_diff_dst_md), engine: engine,
+                    towardUser: false, subject: s)
+                let weightOperand = try OneDNNOperand(
+                    user: userWeights, wanted: Self.wanted(pd, dnnl_query_weights_md), engine: engine,
+                    towardUser: false, subject: s)
+                let inputGradient = try OneDNNOperand(
+                    user: userSource, wanted: Self.wanted(pd, dnnl_query_diff_src_md), engine: engine,
+                    towardUser: true, adding: true, subject: s)
+                let primitive = try OneDNNPrimitive(
+                    pd,
+                    arguments: [
+                        (DNNL_ARG_DIFF_DST, outputGradient.wanted), (DNNL_ARG_WEIGHTS, weightOperand.wanted),
+                        (DNNL_ARG_DIFF_SRC, inputGradient.wanted),
+                    ], engine: engine, name: "convolution backward data", subject: s)
+                reserve(
+                    [
+                        primitive.scratchpadBytes, outputGradient.scratchpadBytes, weightOperand.scratchpadBytes,
+                        inputGradient.scratchpadBytes,
+                    ].max()!)
+                return BackwardData(
+                    primitive: primitive, outputGradient: outputGradient, weights: weightOperand,
+                    inputGradient: inputGradient)
+            }
+            b.backwardData = d
+            return d
+        }
+
+        private func makeBackwardWeights(_ b: Batch) -> BackwardWeights {
+            let w = created { () throws(OneDNNError) -> BackwardWeights in
+                let g = geometry
+                let s = subject
+                var (source, weights, destination, bias) = Self.anyDescriptors(g, rows: b.rows)
+                var descriptor = dnnl_convolution_desc_t()
+                let hasBias = hasBias
+                let status = withUnsafePointer(to: &bias) { biasPointer in
+                    cdnnl_convolution_backward_weights_desc(
+                        &descriptor, &source, &weights, hasBias ? biasPointer : nil, &destination,
+                        Int64(g.strideHeight), Int64(g.strideWidth), Int64(g.paddingHeight), Int64(g.paddingWidth))
+                }
+                try OneDNNRuntime.check(status, "dnnl_convolution_backward_weights_desc_init", s)
+                let pd = try Self.primitiveDescriptor(&descriptor, hint: b.forwardDescriptor, engine, s)
+                defer { dnnl_primitive_desc_destroy(pd) }
+                let (userSource, userWeights, userDestination) = userDescriptors(rows: b.rows)
+                let input = try OneDNNOperand(
+                    user: userSource, wanted: Self.wanted(pd, dnnl_query_src_md), engine: engine, towardUser: false,
+                    subject: s)
+                let outputGradient = try OneDNNOperand(
+                    user: userDestination, wanted: Self.wanted(pd, dnnl_query_diff_dst_md), engine: engine,
+                    towardUser: false, subject: s)
+                let weightGradient = try OneDNNOperand(
+                    user: userWeights, wanted: Self.wanted(pd, dnnl_query_diff_weights_md), engine: engine,
+                    towardUser: true, subject: s)
+                let biasGradient =
+                    hasBias
+                    ? try OneDNNMemory(
+                        Self.wanted(pd, dnnl_query_diff_weights_md, index: 1), engine: engine, allocate: false,
+                        subject: s)
+                    : nil
+                var arguments = [
+                    (DNNL_ARG_SRC, input.wanted), (DNNL_ARG_DIFF_DST, outputGradient.wanted),
+                    (DNNL_ARG_DIFF_WEIGHTS, weightGradient.wanted),
+                ]
+                if let biasGradient { arguments.append((DNNL_ARG_DIFF_BIAS, biasGradient)) }
+                let primitive = try OneDNNPrimitive(
+                    pd, arguments: arguments, engine: engine, name: "convolution backward weights", subject: s)
+                reserve(
+                    [
+                        primitive.scratchpadBytes, input.scratchpadBytes, outputGradient.scratchpadBytes,
+                        weightGradient.scratchpadBytes,
+                    ].max()!)
+                return BackwardWeights(
+                    primitive: primitive, input: input, outputGradient: outputGradient,
+                    weightGradient: weightGradient, biasGradient: biasGradient)
+            }
+            b.backwardWeights = w
+            return w
+        }
+    }
+#endif
