@@ -13,7 +13,9 @@ import OrbitNumerics
 /// One GEMM per sample rather than one over the batch: the per-sample output block C_out × P is already
 /// the NCHW row and the column matrix stays in cache, whereas a batched GEMM produces C_out × (n·P),
 /// needs transposes and streams a column matrix of tens of MB; measured 15–30% slower on ResNet-20's
-/// shapes. oneDNN's convolutions are ~3.2× faster than either in Float (benchmarks/conv-backend/README.md).
+/// shapes. oneDNN's convolutions are ~3.2× faster than either in Float (benchmarks/conv-backend/README.md),
+/// so Float convolution nodes run ``OneDNNConvolution`` (see ``ConvolutionBackend``); this kernel runs Double
+/// and Float with `ORBIT_CONV_BACKEND=im2col`.
 ///
 /// Scratch (one column matrix) is allocated once in `init`; the per-batch calls allocate nothing.
 /// Not thread-safe: one kernel per thread (part of a split minibatch).

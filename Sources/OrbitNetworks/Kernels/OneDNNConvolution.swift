@@ -14,11 +14,11 @@
     /// Primitives are created per batch size actually seen (the capacity, and the last, shorter batch of an
     /// epoch) and per OpenMP thread count (``OneDNNRuntime/matchBLASThreads()``), at most
     /// ``cachedBatches`` sets, the least recently used dropped; the backward primitives only when first
-    /// needed. The operands' blocked copies are allocated with the primitives and one scratchpad buffer is
-    /// shared by all of them (grown only when a new primitive needs more), so a call with a batch size seen
-    /// before allocates nothing. The engine is shared process-wide; each instance has its own stream, since
-    /// instances run concurrently on the cores (one per part of a split minibatch). Not thread-safe: one
-    /// instance per thread, as ``Conv2dKernel``.
+    /// needed. The operands' blocked copies and the scratchpads live only during a call, in the thread's
+    /// ``OneDNNArena`` shared by all convolutions, so a call with a batch size seen before allocates nothing.
+    /// The engine is shared process-wide; each instance has its own stream, since instances run concurrently
+    /// on the cores (one per part of a split minibatch). Not thread-safe: one instance per thread, as
+    /// ``Conv2dKernel``.
     public final class OneDNNConvolution: FloatConvolution {
         public let geometry: Conv2dGeometry
         /// The largest `rows` the per-batch calls accept.
@@ -32,8 +32,6 @@
 
         private let engine: dnnl_engine_t
         private let stream: dnnl_stream_t
-        private var scratch: UnsafeMutableRawPointer?
-        private var scratchBytes = 0
         /// Most recently used last.
         private var batches: [Batch] = []
 
@@ -61,7 +59,6 @@
         deinit {
             batches.removeAll()
             dnnl_stream_destroy(stream)
-            scratch?.deallocate()
         }
 
         // MARK: The passes
@@ -76,14 +73,12 @@
                 (bias != nil) == hasBias, "OneDNNConvolution.forward: bias given \(bias != nil), built \(hasBias)")
             guard rows > 0 else { return }
             let b = batch(rows: rows)
-            b.source.user.bind(input)
-            b.weights.user.bind(weight)
-            b.destination.user.bind(output)
+            let f = b.forward
+            f.inputs[0].user.bind(input)
+            f.inputs[1].user.bind(weight)
+            f.output.user.bind(output)
             if let bias { b.bias!.bind(bias) }
-            run(b.source.reorder)
-            run(b.weights.reorder)
-            b.forward.execute(stream, scratch: scratch)
-            run(b.destination.reorder)
+            f.run(stream)
         }
 
         /// inputGradient[n] ← (or += when `accumulate`) Wᵀ ⋆ outputGradient[n]. oneDNN's backward data only
@@ -98,13 +93,10 @@
             guard rows > 0 else { return }
             let b = batch(rows: rows)
             let d = b.backwardData ?? makeBackwardData(b)
-            d.outputGradient.user.bind(outputGradient)
-            d.weights.user.bind(weight)
-            d.inputGradient.user.bind(inputGradient)
-            run(d.outputGradient.reorder)
-            run(d.weights.reorder)
-            d.primitive.execute(stream, scratch: scratch)
-            run(accumulate ? d.inputGradient.addingReorder : d.inputGradient.reorder)
+            d.inputs[0].user.bind(outputGradient)
+            d.inputs[1].user.bind(weight)
+            d.output.user.bind(inputGradient)
+            d.run(stream, adding: accumulate)
         }
 
         /// weightGradient ← Σₙ dyₙ ⋆ xₙ and biasGradient ← Σₙ dyₙ·1 (both overwritten; zero when rows = 0).
@@ -125,63 +117,38 @@
             }
             let b = batch(rows: rows)
             let w = b.backwardWeights ?? makeBackwardWeights(b)
-            w.input.user.bind(input)
-            w.outputGradient.user.bind(outputGradient)
-            w.weightGradient.user.bind(weightGradient)
-            if let biasGradient { w.biasGradient!.bind(biasGradient) }
-            run(w.input.reorder)
-            run(w.outputGradient.reorder)
-            w.primitive.execute(stream, scratch: scratch)
-            run(w.weightGradient.reorder)
-        }
-
-        @inline(__always) private func run(_ reorder: OneDNNPrimitive?) {
-            reorder?.execute(stream, scratch: scratch)
+            w.inputs[0].user.bind(input)
+            w.inputs[1].user.bind(outputGradient)
+            w.output.user.bind(weightGradient)
+            if let biasGradient { b.biasGradient!.bind(biasGradient) }
+            w.run(stream)
         }
 
         // MARK: Primitives per batch size
 
-        /// The forward primitive of one batch size and thread count, with its operands; the backward ones
-        /// are added when first needed.
+        /// The passes of one batch size and thread count: forward (inputs source and weights, output the
+        /// destination), and when first needed backward data (output gradient and weights → input gradient)
+        /// and backward weights (source and output gradient → weight gradient).
         private final class Batch {
             let rows: Int
             let threads: Int
             /// Kept as the hint the backward descriptors need.
             let forwardDescriptor: dnnl_primitive_desc_t
-            let forward: OneDNNPrimitive
-            let source: OneDNNOperand
-            let weights: OneDNNOperand
-            let destination: OneDNNOperand
+            let forward: OneDNNPass
             let bias: OneDNNMemory?
-            var backwardData: BackwardData?
-            var backwardWeights: BackwardWeights?
+            var backwardData: OneDNNPass?
+            var backwardWeights: OneDNNPass?
+            var biasGradient: OneDNNMemory?
 
             init(
-                rows: Int, threads: Int, forwardDescriptor: dnnl_primitive_desc_t, forward: OneDNNPrimitive,
-                source: OneDNNOperand, weights: OneDNNOperand, destination: OneDNNOperand, bias: OneDNNMemory?
+                rows: Int, threads: Int, forwardDescriptor: dnnl_primitive_desc_t, forward: OneDNNPass,
+                bias: OneDNNMemory?
             ) {
-                (self.rows, self.threads, self.forwardDescriptor, self.forward) = (
-                    rows, threads, forwardDescriptor, forward
-                )
-                (self.source, self.weights, self.destination, self.bias) = (source, weights, destination, bias)
+                (self.rows, self.threads, self.forwardDescriptor) = (rows, threads, forwardDescriptor)
+                (self.forward, self.bias) = (forward, bias)
             }
 
             deinit { dnnl_primitive_desc_destroy(forwardDescriptor) }
-        }
-
-        private struct BackwardData {
-            let primitive: OneDNNPrimitive
-            let outputGradient: OneDNNOperand
-            let weights: OneDNNOperand
-            let inputGradient: OneDNNOperand
-        }
-
-        private struct BackwardWeights {
-            let primitive: OneDNNPrimitive
-            let input: OneDNNOperand
-            let outputGradient: OneDNNOperand
-            let weightGradient: OneDNNOperand
-            let biasGradient: OneDNNMemory?
         }
 
         /// The primitives for `rows` at the calling thread's thread count (set here), created on first use.
@@ -273,14 +240,6 @@
             dnnl_primitive_desc_query_md(descriptor, what, index)!.pointee
         }
 
-        /// Grows the shared scratchpad to `bytes` (only while primitives are created).
-        private func reserve(_ bytes: Int) {
-            guard bytes > scratchBytes else { return }
-            scratch?.deallocate()
-            scratch = .allocate(byteCount: bytes, alignment: 64)
-            scratchBytes = bytes
-        }
-
         private func makeBatch(rows: Int, threads: Int) throws(OneDNNError) -> Batch {
             let fd = try Self.forwardDescriptor(geometry, rows: rows, bias: hasBias, inference: inference, engine)
             do throws(OneDNNError) {
@@ -307,22 +266,18 @@
                 if let bias { arguments.append((DNNL_ARG_BIAS, bias)) }
                 let forward = try OneDNNPrimitive(
                     fd, arguments: arguments, engine: engine, name: "convolution forward", subject: s)
-                reserve(
-                    [
-                        forward.scratchpadBytes, sourceOperand.scratchpadBytes, weightOperand.scratchpadBytes,
-                        destinationOperand.scratchpadBytes,
-                    ].max()!)
                 return Batch(
-                    rows: rows, threads: threads, forwardDescriptor: fd, forward: forward, source: sourceOperand,
-                    weights: weightOperand, destination: destinationOperand, bias: bias)
+                    rows: rows, threads: threads, forwardDescriptor: fd,
+                    forward: OneDNNPass(forward, inputs: [sourceOperand, weightOperand], output: destinationOperand),
+                    bias: bias)
             } catch {
                 dnnl_primitive_desc_destroy(fd)
                 throw error
             }
         }
 
-        private func makeBackwardData(_ b: Batch) -> BackwardData {
-            let d = created { () throws(OneDNNError) -> BackwardData in
+        private func makeBackwardData(_ b: Batch) -> OneDNNPass {
+            let d = created { () throws(OneDNNError) -> OneDNNPass in
                 let g = geometry
                 let s = subject
                 var (source, weights, destination, _) = Self.anyDescriptors(g, rows: b.rows)
@@ -350,21 +305,14 @@
                         (DNNL_ARG_DIFF_DST, outputGradient.wanted), (DNNL_ARG_WEIGHTS, weightOperand.wanted),
                         (DNNL_ARG_DIFF_SRC, inputGradient.wanted),
                     ], engine: engine, name: "convolution backward data", subject: s)
-                reserve(
-                    [
-                        primitive.scratchpadBytes, outputGradient.scratchpadBytes, weightOperand.scratchpadBytes,
-                        inputGradient.scratchpadBytes,
-                    ].max()!)
-                return BackwardData(
-                    primitive: primitive, outputGradient: outputGradient, weights: weightOperand,
-                    inputGradient: inputGradient)
+                return OneDNNPass(primitive, inputs: [outputGradient, weightOperand], output: inputGradient)
             }
             b.backwardData = d
             return d
         }
 
-        private func makeBackwardWeights(_ b: Batch) -> BackwardWeights {
-            let w = created { () throws(OneDNNError) -> BackwardWeights in
+        private func makeBackwardWeights(_ b: Batch) -> OneDNNPass {
+            let w = created { () throws(OneDNNError) -> (OneDNNPass, OneDNNMemory?) in
                 let g = geometry
                 let s = subject
                 var (source, weights, destination, bias) = Self.anyDescriptors(g, rows: b.rows)
@@ -401,17 +349,12 @@
                 if let biasGradient { arguments.append((DNNL_ARG_DIFF_BIAS, biasGradient)) }
                 let primitive = try OneDNNPrimitive(
                     pd, arguments: arguments, engine: engine, name: "convolution backward weights", subject: s)
-                reserve(
-                    [
-                        primitive.scratchpadBytes, input.scratchpadBytes, outputGradient.scratchpadBytes,
-                        weightGradient.scratchpadBytes,
-                    ].max()!)
-                return BackwardWeights(
-                    primitive: primitive, input: input, outputGradient: outputGradient,
-                    weightGradient: weightGradient, biasGradient: biasGradient)
+                return (
+                    OneDNNPass(primitive, inputs: [input, outputGradient], output: weightGradient), biasGradient
+                )
             }
-            b.backwardWeights = w
-            return w
+            (b.backwardWeights, b.biasGradient) = w
+            return w.0
         }
     }
 #endif

@@ -85,9 +85,10 @@
     }
 
     /// A caller's array in its plain layout (NCHW, OIHW) and the layout a primitive wants for it. When the two
-    /// differ, a copy in the wanted layout (allocated once) and the reorder between them: toward the
-    /// primitive for its inputs, toward the caller for its outputs — and for an output that may be added
-    /// onto the caller's array, a second reorder with a sum post-op (user ← user + wanted).
+    /// differ, a copy in the wanted layout (``copyBytes``, placed in the thread's ``OneDNNArena`` per call)
+    /// and the reorder between them: toward the primitive for its inputs, toward the caller for its outputs —
+    /// and for an output that may be added onto the caller's array, a second reorder with a sum post-op
+    /// (user ← user + wanted).
     final class OneDNNOperand {
         let user: OneDNNMemory
         /// The memory the primitive reads or writes: ``user`` itself when the layouts agree (and no adding
@@ -97,6 +98,8 @@
         let reorder: OneDNNPrimitive?
         /// user ← user + wanted (outputs created with `adding`).
         let addingReorder: OneDNNPrimitive?
+        /// The size of the copy in the wanted layout (0 when there is none).
+        let copyBytes: Int
 
         /// - Parameters:
         ///   - towardUser: an output (reorders copy wanted → user) rather than an input.
@@ -113,10 +116,12 @@
                 wanted = user
                 reorder = nil
                 addingReorder = nil
+                copyBytes = 0
                 return
             }
-            let wanted = try OneDNNMemory(wantedDescriptor, engine: engine, allocate: true, subject: subject)
+            let wanted = try OneDNNMemory(wantedDescriptor, engine: engine, allocate: false, subject: subject)
             self.wanted = wanted
+            copyBytes = dnnl_memory_desc_get_size(&w)
             func makeReorder(sum: Bool) throws(OneDNNError) -> OneDNNPrimitive {
                 let attributes = try OneDNNRuntime.attributes(sum: sum, subject: subject)
                 defer { dnnl_primitive_attr_destroy(attributes) }
@@ -138,5 +143,47 @@
 
         /// The largest scratchpad this operand's reorders need.
         var scratchpadBytes: Int { max(reorder?.scratchpadBytes ?? 0, addingReorder?.scratchpadBytes ?? 0) }
+    }
+
+    /// One primitive and its operands — inputs reordered in before it runs, one output reordered out after —
+    /// laid out in the thread's ``OneDNNArena`` as [scratchpad][copy of each operand that needs one]. The
+    /// caller binds the operands' ``OneDNNOperand/user`` memories to its arrays, then calls ``run(_:adding:)``.
+    final class OneDNNPass {
+        let primitive: OneDNNPrimitive
+        let inputs: [OneDNNOperand]
+        let output: OneDNNOperand
+        /// The arena bytes a call needs.
+        let arenaBytes: Int
+        /// The operands' copies and their offsets in the arena.
+        private let copies: [(memory: OneDNNMemory, offset: Int)]
+
+        init(_ primitive: OneDNNPrimitive, inputs: [OneDNNOperand], output: OneDNNOperand) {
+            self.primitive = primitive
+            self.inputs = inputs
+            self.output = output
+            let operands = inputs + [output]
+            var offset = OneDNNArena.aligned(
+                operands.map(\.scratchpadBytes).reduce(primitive.scratchpadBytes, max))
+            var copies: [(OneDNNMemory, Int)] = []
+            for operand in operands where operand.copyBytes > 0 {
+                copies.append((operand.wanted, offset))
+                offset = OneDNNArena.aligned(offset + operand.copyBytes)
+            }
+            self.copies = copies
+            arenaBytes = max(offset, 1)
+        }
+
+        /// Reorders the inputs in, runs the primitive, and reorders the output out (adding it onto the
+        /// caller's array when `adding`, which needs an output created with `adding`).
+        @inline(__always)
+        func run(_ stream: dnnl_stream_t, adding: Bool = false) {
+            let arena = OneDNNArena.current
+            arena.reserve(arenaBytes)
+            let base = arena.base!
+            for copy in copies { copy.memory.bind(base + copy.offset) }
+            for input in inputs { input.reorder?.execute(stream, scratch: base) }
+            primitive.execute(stream, scratch: base)
+            (adding ? output.addingReorder : output.reorder)?.execute(stream, scratch: base)
+        }
     }
 #endif
