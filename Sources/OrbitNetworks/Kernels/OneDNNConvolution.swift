@@ -25,7 +25,9 @@
         public let capacity: Int
         /// Whether the forward pass adds a bias (and the weight pass returns its gradient).
         public let hasBias: Bool
-        /// Forward only (oneDNN's inference propagation); the backward calls are refused.
+        /// Forward only: the backward calls are refused. The forward primitive is still oneDNN's
+        /// training-propagation one: for inference oneDNN 2.6 picks `brgconv` on NHWC here, which with its
+        /// reorders measured 2–3× slower per row than the blocked `jit` kernels it picks for training.
         public let inference: Bool
         /// How many (batch size, thread count) primitive sets are kept.
         static let cachedBatches = 4
@@ -46,7 +48,7 @@
             hasBias = bias
             self.inference = inference
             let engine = try OneDNNRuntime.engine(for: geometry.description)
-            let probe = try Self.forwardDescriptor(geometry, rows: capacity, bias: bias, inference: inference, engine)
+            let probe = try Self.forwardDescriptor(geometry, rows: capacity, bias: bias, engine)
             dnnl_primitive_desc_destroy(probe)
             var stream: dnnl_stream_t?
             try OneDNNRuntime.check(
@@ -174,13 +176,13 @@
         private var subject: String { geometry.description }
 
         private static func forwardDescriptor(
-            _ g: Conv2dGeometry, rows: Int, bias: Bool, inference: Bool, _ engine: dnnl_engine_t
+            _ g: Conv2dGeometry, rows: Int, bias: Bool, _ engine: dnnl_engine_t
         ) throws(OneDNNError) -> dnnl_primitive_desc_t {
             var (source, weights, destination, biasDescriptor) = anyDescriptors(g, rows: rows)
             var descriptor = dnnl_convolution_desc_t()
             let status = withUnsafePointer(to: &biasDescriptor) { b in
                 cdnnl_convolution_forward_desc(
-                    &descriptor, inference ? dnnl_forward_inference : dnnl_forward_training, &source, &weights,
+                    &descriptor, dnnl_forward_training, &source, &weights,
                     bias ? b : nil, &destination, Int64(g.strideHeight), Int64(g.strideWidth), Int64(g.paddingHeight),
                     Int64(g.paddingWidth))
             }
@@ -241,7 +243,7 @@
         }
 
         private func makeBatch(rows: Int, threads: Int) throws(OneDNNError) -> Batch {
-            let fd = try Self.forwardDescriptor(geometry, rows: rows, bias: hasBias, inference: inference, engine)
+            let fd = try Self.forwardDescriptor(geometry, rows: rows, bias: hasBias, engine)
             do throws(OneDNNError) {
                 let (source, weights, destination) = userDescriptors(rows: rows)
                 let s = subject
