@@ -81,7 +81,10 @@ final class Pool2dOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(
+        input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool,
+        outputs: OutputBuffers<Scalar>
+    ) {
         self.input = input
         maxKernel = layer.reduction == .max ? MaxPool2dKernel(geometry: geometry, capacity: capacity) : nil
         averageKernel = layer.reduction == .average ? AvgPool2dKernel(geometry: geometry) : nil
