@@ -24,7 +24,8 @@ extension Network {
         func fail(_ part: String, _ reason: String) -> NetworkError {
             .unparsable(description: text, part: part, reason: reason)
         }
-        guard parts.count >= 2 || kind == "resnet20" || kind.hasPrefix("vgg"), parts.count < 2 || !parts[1].isEmpty else {
+        guard parts.count >= 2 || kind == "resnet20" || kind.hasPrefix("vgg"), parts.count < 2 || !parts[1].isEmpty
+        else {
             throw fail(text, "expected KIND:SIZES, e.g. mlp:784-512-10:relu")
         }
         var options = Array(parts.dropFirst(2))
@@ -113,7 +114,8 @@ extension Network {
             self = try ConvStackPreset.network(sizes: parts[1], options: options, description: text)
         default:
             throw fail(
-                parts[0], "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
+                parts[0],
+                "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
         }
     }
 

@@ -160,7 +160,7 @@ import Testing
         let data = "npz:img.npz"
         for command in [
             ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
-            ["symmetry", "check", "r.safetensors", "--action", "permutation"],
+            ["symmetry", "check", "r.safetensors", "--action", "gl"],
             ["align", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
             ["merge", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
             ["hessian", "r.safetensors", "--data", data, "--report", "out"],
@@ -176,6 +176,30 @@ import Testing
                 #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(command)")
             }
         }
+        // The permutation action takes any graph: one permutation per free channel space.
+        let check = try Self.orbit(
+            ["symmetry", "check", "r.safetensors", "--action", "permutation", "--data", data], in: dir)
+        #expect(check.status == 0 && check.output.contains("ok: the permutation action"), "\(check.error)")
+        let moved = try Self.orbit(
+            [
+                "symmetry", "transform", "r.safetensors", "--action", "permutation", "--seed", "3", "--out",
+                "p.safetensors",
+            ],
+            in: dir)
+        #expect(moved.status == 0, "\(moved.error)")
+        let a = try Self.orbit(["eval", "r.safetensors", "--data", data, "--json", "a.json"], in: dir)
+        let b = try Self.orbit(["eval", "p.safetensors", "--data", data, "--json", "b.json"], in: dir)
+        #expect(a.status == 0 && b.status == 0)
+        let ja = try String(contentsOf: dir.appendingPathComponent("a.json"), encoding: .utf8)
+        let jb = try String(contentsOf: dir.appendingPathComponent("b.json"), encoding: .utf8)
+        func losses(_ text: String) -> [Double] {
+            text.split(separator: "\n").filter { $0.contains("\"loss\"") }.compactMap {
+                Double(
+                    $0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: ","))))
+            }
+        }
+        // The same function in Float32 (the permuted sums round differently).
+        #expect(losses(ja).count == 2 && zip(losses(ja), losses(jb)).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 }
 

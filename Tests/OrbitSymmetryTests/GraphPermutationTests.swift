@@ -11,7 +11,8 @@ import Testing
 @Suite struct GraphPermutationTests {
     static let descriptions = [
         "resnet20:w=4:bn:in=1x12x12:out=5", "resnet20:w=4:ln:in=1x12x12:out=5", "resnet20:w=4:none:in=1x12x12:out=5",
-        "vgg11:w=0.0625:bn:in=1x32x32:out=4", "cnn:1x8x8-c4-p-c6s2-a-3:tanh:bn", "mlp:6-8-7-3:gelu", "resmlp:6-5x2-3:relu",
+        "vgg11:w=0.0625:bn:in=1x32x32:out=4", "cnn:1x8x8-c4-p-c6s2-a-3:tanh:bn", "mlp:6-8-7-3:gelu",
+        "resmlp:6-5x2-3:relu",
     ]
 
     static func randomized(_ network: Network, seed: UInt64) -> ParameterVector<Double> {

@@ -62,7 +62,8 @@ public final class Demo {
         let dataset = try DatasetSpec(parsing: config.data, limit: config.limit).load()
         let network = try Network(parsing: config.architecture)
         if let cnn = config.convolutional, dataset.sampleShape.count != 3 {
-            let note = "The convolutional part (\(cnn.architecture)) needs image data; \(dataset.name) has none, so it is skipped."
+            let note =
+                "The convolutional part (\(cnn.architecture)) needs image data; \(dataset.name) has none, so it is skipped."
             announce("note: " + note)
             notes.append(note)
             config.convolutional = nil
@@ -139,7 +140,8 @@ public final class Demo {
 
         // 5. A star centre.
         announce(
-            "[5/\(steps)] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)")
+            "[5/\(steps)] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)"
+        )
         groups.append(
             try starGroup(models: models, lines: lines, network: network, dataset: dataset, t: t, config: config))
 

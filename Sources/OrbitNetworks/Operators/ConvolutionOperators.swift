@@ -10,7 +10,10 @@ final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(
+        input: Int, geometry: Conv2dGeometry, weight: TensorSpec, bias: TensorSpec?, capacity: Int, inference: Bool,
+        outputs: OutputBuffers<Scalar>
+    ) {
         self.input = input
         kernel = Conv2dKernel(geometry: geometry, capacity: capacity)
         self.weight = weight
@@ -24,7 +27,8 @@ final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
 
     func forward(_ c: StepContext<Scalar>) {
         kernel.forward(
-            rows: c.rows, input: c.value(input), weight: c.theta + weight.offset, bias: bias.map { c.theta + $0.offset },
+            rows: c.rows, input: c.value(input), weight: c.theta + weight.offset,
+            bias: bias.map { c.theta + $0.offset },
             output: y.baseAddress)
     }
 
@@ -48,7 +52,10 @@ final class Pool2dOperator<Scalar: BLASScalar>: StepOperator {
     let y: AlignedBuffer<Scalar>
     let dy: AlignedBuffer<Scalar>
 
-    init(input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(
+        input: Int, layer: Pool2dLayer, geometry: Pool2dGeometry, capacity: Int, inference: Bool,
+        outputs: OutputBuffers<Scalar>
+    ) {
         self.input = input
         maxKernel = layer.reduction == .max ? MaxPool2dKernel(geometry: geometry, capacity: capacity) : nil
         averageKernel = layer.reduction == .average ? AvgPool2dKernel(geometry: geometry) : nil

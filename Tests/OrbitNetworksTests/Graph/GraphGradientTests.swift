@@ -61,7 +61,8 @@ import Testing
         ws.isTraining = training
         _ = x.withView { xv in
             y.withUnsafeBufferPointer {
-                ws.lossAndGradient(theta, inputs: xv, targets: .classes($0), loss: .softmaxCrossEntropy, inputGradient: true)
+                ws.lossAndGradient(
+                    theta, inputs: xv, targets: .classes($0), loss: .softmaxCrossEntropy, inputGradient: true)
             }
         }
         let analytic = ws.gradient.flat
@@ -109,7 +110,8 @@ import Testing
             } catch { return "\(error)" }
         }
         let kernel = message("cnn:1x4x4-c4-p-p-p-3")
-        #expect(kernel.contains("layers.4") && kernel.contains("1×1") && kernel.contains("larger than its"), "\(kernel)")
+        #expect(
+            kernel.contains("layers.4") && kernel.contains("1×1") && kernel.contains("larger than its"), "\(kernel)")
         var g = GraphBuilder()
         g.add("conv", .conv2d(Conv2dLayer(outChannels: 4, kernel: 3, padding: 1)))
         g.add("other", .conv2d(Conv2dLayer(outChannels: 6, kernel: 3, padding: 1)), inputs: ["input"])

@@ -61,7 +61,8 @@ import Testing
         let gradients = try NPZFile.read(Record.path(try #require(train.gradientFile)))
         for spec in network.layout.tensors where spec.role == .parameter {
             let expected = try #require(gradients[spec.name], "no PyTorch gradient for \(spec.name)").doubles()
-            Self.requireClose(ws.gradient.tensorValues(spec.name), expected, tolerance: 1e-9, "\(slug) ∂L/∂\(spec.name)")
+            Self.requireClose(
+                ws.gradient.tensorValues(spec.name), expected, tolerance: 1e-9, "\(slug) ∂L/∂\(spec.name)")
         }
         var theta = theta0
         ws.updateRunningStatistics(&theta)
