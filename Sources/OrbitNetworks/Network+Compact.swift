@@ -108,10 +108,13 @@ extension Network {
                     + Array(repeating: .residual(block), count: count) + [.dense(DenseLayer(outputs: output))])
         case "resnet20":
             self = try ResNet20Preset.network(options: Array(parts.dropFirst()), description: text)
+            preset = trimmed
         case "vgg11", "vgg16":
             self = try VGGPreset.network(kind: kind, options: Array(parts.dropFirst()), description: text)
+            preset = trimmed
         case "cnn":
             self = try ConvStackPreset.network(sizes: parts[1], options: options, description: text)
+            preset = trimmed
         default:
             throw fail(
                 parts[0],
@@ -121,6 +124,10 @@ extension Network {
 
     /// The compact form when the network has one (see the table above), else nil.
     public var compactDescription: String? {
+        if !isDenseChain {
+            // A graph's preset, when it still describes the graph.
+            return preset.flatMap { (try? Network(parsing: $0)) == self ? $0 : nil }
+        }
         guard namePrefix == "layers" else { return nil }
         let candidates = compactCandidates()
         return candidates.first { (try? Network(parsing: $0)) == self }
