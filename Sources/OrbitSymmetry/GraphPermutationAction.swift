@@ -45,29 +45,6 @@ public struct GraphPermutationAction: SymmetryAction, Sendable {
         guard theta.layout == network.layout else {
             throw .invalidGroupElement(layer: 0, reason: "the parameters do not have the network's layout")
         }
-        var out = theta
-        theta.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
-                for axes in spaces.tensors {
-                    let rowPerm = axes.rowSpace.flatMap { permutations[$0] }
-                    let columnPerm = axes.columnSpace.flatMap { permutations[$0] }
-                    guard rowPerm != nil || columnPerm != nil else { continue }
-                    // A vector (bias, BatchNorm's γ, β and statistics) is a column: one row per unit.
-                    let shape = axes.tensor.shape
-                    let (rows, columns) = shape.count == 1 ? (shape[0], 1) : axes.tensor.matrixShape
-                    let base = axes.tensor.offset
-                    let block = axes.columnBlock
-                    for r in 0..<rows {
-                        let from = rowPerm?[r] ?? r
-                        for c in 0..<columns {
-                            let unit = c / block
-                            let sourceColumn = columnPerm.map { $0[unit] * block + c % block } ?? c
-                            target[base + r * columns + c] = source[base + from * columns + sourceColumn]
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        return spaces.apply(permutations, to: theta)
     }
 }

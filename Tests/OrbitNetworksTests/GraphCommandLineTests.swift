@@ -161,7 +161,7 @@ import Testing
         for command in [
             ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
             ["symmetry", "check", "r.safetensors", "--action", "gl"],
-            ["align", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
+            ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
             ["merge", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
             ["hessian", "r.safetensors", "--data", data, "--report", "out"],
             ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
@@ -200,6 +200,13 @@ import Testing
         }
         // The same function in Float32 (the permuted sums round differently).
         #expect(losses(ja).count == 2 && zip(losses(ja), losses(jb)).allSatisfy { abs($0 - $1) < 1e-5 })
+        let back = try Self.orbit(
+            ["align", "r.safetensors", "p.safetensors", "--data", data, "--points", "3", "--out", "back.safetensors"],
+            in: dir)
+        #expect(back.status == 0, "\(back.error)")
+        #expect(back.output.contains("spec derived from the graph") && back.output.contains("functional equivalence"))
+        // π(P) = R exactly: the distance after matching is zero.
+        #expect(back.output.contains("→ ‖θ_A − π(θ_B)‖ = 0\n"), "\(back.output)")
     }
 }
 

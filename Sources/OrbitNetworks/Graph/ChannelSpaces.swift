@@ -1,3 +1,5 @@
+import OrbitNumerics
+
 /// The weight-space table of a graph (Git Re-Basin's permutation spec and mergekit's spaces,
 /// derived instead of written): which channel space each axis of each tensor lives in
 /// (`docs/math/layer-graph.md §5`).
@@ -111,5 +113,45 @@ public struct ChannelSpaces: Sendable {
                 tensor: t, rowSpace: row.map { ids[find($0)]! }, columnSpace: column.map { ids[find($0)]! },
                 columnBlock: block)
         }
+    }
+
+    /// The (rows, columns) view of a tensor as the table indexes it: a vector (bias, γ, β,
+    /// statistics) is a column, one row per unit; anything else is shape[0] × the rest.
+    public static func matrixView(_ tensor: TensorSpec) -> (rows: Int, columns: Int) {
+        tensor.shape.count == 1 ? (tensor.shape[0], 1) : tensor.matrixShape
+    }
+
+    /// π(θ): every tensor's rows reordered by the permutation of their space and its column blocks
+    /// by that of theirs (row r ← row π[r]; block c ← block π[c]); spaces without a permutation
+    /// stay. O(P).
+    public func apply<Scalar: BLASScalar>(_ permutations: [Int: [Int]], to theta: ParameterVector<Scalar>)
+        -> ParameterVector<Scalar>
+    {
+        var out = theta
+        theta.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for axes in tensors {
+                    let rowPerm = axes.rowSpace.flatMap { permutations[$0] }
+                    let columnPerm = axes.columnSpace.flatMap { permutations[$0] }
+                    guard rowPerm != nil || columnPerm != nil else { continue }
+                    let (rows, columns) = Self.matrixView(axes.tensor)
+                    let base = axes.tensor.offset
+                    let block = axes.columnBlock
+                    for r in 0..<rows {
+                        let from = base + (rowPerm?[r] ?? r) * columns
+                        let to = base + r * columns
+                        if let columnPerm {
+                            for unit in 0..<(columns / block) {
+                                let start = from + columnPerm[unit] * block
+                                for q in 0..<block { target[to + unit * block + q] = source[start + q] }
+                            }
+                        } else {
+                            for c in 0..<columns { target[to + c] = source[from + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 }
