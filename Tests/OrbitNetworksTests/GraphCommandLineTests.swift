@@ -162,7 +162,7 @@ import Testing
             ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
             ["symmetry", "check", "r.safetensors", "--action", "gl"],
             ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
-            ["merge", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
+            ["merge", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
             ["hessian", "r.safetensors", "--data", data, "--report", "out"],
             ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
         ] {
@@ -207,6 +207,17 @@ import Testing
         #expect(back.output.contains("spec derived from the graph") && back.output.contains("functional equivalence"))
         // π(P) = R exactly: the distance after matching is zero.
         #expect(back.output.contains("→ ‖θ_A − π(θ_B)‖ = 0\n"), "\(back.output)")
+        // Merging R with its permuted copy gives R back (the running statistics reset on the data).
+        let merged = try Self.orbit(
+            [
+                "merge", "r.safetensors", "p.safetensors", "--data", data, "--bn", "interpolate", "--out",
+                "m.safetensors",
+            ],
+            in: dir)
+        #expect(merged.status == 0 && merged.output.contains("spec derived from the graph"), "\(merged.error)")
+        let mr = try ModelFile.read(dir.appendingPathComponent("m.safetensors").path, as: Float.self)
+        let rr = try ModelFile.read(dir.appendingPathComponent("r.safetensors").path, as: Float.self)
+        #expect(mr.parameters.distance(to: rr.parameters) < 1e-5)
     }
 }
 
