@@ -117,6 +117,16 @@ import Testing
         Self.requireClose(b.flat, a.flat, tolerance: 1e-13, "\(slug) running statistics")
     }
 
+    /// `torch.save(model.state_dict())` of each preset loads with `--arch` alone (num_batches_tracked
+    /// and PyTorch's interleaved parameter/buffer order included) to the same θ as its safetensors.
+    @Test(arguments: Record.slugs)
+    func torchSaveFilesLoadWithThePresetAlone(_ slug: String) throws {
+        let (_, network, theta) = try Self.model(slug)
+        let model = try ModelFile.read(Record.path(slug + ".pt"), network: network, as: Double.self)
+        #expect(model.parameters == theta)
+        #expect(model.renamedTensors.isEmpty)
+    }
+
     @Test func float32ResNetLoadsAndMatches() throws {
         let record = try Record.load("resnet20-bn-float32")
         let network = try Network(parsing: record.preset)
