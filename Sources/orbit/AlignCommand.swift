@@ -75,6 +75,10 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Most coordinate-descent sweeps.") var maxSweeps = 100
     @Option(help: "Sinkhorn ε, relative to the mean cost.") var epsilon = 0.01
     @Option(help: "Points on [0, 1] for the barriers.") var points = 25
+    @Flag(
+        help: "Print the permutation spec derived from the graph (channel spaces and the tensor axes in each) and stop."
+    )
+    var showSpec = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -87,6 +91,10 @@ struct AlignCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let (network, models, names) = try loadAlignableModels([a, b], options: modelOptions)
+        if showSpec {
+            print(specDescription(ChannelSpaces(network.plan)))
+            return
+        }
         let (pa, pb) = (models[0], models[1])
         if !network.isDenseChain {
             guard method == .weight else {
@@ -187,5 +195,25 @@ struct AlignCommand: ParsableCommand {
         let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
         print(pathSummary([before, after]))
         if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
+    }
+
+    /// The derived spec as a table: each channel space, its size, whether it may be permuted, and the
+    /// tensor axes it labels (rows, or column blocks of k).
+    func specDescription(_ spaces: ChannelSpaces) -> String {
+        var lines = ["space  units  free  tensor axes"]
+        for space in spaces.spaces {
+            var axes: [String] = []
+            for t in spaces.tensors {
+                if t.rowSpace == space.id { axes.append("\(t.tensor.name)[rows]") }
+                if t.columnSpace == space.id {
+                    axes.append("\(t.tensor.name)[columns\(t.columnBlock > 1 ? " in blocks of \(t.columnBlock)" : "")]")
+                }
+            }
+            lines.append(
+                String(format: "%5d  %5d  %@  ", space.id, space.size, space.isFree ? "yes " : "no  ")
+                    + (axes.isEmpty
+                        ? "(the network's \(space.id == 0 ? "input" : "output"))" : axes.joined(separator: ", ")))
+        }
+        return lines.joined(separator: "\n")
     }
 }

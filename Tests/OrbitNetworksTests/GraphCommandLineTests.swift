@@ -207,6 +207,10 @@ import Testing
         #expect(back.output.contains("spec derived from the graph") && back.output.contains("functional equivalence"))
         // π(P) = R exactly: the distance after matching is zero.
         #expect(back.output.contains("→ ‖θ_A − π(θ_B)‖ = 0\n"), "\(back.output)")
+        let spec = try Self.orbit(
+            ["align", "r.safetensors", "p.safetensors", "--show-spec", "--out", "unused"], in: dir)
+        #expect(spec.status == 0 && spec.output.contains("layer2.0.downsample.0.weight[rows]"), "\(spec.output)")
+        #expect(spec.output.contains("conv1.weight[columns in blocks of 9]"))
         // Merging R with its permuted copy gives R back (the running statistics reset on the data).
         let merged = try Self.orbit(
             [
