@@ -80,16 +80,10 @@ public final class Demo {
         for (index, seed) in config.seeds.enumerated() {
             let name = String(UnicodeScalar(UInt8(65 + index)))
             announce("[1/\(steps)] training model \(name) (seed \(seed), \(config.training.epochs) epochs)")
-            var training = config.training
-            training.seed = seed
-            let trainer = try Trainer<Float>(
-                network: network, dataset: dataset, configuration: training,
-                progress: ProgressReporter(style: progressStyle, label: "model \(name)"))
-            let final = try trainer.run(from: trainer.initialState())
             models.append(
-                try save(
-                    name: name, seed: seed, parameters: final.parameters, network: network, dataset: dataset,
-                    extra: ["orbit.seed": "\(seed)"]))
+                try trainAndSave(
+                    name: name, seed: seed, network: network, dataset: dataset, training: config.training,
+                    label: "model \(name)", extra: [:]))
         }
         let evaluator = PathEvaluator(network: network)
         let t = PathProfile.grid(points: config.points)
@@ -166,6 +160,22 @@ public final class Demo {
         return Result(
             dataset: result.dataset, network: network, models: models, groups: groups, notes: notes,
             seconds: Date().timeIntervalSince(start), files: files)
+    }
+
+    /// Trains `network` from `seed` with `training`, then evaluates and saves it (``save(name:seed:parameters:network:dataset:extra:)``).
+    func trainAndSave(
+        name: String, seed: UInt64, network: Network, dataset: Dataset, training base: TrainingConfiguration,
+        label: String, extra: [String: String]
+    ) throws -> DemoModel {
+        var training = base
+        training.seed = seed
+        let trainer = try Trainer<Float>(
+            network: network, dataset: dataset, configuration: training,
+            progress: ProgressReporter(style: progressStyle, label: label))
+        let final = try trainer.run(from: trainer.initialState())
+        return try save(
+            name: name, seed: seed, parameters: final.parameters, network: network, dataset: dataset,
+            extra: extra.merging(["orbit.seed": "\(seed)"]) { a, _ in a })
     }
 
     /// Evaluates and saves a model under DIR/models/NAME.safetensors.
