@@ -38,6 +38,8 @@ struct ONNXChain {
                 return reversed.reversed()
             case .view:
                 preconditionFailure("views are resolved")
+            case .layer:
+                preconditionFailure("a graph with layer-graph operators is read by ONNXLayerGraph")
             case .affine(let affine):
                 reversed.append(.dense(Layer(affine: affine, activation: .identity)))
                 v = resolve(affine.source)
@@ -68,6 +70,8 @@ struct ONNXChain {
                     )
                 case .view:
                     preconditionFailure("views are resolved")
+                case .layer:
+                    preconditionFailure("a graph with layer-graph operators is read by ONNXLayerGraph")
                 }
             }
         }

@@ -23,6 +23,18 @@ struct ONNXGraphReader {
         case sum(Int, Int, node: String)
         /// The same data seen with another shape (Flatten, Reshape, Identity, Dropout).
         case view(source: Int)
+        /// A layer-graph node (Conv, BatchNormalization, LayerNormalization, pooling).
+        case layer(GraphLayer)
+    }
+
+    /// A layer of the layer graph read from one node, with its tensors in Orbit's layout.
+    struct GraphLayer {
+        var layer: LayerKind
+        var source: Int
+        /// (name inside the node, tensor, initializer name) in the layer's tensor order.
+        var tensors: [(name: String, tensor: RawTensor, onnx: String)]
+        var node: String
+        var op: String
     }
 
     /// x ↦ W·x (+ b) from a Gemm or MatMul (+ Add) node, W in Orbit's (out, in) layout.
@@ -45,6 +57,8 @@ struct ONNXGraphReader {
 
     let file: String
     private(set) var features: [Feature] = []
+    /// Whether some node has no place in a dense chain (``ONNXOperator/layerGraphOperators``).
+    private(set) var usesLayerGraph = false
     private var values: [String: Value] = [:]
     /// The batch size when the input fixes it (a number rather than a symbol).
     private var staticBatch: Int?
@@ -164,9 +178,6 @@ struct ONNXGraphReader {
         let name = node.name.isEmpty ? "#\(index) (\(node.output.first ?? "no output"))" : node.name
         let opName = node.domain.isEmpty || node.domain == "ai.onnx" ? node.opType : "\(node.domain).\(node.opType)"
         guard let op = ONNXOperator(opType: node.opType, domain: node.domain) else {
-            if node.domain.isEmpty || node.domain == "ai.onnx", ONNXOperator.layerGraphNames.contains(node.opType) {
-                throw .needsLayerGraph(file: file, node: name, op: node.opType)
-            }
             throw .unsupportedOperator(file: file, node: name, op: opName, supported: ONNXOperator.supportedNames)
         }
         func fail(_ reason: String) -> ONNXError {
@@ -262,7 +273,7 @@ struct ONNXGraphReader {
         case .add:
             switch (try operand(0), try operand(1)) {
             case (.feature(let a)?, .feature(let b)?):
-                guard features[a].shape == features[b].shape, features[a].shape.count == 1 else {
+                guard features[a].shape == features[b].shape else {
                     throw fail("adds shapes \(features[a].shape) and \(features[b].shape); a skip needs equal widths")
                 }
                 result = .feature(add(Feature(shape: features[a].shape, kind: .sum(a, b, node: name))))
@@ -342,6 +353,26 @@ struct ONNXGraphReader {
                 )
             }
             result = .feature(add(Feature(shape: [count], kind: .view(source: x))))
+        case .conv, .batchNormalization, .layerNormalization, .maxPool, .averagePool, .globalAveragePool,
+            .reduceMean:
+            usesLayerGraph = true
+            let x = try feature(0)
+            let reader = ONNXLayerReader(
+                file: file, node: name, op: op, attributes: attributes, inputShape: features[x].shape)
+            // The layer reader checks the dtypes: weights are float, ReduceMean's axes integers.
+            let (layer, outputShape) = try reader.read { i throws(ONNXError) in
+                try operand(i) == nil ? nil : try constant(i)
+            }
+            if op == .batchNormalization, node.output.count > 1, node.output.dropFirst().contains(where: { !$0.isEmpty }) {
+                throw fail("outputs running statistics (training mode); export the model in eval mode")
+            }
+            result = .feature(
+                add(
+                    Feature(
+                        shape: outputShape,
+                        kind: .layer(
+                            GraphLayer(
+                                layer: layer.kind, source: x, tensors: layer.tensors, node: name, op: op.rawValue)))))
         }
         try define(node.output[0], result, node: name)
     }
