@@ -80,7 +80,7 @@ struct ONNXChain {
     /// The value behind any chain of views.
     private func resolve(_ index: Int) -> Int {
         var i = index
-        while case .view(let source) = features[i].kind { i = source }
+        while case .view(let source, _) = features[i].kind { i = source }
         return i
     }
 

@@ -21,8 +21,8 @@ struct ONNXGraphReader {
         case affine(Affine)
         case activation(Activation, source: Int, node: String, op: String)
         case sum(Int, Int, node: String)
-        /// The same data seen with another shape (Flatten, Reshape, Identity, Dropout).
-        case view(source: Int)
+        /// The same data seen with another shape (Flatten, a flattening Reshape), from `node`.
+        case view(source: Int, node: String)
         /// A layer-graph node (Conv, BatchNormalization, LayerNormalization, pooling).
         case layer(GraphLayer)
     }
@@ -329,7 +329,7 @@ struct ONNXGraphReader {
                     "axis \(attributes.int("axis") ?? 1) of a rank-\(rank) tensor; Orbit flattens everything but the batch (axis 1)"
                 )
             }
-            result = .feature(add(Feature(shape: [features[x].shape.reduce(1, *)], kind: .view(source: x))))
+            result = .feature(add(Feature(shape: [features[x].shape.reduce(1, *)], kind: .view(source: x, node: name))))
         case .reshape:
             let x = try feature(0)
             let target = try ONNXInitializer.integers(try constant(1), file: file)
@@ -352,7 +352,7 @@ struct ONNXGraphReader {
                     "target shape \(target) of (batch, \(features[x].shape.map(String.init).joined(separator: ", "))) is not a flatten to (batch, \(count))"
                 )
             }
-            result = .feature(add(Feature(shape: [count], kind: .view(source: x))))
+            result = .feature(add(Feature(shape: [count], kind: .view(source: x, node: name))))
         case .conv, .batchNormalization, .layerNormalization, .maxPool, .averagePool, .globalAveragePool,
             .reduceMean:
             usesLayerGraph = true
@@ -362,6 +362,15 @@ struct ONNXGraphReader {
             // The layer reader checks the dtypes: weights are float, ReduceMean's axes integers.
             let (layer, outputShape) = try reader.read { i throws(ONNXError) in
                 try operand(i) == nil ? nil : try constant(i)
+            }
+            // A sample's activation is a row of every workspace: bound it as the input is bounded.
+            var elements = 1
+            for size in outputShape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+                guard !overflow, product <= Network.maxParameterCount else {
+                    throw fail("its output \(outputShape) per sample is larger than Orbit's limit")
+                }
+                elements = product
             }
             if op == .batchNormalization, node.output.count > 1, node.output.dropFirst().contains(where: { !$0.isEmpty }) {
                 throw fail("outputs running statistics (training mode); export the model in eval mode")

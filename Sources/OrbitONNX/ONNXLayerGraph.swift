@@ -81,9 +81,9 @@ struct ONNXLayerGraph {
             switch features[i].kind {
             case .input:
                 continue
-            case .view(let s):
+            case .view(let s, let node):
                 if features[i].shape.count == 1, orbitShape[s]!.count > 1 {
-                    let name = unique("flatten_\(orbitName[s]!)")
+                    let name = unique(node)
                     emit(i, name, .flatten(FlattenLayer()), inputs: [orbitName[s]!])
                 } else {
                     orbitName[i] = orbitName[s]
@@ -134,7 +134,7 @@ struct ONNXLayerGraph {
             guard live.insert(v).inserted else { continue }
             switch features[v].kind {
             case .input: break
-            case .view(let s): stack.append(s)
+            case .view(let s, _): stack.append(s)
             case .affine(let a): stack.append(a.source)
             case .activation(_, let s, _, _): stack.append(s)
             case .sum(let a, let b, _): stack += [a, b]

@@ -12,7 +12,7 @@ import Testing
 @Suite struct ONNXLayerGraphTests {
     typealias Fixtures = ONNXReaderTests
 
-    static let exported = ["conv_net", "bn_pool_cnn", "resnet"].flatMap { ["\($0).legacy.onnx", "\($0).dynamo.onnx"] }
+    static let exported = ["conv_net", "bn_pool_cnn", "resnet", "layernorm_cnn"].flatMap { ["\($0).legacy.onnx", "\($0).dynamo.onnx"] }
 
     /// f(x; θ) in Float32 on the recorded inputs.
     static func floatOutputs(of model: Model<Float>, on recorded: ONNXReaderTests.Recorded) -> [Double] {
@@ -76,6 +76,16 @@ import Testing
             // PyTorch's names where the exporter kept them (`8` is the Linear), stable ones elsewhere.
             #expect(cnn.network.nodes[7].name == "8" && cnn.network.nodes[3].name == "4")
         }
+        for exporter in ["legacy", "dynamo"] {
+            let ln = try ONNXModel.read(Fixtures.fixture("layernorm_cnn.\(exporter).onnx"))
+            let norm = try #require(ln.network.nodes.first { $0.name == "1" })
+            #expect(norm.layer == .layerNorm(LayerNormLayer(epsilon: 1e-5)))
+            #expect(ln.network.layout.tensor(named: "1.weight")?.shape == [2, 6, 6])
+            #expect(ln.mapping.first { $0.orbit == "1.bias" }?.onnx == "1.bias")
+        }
+        // A flatten node takes the name of the ONNX node that flattens.
+        let flatten = try ONNXModel.read(Fixtures.fixture("layernorm_cnn.legacy.onnx")).network.nodes[3]
+        #expect(flatten.name == "/3/Flatten" && flatten.layer == .flatten(FlattenLayer()))
     }
 
     /// The ResNet read from ONNX (legacy export, BatchNorm kept) holds exactly the tensors of the
@@ -98,7 +108,8 @@ import Testing
         }
     }
 
-    /// A grouped convolution and a Softmax between the convolution and the head are refused in one
+    /// A grouped or dilated convolution, pooling in ceil mode or excluding the padding, a LayerNorm
+    /// over the last axis only, and a Softmax between the convolution and the head are refused in one
     /// line naming the node and the operator (and, for Softmax, the supported list).
     @Test func unsupportedConvolutionalGraphsAreRefused() throws {
         let bad = Fixtures.fixture("bad")
@@ -119,6 +130,24 @@ import Testing
             }
             #expect(reason.contains("group=2"))
             #expect(!"\(error)".contains("\n"))
+        }
+        for (file, node, op, words) in [
+            ("dilated_conv.onnx", "dilated_conv", "Conv", "dilation"),
+            ("ceil_mode_pool.onnx", "ceil_pool", "MaxPool", "ceil_mode=1"),
+            ("count_exclusive_pool.onnx", "exclusive_pool", "AveragePool", "count_include_pad=0"),
+            ("layernorm_last_axis.onnx", "row_norm", "LayerNormalization", "axis -1"),
+        ] {
+            do {
+                _ = try ONNXModel.read("\(bad)/\(file)")
+                Issue.record("\(file) loaded")
+            } catch {
+                guard case .notExpressible(_, node, op, let reason)? = error as? ONNXError else {
+                    Issue.record("\(file): unexpected error \(error)")
+                    continue
+                }
+                #expect(reason.contains(words), "\(file): \(reason)")
+                #expect("\(error)".contains("node '\(node)' (\(op))") && !"\(error)".contains("\n"))
+            }
         }
     }
 }

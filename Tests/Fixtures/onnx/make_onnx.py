@@ -142,6 +142,13 @@ def models():
         nn.Conv2d(4, 4, 3, padding=1), nn.LeakyReLU(0.1), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(16, 3)
     )), (BATCH, 1, 8, 8), None
     yield "resnet", trained_statistics(ResNet20(2, 1, 3)), (BATCH, 1, 8, 8), RESNET_PRESET
+    norm = nn.LayerNorm([2, 6, 6])
+    with torch.no_grad():
+        norm.weight.uniform_(0.5, 1.5)
+        norm.bias.uniform_(-0.2, 0.2)
+    yield "layernorm_cnn", nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1), norm, nn.GELU(), nn.Flatten(), nn.Linear(72, 3)
+    ), (BATCH, 1, 6, 6), None
 
 
 def main():
@@ -337,6 +344,21 @@ def bad():
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 3])],
         [f32((2, 1, 3, 3))("conv.weight"), f32((3, 8))("fc.weight")])
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]), "conv_softmax.onnx")
+    # Operators whose attributes Orbit's layers would compute differently, each on a 2×4×4 input.
+    def image_graph(node, name, initializers=()):
+        graph = helper.make_graph(
+            [node, helper.make_node("Flatten", ["y"], ["output"], name="flatten")], name,
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 2, 4, 4])],
+            [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", None])], list(initializers))
+        save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]), f"{name}.onnx")
+    image_graph(helper.make_node("MaxPool", ["input"], ["y"], name="ceil_pool", kernel_shape=[3, 3], strides=[2, 2],
+                                 ceil_mode=1), "ceil_mode_pool")
+    image_graph(helper.make_node("AveragePool", ["input"], ["y"], name="exclusive_pool", kernel_shape=[3, 3],
+                                 pads=[1, 1, 1, 1]), "count_exclusive_pool")
+    image_graph(helper.make_node("LayerNormalization", ["input", "ln.weight", "ln.bias"], ["y"], name="row_norm",
+                                 axis=-1), "layernorm_last_axis", [f32((4,))("ln.weight"), f32((4,))("ln.bias")])
+    image_graph(helper.make_node("Conv", ["input", "conv.weight"], ["y"], name="dilated_conv", dilations=[2, 2]),
+                "dilated_conv", [f32((2, 2, 2, 2))("conv.weight")])
 
 
 if __name__ == "__main__":
