@@ -1,10 +1,12 @@
 import OrbitFormats
 import OrbitNetworks
 
-/// The dataflow of an ONNX graph in the terms of a dense network: one pass over the nodes (ONNX
+/// The dataflow of an ONNX graph in the terms of Orbit's layers: one pass over the nodes (ONNX
 /// requires them in topological order) that resolves every shape statically and records each value
-/// as the graph input, an affine map, an activation, a sum or a reshaping view of another value.
-/// ``ONNXChain`` then reads the network off the value that reaches the graph output.
+/// as the graph input, an affine map, an activation, a sum, a reshaping view of another value, or a
+/// layer-graph layer (``ONNXLayerReader``). ``ONNXChain`` (dense operators only) or
+/// ``ONNXLayerGraph`` (any layer-graph operator) then reads the network off the value that reaches
+/// the graph output.
 ///
 /// Shapes exclude the batch, the first dimension of the input, which alone may be symbolic.
 /// O(nodes + initializer elements); nothing is allocated beyond the initializers the nodes use.
@@ -372,7 +374,9 @@ struct ONNXGraphReader {
                 }
                 elements = product
             }
-            if op == .batchNormalization, node.output.count > 1, node.output.dropFirst().contains(where: { !$0.isEmpty }) {
+            if op == .batchNormalization, node.output.count > 1,
+                node.output.dropFirst().contains(where: { !$0.isEmpty })
+            {
                 throw fail("outputs running statistics (training mode); export the model in eval mode")
             }
             result = .feature(

@@ -61,19 +61,22 @@ struct ONNXLayerGraph {
             orbitShape[i] = shape ?? features[i].shape
         }
         func own(
-            _ parts: [(name: String, tensor: RawTensor, onnx: String, transposed: Bool)], node: String, onnxNode: String,
+            _ parts: [(name: String, tensor: RawTensor, onnx: String, transposed: Bool)], node: String,
+            onnxNode: String,
             op: String
         ) throws(ONNXError) {
             for part in parts {
                 if let other = user[part.onnx] {
                     throw .notExpressible(
                         file: file, node: onnxNode, op: op,
-                        reason: "reuses initializer '\(part.onnx)' of node '\(other)'; Orbit's layers do not share weights")
+                        reason:
+                            "reuses initializer '\(part.onnx)' of node '\(other)'; Orbit's layers do not share weights")
                 }
                 user[part.onnx] = onnxNode
                 let full = "\(node).\(part.name)"
                 tensors[full] = (
-                    part.tensor.renamed(full), ONNXTensorMapping(orbit: full, onnx: part.onnx, transposed: part.transposed)
+                    part.tensor.renamed(full),
+                    ONNXTensorMapping(orbit: full, onnx: part.onnx, transposed: part.transposed)
                 )
             }
         }
@@ -93,7 +96,12 @@ struct ONNXLayerGraph {
                 let input = try source(affine.source, node: affine.node, op: affine.op)
                 let name = names[i] ?? unique(affine.node)
                 let outputs = affine.weight.shape[0]
-                var parts = [(name: "weight", tensor: affine.weight, onnx: affine.weightName, transposed: affine.weightTransposed)]
+                var parts = [
+                    (
+                        name: "weight", tensor: affine.weight, onnx: affine.weightName,
+                        transposed: affine.weightTransposed
+                    )
+                ]
                 if let bias = affine.bias {
                     parts.append((name: "bias", tensor: bias, onnx: affine.biasName ?? bias.name, transposed: false))
                 }
@@ -109,7 +117,8 @@ struct ONNXLayerGraph {
                 let input = try source(layer.source, node: layer.node, op: layer.op)
                 let name = names[i] ?? unique(layer.node)
                 try own(
-                    layer.tensors.map { (name: $0.name, tensor: $0.tensor, onnx: $0.onnx, transposed: false) }, node: name,
+                    layer.tensors.map { (name: $0.name, tensor: $0.tensor, onnx: $0.onnx, transposed: false) },
+                    node: name,
                     onnxNode: layer.node, op: layer.op)
                 if case .globalAveragePool = layer.layer {
                     emit(i, name, layer.layer, inputs: [input], shape: [features[i].shape[0]])

@@ -171,7 +171,8 @@ struct ONNXLayerReader {
         var tensors: [(name: String, tensor: RawTensor, onnx: String)] = []
         for (i, role) in ["weight", "bias"].enumerated() {
             guard let t = try operand(i + 1) else {
-                throw fail("has no \(role == "weight" ? "scale" : "bias") (operand \(i + 1)); Orbit's LayerNorm has both")
+                throw fail(
+                    "has no \(role == "weight" ? "scale" : "bias") (operand \(i + 1)); Orbit's LayerNorm has both")
             }
             try requireFloat(t)
             guard t.shape.reduce(1, *) == inputShape.reduce(1, *), t.shape.count <= inputShape.count else {
@@ -218,7 +219,8 @@ struct ONNXLayerReader {
         }
         axes = axes.map { $0 < 0 ? $0 + 4 : $0 }
         guard Set(axes) == [2, 3], axes.count == 2 else {
-            throw fail("reduces axes \(axes); Orbit reads ReduceMean only over the spatial axes (2, 3), a global average pool")
+            throw fail(
+                "reduces axes \(axes); Orbit reads ReduceMean only over the spatial axes (2, 3), a global average pool")
         }
         let keep = (attributes.int("keepdims") ?? 1) != 0
         let shape = keep ? [inputShape[0], 1, 1] : [inputShape[0]]

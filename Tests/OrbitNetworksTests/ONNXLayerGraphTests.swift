@@ -12,7 +12,9 @@ import Testing
 @Suite struct ONNXLayerGraphTests {
     typealias Fixtures = ONNXReaderTests
 
-    static let exported = ["conv_net", "bn_pool_cnn", "resnet", "layernorm_cnn"].flatMap { ["\($0).legacy.onnx", "\($0).dynamo.onnx"] }
+    static let exported = ["conv_net", "bn_pool_cnn", "resnet", "layernorm_cnn"].flatMap {
+        ["\($0).legacy.onnx", "\($0).dynamo.onnx"]
+    }
 
     /// f(x; θ) in Float32 on the recorded inputs.
     static func floatOutputs(of model: Model<Float>, on recorded: ONNXReaderTests.Recorded) -> [Double] {
@@ -113,12 +115,15 @@ import Testing
     /// line naming the node and the operator (and, for Softmax, the supported list).
     @Test func unsupportedConvolutionalGraphsAreRefused() throws {
         let bad = Fixtures.fixture("bad")
-        #expect(throws: ONNXError.unsupportedOperator(
-            file: "\(bad)/conv_softmax.onnx", node: "middle_softmax", op: "Softmax",
-            supported: ONNXModel.supportedOperators)) {
+        #expect(
+            throws: ONNXError.unsupportedOperator(
+                file: "\(bad)/conv_softmax.onnx", node: "middle_softmax", op: "Softmax",
+                supported: ONNXModel.supportedOperators)
+        ) {
             _ = try ONNXModel.read("\(bad)/conv_softmax.onnx")
         }
-        let softmax = "\(ONNXError.unsupportedOperator(file: "f", node: "n", op: "Softmax", supported: ONNXModel.supportedOperators))"
+        let softmax =
+            "\(ONNXError.unsupportedOperator(file: "f", node: "n", op: "Softmax", supported: ONNXModel.supportedOperators))"
         #expect(softmax.contains("Conv") && softmax.contains("BatchNormalization") && softmax.contains("MaxPool"))
         do {
             _ = try ONNXModel.read("\(bad)/grouped_conv.onnx")
