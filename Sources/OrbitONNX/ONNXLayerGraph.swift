@@ -15,7 +15,7 @@ struct ONNXLayerGraph {
     let file: String
     let features: [ONNXGraphReader.Feature]
 
-    /// The nodes and, per tensor of θ, (Orbit name, tensor, mapping), in node order.
+    /// The nodes in evaluation order, and each tensor of θ with its mapping, by Orbit name.
     func build(to output: Int) throws(ONNXError) -> (
         nodes: [NetworkNode], tensors: [String: (RawTensor, ONNXTensorMapping)]
     ) {
