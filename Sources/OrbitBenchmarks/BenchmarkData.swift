@@ -1,3 +1,4 @@
+import Foundation
 import OrbitKit
 
 /// The data the benchmarks run on.
@@ -8,6 +9,24 @@ enum BenchmarkData {
         if FashionMNIST.isAvailable(), let dataset = try? DatasetSpec(parsing: "fashion-mnist").load() {
             return dataset
         }
+        return random()
+    }
+
+    /// The images at most `ORBIT_BENCH_SAMPLES` per split (benchmarks/run.py --samples passes the
+    /// same limit to the references), with their 1×28×28 shape.
+    static func images() -> Dataset {
+        let limit = ProcessInfo.processInfo.environment["ORBIT_BENCH_SAMPLES"].flatMap(Int.init)
+        var data = fashionMNISTOrRandom()
+        if let limit {
+            data = Dataset(
+                name: data.name, train: data.train.prefix(limit), test: data.test.map { $0.prefix(limit) },
+                provenance: data.provenance)
+        }
+        data.sampleShape = [1, 28, 28]
+        return data
+    }
+
+    static func random() -> Dataset {
         var g = SeededGenerator(seed: 0)
         let x = Matrix<Float>.normal(rows: 60000, columns: 784, generator: &g)
         let y = (0..<60000).map { _ in Int32(g.next() % 10) }

@@ -81,7 +81,8 @@ extension Network {
             return .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)
         case (.weight(let fanIn, _), .he):
             return .normal(
-                rows: rows, columns: columns, standardDeviation: (2 / Double(fanIn)).squareRoot(), generator: &generator)
+                rows: rows, columns: columns, standardDeviation: (2 / Double(fanIn)).squareRoot(), generator: &generator
+            )
         case (.weight(let fanIn, let fanOut), .xavier):
             let bound = (6 / Double(fanIn + fanOut)).squareRoot()
             return .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)

@@ -24,7 +24,8 @@ extension Network {
         func fail(_ part: String, _ reason: String) -> NetworkError {
             .unparsable(description: text, part: part, reason: reason)
         }
-        guard parts.count >= 2 || kind == "resnet20" || kind.hasPrefix("vgg"), parts.count < 2 || !parts[1].isEmpty else {
+        guard parts.count >= 2 || kind == "resnet20" || kind.hasPrefix("vgg"), parts.count < 2 || !parts[1].isEmpty
+        else {
             throw fail(text, "expected KIND:SIZES, e.g. mlp:784-512-10:relu")
         }
         var options = Array(parts.dropFirst(2))
@@ -107,18 +108,26 @@ extension Network {
                     + Array(repeating: .residual(block), count: count) + [.dense(DenseLayer(outputs: output))])
         case "resnet20":
             self = try ResNet20Preset.network(options: Array(parts.dropFirst()), description: text)
+            preset = trimmed
         case "vgg11", "vgg16":
             self = try VGGPreset.network(kind: kind, options: Array(parts.dropFirst()), description: text)
+            preset = trimmed
         case "cnn":
             self = try ConvStackPreset.network(sizes: parts[1], options: options, description: text)
+            preset = trimmed
         default:
             throw fail(
-                parts[0], "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
+                parts[0],
+                "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
         }
     }
 
     /// The compact form when the network has one (see the table above), else nil.
     public var compactDescription: String? {
+        if !isDenseChain {
+            // A graph's preset, when it still describes the graph.
+            return preset.flatMap { (try? Network(parsing: $0)) == self ? $0 : nil }
+        }
         guard namePrefix == "layers" else { return nil }
         let candidates = compactCandidates()
         return candidates.first { (try? Network(parsing: $0)) == self }

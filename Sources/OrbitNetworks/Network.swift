@@ -20,6 +20,9 @@ public struct Network: Hashable, Sendable {
     public let namePrefix: String
     /// Shapes, layout and steps, resolved once.
     public let plan: NetworkPlan
+    /// The preset a graph network was built from (`resnet20:w=16`), kept for reports and files;
+    /// not part of the network's identity.
+    public internal(set) var preset: String?
 
     /// A dense chain of `blocks` on inputs of `inputSize` features.
     public init(inputSize: Int, blocks: [NetworkBlock], namePrefix: String = "layers") throws(NetworkError) {
@@ -35,12 +38,13 @@ public struct Network: Hashable, Sendable {
 
     /// A graph network: `nodes` in topological order on samples of `inputShape`. Errors name the node
     /// and the shapes that do not fit.
-    public init(inputShape: [Int], nodes: [NetworkNode]) throws(NetworkError) {
+    public init(inputShape: [Int], nodes: [NetworkNode], preset: String? = nil) throws(NetworkError) {
         self.inputShape = inputShape
         self.nodes = nodes
         blocks = []
         namePrefix = ""
         plan = try NetworkPlan(inputShape: inputShape, nodes: nodes)
+        self.preset = preset
     }
 
     public static func == (a: Network, b: Network) -> Bool {

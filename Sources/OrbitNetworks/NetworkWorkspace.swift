@@ -157,7 +157,8 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         values[0] = UnsafeMutablePointer(mutating: inputs.baseAddress)
     }
 
-    private func context(_ theta: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> StepContext<Scalar> {
+    private func context(_ theta: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> StepContext<Scalar>
+    {
         StepContext(
             rows: batchSize, theta: theta, gradient: gradient, values: values, routing: routing, training: isTraining)
     }
@@ -314,7 +315,9 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
 
     /// The backward counterpart of ``forwardPhase(_:inputs:)``: runs to the next BatchNorm, which
     /// leaves its partial gradient sums for ``exchangeBackward(_:)``; true when complete.
-    public func backwardPhase(_ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false)
+    public func backwardPhase(
+        _ parameters: ParameterVector<Scalar>, inputs: MatrixView<Scalar>, inputGradient: Bool = false
+    )
         -> Bool
     {
         var k = operators.count - 1

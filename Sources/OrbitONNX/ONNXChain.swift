@@ -38,6 +38,8 @@ struct ONNXChain {
                 return reversed.reversed()
             case .view:
                 preconditionFailure("views are resolved")
+            case .layer:
+                preconditionFailure("a graph with layer-graph operators is read by ONNXLayerGraph")
             case .affine(let affine):
                 reversed.append(.dense(Layer(affine: affine, activation: .identity)))
                 v = resolve(affine.source)
@@ -68,6 +70,8 @@ struct ONNXChain {
                     )
                 case .view:
                     preconditionFailure("views are resolved")
+                case .layer:
+                    preconditionFailure("a graph with layer-graph operators is read by ONNXLayerGraph")
                 }
             }
         }
@@ -76,7 +80,7 @@ struct ONNXChain {
     /// The value behind any chain of views.
     private func resolve(_ index: Int) -> Int {
         var i = index
-        while case .view(let source) = features[i].kind { i = source }
+        while case .view(let source, _) = features[i].kind { i = source }
         return i
     }
 

@@ -7,9 +7,7 @@ public enum ONNXError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidGraph(file: String, part: String, reason: String)
     /// An operator Orbit does not map to a network layer.
     case unsupportedOperator(file: String, node: String, op: String, supported: [String])
-    /// An operator that needs the layer graph (convolutions, normalisation, pooling).
-    case needsLayerGraph(file: String, node: String, op: String)
-    /// A supported operator used in a way Orbit's dense chain cannot express (attributes, operands,
+    /// A supported operator used in a way Orbit's network cannot express (attributes, operands,
     /// shapes or wiring); `reason` says what.
     case notExpressible(file: String, node: String, op: String, reason: String)
     /// A dimension that is symbolic or unknown where Orbit needs a number (every dimension but the
@@ -31,9 +29,6 @@ public enum ONNXError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedOperator(let file, let node, let op, let supported):
             return
                 "\(file): node '\(node)' uses operator \(op), which Orbit does not support; supported: \(supported.joined(separator: ", "))"
-        case .needsLayerGraph(let file, let node, let op):
-            return
-                "\(file): node '\(node)' uses operator \(op), which needs Orbit's layer graph (not built yet; \(op) arrives with it); today's networks are dense chains of \(ONNXOperator.supportedNames.joined(separator: ", "))"
         case .notExpressible(let file, let node, let op, let reason):
             return "\(file): node '\(node)' (\(op)): \(reason)"
         case .dynamicShape(let file, let part, let shape):

@@ -1,10 +1,12 @@
 import OrbitFormats
 import OrbitNetworks
 
-/// The dataflow of an ONNX graph in the terms of a dense network: one pass over the nodes (ONNX
+/// The dataflow of an ONNX graph in the terms of Orbit's layers: one pass over the nodes (ONNX
 /// requires them in topological order) that resolves every shape statically and records each value
-/// as the graph input, an affine map, an activation, a sum or a reshaping view of another value.
-/// ``ONNXChain`` then reads the network off the value that reaches the graph output.
+/// as the graph input, an affine map, an activation, a sum, a reshaping view of another value, or a
+/// layer-graph layer (``ONNXLayerReader``). ``ONNXChain`` (dense operators only) or
+/// ``ONNXLayerGraph`` (any layer-graph operator) then reads the network off the value that reaches
+/// the graph output.
 ///
 /// Shapes exclude the batch, the first dimension of the input, which alone may be symbolic.
 /// O(nodes + initializer elements); nothing is allocated beyond the initializers the nodes use.
@@ -21,8 +23,20 @@ struct ONNXGraphReader {
         case affine(Affine)
         case activation(Activation, source: Int, node: String, op: String)
         case sum(Int, Int, node: String)
-        /// The same data seen with another shape (Flatten, Reshape, Identity, Dropout).
-        case view(source: Int)
+        /// The same data seen with another shape (Flatten, a flattening Reshape), from `node`.
+        case view(source: Int, node: String)
+        /// A layer-graph node (Conv, BatchNormalization, LayerNormalization, pooling).
+        case layer(GraphLayer)
+    }
+
+    /// A layer of the layer graph read from one node, with its tensors in Orbit's layout.
+    struct GraphLayer {
+        var layer: LayerKind
+        var source: Int
+        /// (name inside the node, tensor, initializer name) in the layer's tensor order.
+        var tensors: [(name: String, tensor: RawTensor, onnx: String)]
+        var node: String
+        var op: String
     }
 
     /// x ↦ W·x (+ b) from a Gemm or MatMul (+ Add) node, W in Orbit's (out, in) layout.
@@ -45,6 +59,8 @@ struct ONNXGraphReader {
 
     let file: String
     private(set) var features: [Feature] = []
+    /// Whether some node has no place in a dense chain (``ONNXOperator/layerGraphOperators``).
+    private(set) var usesLayerGraph = false
     private var values: [String: Value] = [:]
     /// The batch size when the input fixes it (a number rather than a symbol).
     private var staticBatch: Int?
@@ -164,9 +180,6 @@ struct ONNXGraphReader {
         let name = node.name.isEmpty ? "#\(index) (\(node.output.first ?? "no output"))" : node.name
         let opName = node.domain.isEmpty || node.domain == "ai.onnx" ? node.opType : "\(node.domain).\(node.opType)"
         guard let op = ONNXOperator(opType: node.opType, domain: node.domain) else {
-            if node.domain.isEmpty || node.domain == "ai.onnx", ONNXOperator.layerGraphNames.contains(node.opType) {
-                throw .needsLayerGraph(file: file, node: name, op: node.opType)
-            }
             throw .unsupportedOperator(file: file, node: name, op: opName, supported: ONNXOperator.supportedNames)
         }
         func fail(_ reason: String) -> ONNXError {
@@ -262,7 +275,7 @@ struct ONNXGraphReader {
         case .add:
             switch (try operand(0), try operand(1)) {
             case (.feature(let a)?, .feature(let b)?):
-                guard features[a].shape == features[b].shape, features[a].shape.count == 1 else {
+                guard features[a].shape == features[b].shape else {
                     throw fail("adds shapes \(features[a].shape) and \(features[b].shape); a skip needs equal widths")
                 }
                 result = .feature(add(Feature(shape: features[a].shape, kind: .sum(a, b, node: name))))
@@ -318,7 +331,7 @@ struct ONNXGraphReader {
                     "axis \(attributes.int("axis") ?? 1) of a rank-\(rank) tensor; Orbit flattens everything but the batch (axis 1)"
                 )
             }
-            result = .feature(add(Feature(shape: [features[x].shape.reduce(1, *)], kind: .view(source: x))))
+            result = .feature(add(Feature(shape: [features[x].shape.reduce(1, *)], kind: .view(source: x, node: name))))
         case .reshape:
             let x = try feature(0)
             let target = try ONNXInitializer.integers(try constant(1), file: file)
@@ -341,7 +354,38 @@ struct ONNXGraphReader {
                     "target shape \(target) of (batch, \(features[x].shape.map(String.init).joined(separator: ", "))) is not a flatten to (batch, \(count))"
                 )
             }
-            result = .feature(add(Feature(shape: [count], kind: .view(source: x))))
+            result = .feature(add(Feature(shape: [count], kind: .view(source: x, node: name))))
+        case .conv, .batchNormalization, .layerNormalization, .maxPool, .averagePool, .globalAveragePool,
+            .reduceMean:
+            usesLayerGraph = true
+            let x = try feature(0)
+            let reader = ONNXLayerReader(
+                file: file, node: name, op: op, attributes: attributes, inputShape: features[x].shape)
+            // The layer reader checks the dtypes: weights are float, ReduceMean's axes integers.
+            let (layer, outputShape) = try reader.read { i throws(ONNXError) in
+                try operand(i) == nil ? nil : try constant(i)
+            }
+            // A sample's activation is a row of every workspace: bound it as the input is bounded.
+            var elements = 1
+            for size in outputShape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+                guard !overflow, product <= Network.maxParameterCount else {
+                    throw fail("its output \(outputShape) per sample is larger than Orbit's limit")
+                }
+                elements = product
+            }
+            if op == .batchNormalization, node.output.count > 1,
+                node.output.dropFirst().contains(where: { !$0.isEmpty })
+            {
+                throw fail("outputs running statistics (training mode); export the model in eval mode")
+            }
+            result = .feature(
+                add(
+                    Feature(
+                        shape: outputShape,
+                        kind: .layer(
+                            GraphLayer(
+                                layer: layer.kind, source: x, tensors: layer.tensors, node: name, op: op.rawValue)))))
         }
         try define(node.output[0], result, node: name)
     }

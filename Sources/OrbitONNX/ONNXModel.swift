@@ -21,13 +21,16 @@ public struct ONNXTensorMapping: Codable, Hashable, Sendable {
 /// An ONNX model read as an Orbit network plus θ.
 ///
 /// The graph is walked from its input with every shape resolved statically (only the batch
-/// dimension may be symbolic) and mapped onto today's ``Network``: Gemm (transB either way,
-/// alpha = beta = 1), MatMul followed by Add (the bias), Relu, LeakyRelu, Gelu, Tanh, Sigmoid,
-/// Flatten, a Reshape that flattens, Identity, Dropout (inference), Constant, and Add as the skip
-/// of a residual block σ(F(x) + x). Conv, BatchNormalization, LayerNormalization and the pooling
-/// operators are refused until the layer graph exists; any other operator is refused naming the
-/// node. θ holds the initializers the chain uses, in Orbit's layout ((out, in) weights, transposed
-/// where the file stores (in, out)) and dtype as stored; ``mapping`` keeps their ONNX names.
+/// dimension may be symbolic). A graph of Gemm (transB either way, alpha = beta = 1), MatMul
+/// followed by Add (the bias), Relu, LeakyRelu, Gelu, Tanh, Sigmoid, Flatten, a Reshape that
+/// flattens, Identity, Dropout (inference), Constant, and Add as the skip of a residual block
+/// σ(F(x) + x) becomes a dense chain (``Network/blocks``), named `layers.N` as Orbit's own. A graph
+/// that also uses Conv, BatchNormalization, LayerNormalization, MaxPool, AveragePool,
+/// GlobalAveragePool or a spatial ReduceMean becomes a layer graph (``ONNXLayerGraph``) whose nodes
+/// carry the PyTorch module names the initializers have. Any other operator is refused naming the
+/// node. θ holds the initializers the network uses, in Orbit's layout ((out, in) weights,
+/// transposed where the file stores (in, out)) and dtype as stored; ``mapping`` keeps their ONNX
+/// names.
 ///
 /// Reading is bounded by the file: protobuf lengths are checked against the bytes present, every
 /// initializer's data against its dims, before any tensor is built. Cost O(file size).
@@ -44,7 +47,7 @@ public struct ONNXModel: Sendable {
 
     /// The operators Orbit maps onto today's networks (the list errors print).
     public static let supportedOperators = ONNXOperator.supportedNames
-    /// The operators refused until the layer graph exists.
+    /// The operators that make the network a layer graph rather than a dense chain.
     public static let layerGraphOperators = ONNXOperator.layerGraphNames.sorted()
 
     /// Metadata keys under which ``metadata`` records the provenance.
@@ -88,10 +91,45 @@ public struct ONNXModel: Sendable {
         }
         var reader = ONNXGraphReader(file: file)
         let output = try reader.read(proto.graph)
+        if reader.usesLayerGraph {
+            return try assembleGraph(reader.features, output: output, proto: proto, file: file)
+        }
         let blocks = try ONNXChain(file: file, features: reader.features).blocks(to: output)
         guard case .input = reader.features[0].kind else { preconditionFailure("the input is the first value") }
         let inputSize = reader.features[0].shape.reduce(1, *)
         return try assemble(blocks, inputSize: inputSize, proto: proto, file: file)
+    }
+
+    /// A layer graph (``ONNXLayerGraph``) and θ in its layout order: parameters, then buffers.
+    private static func assembleGraph(
+        _ features: [ONNXGraphReader.Feature], output: Int, proto: Onnx_ModelProto, file: String
+    ) throws(ONNXError) -> ONNXModel {
+        let (nodes, byName) = try ONNXLayerGraph(file: file, features: features).build(to: output)
+        let network: Network
+        do { network = try Network(inputShape: features[0].shape, nodes: nodes) } catch {
+            throw .invalidGraph(file: file, part: "graph", reason: "gives no valid network: \(error)")
+        }
+        var tensors: [RawTensor] = []
+        var mapping: [ONNXTensorMapping] = []
+        for spec in network.layout.tensors {
+            guard let (tensor, map) = byName[spec.name], tensor.shape == spec.shape else {
+                throw .invalidGraph(
+                    file: file, part: "tensor '\(spec.name)'",
+                    reason: "the layer needs shape \(spec.shape), the file gives \(byName[spec.name]?.0.shape ?? [])")
+            }
+            tensors.append(tensor)
+            mapping.append(map)
+        }
+        return ONNXModel(
+            network: network, tensors: tensors, mapping: mapping, producer: producer(proto), opset: opset(proto))
+    }
+
+    private static func opset(_ proto: Onnx_ModelProto) -> Int64 {
+        proto.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }?.version ?? 0
+    }
+
+    private static func producer(_ proto: Onnx_ModelProto) -> String {
+        [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private static func assemble(
@@ -146,8 +184,7 @@ public struct ONNXModel: Sendable {
                 mapping.append(ONNXTensorMapping(orbit: spec.name, onnx: name, transposed: transposed))
             }
         }
-        let opset = proto.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }?.version ?? 0
-        let producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
-        return ONNXModel(network: network, tensors: tensors, mapping: mapping, producer: producer, opset: opset)
+        return ONNXModel(
+            network: network, tensors: tensors, mapping: mapping, producer: producer(proto), opset: opset(proto))
     }
 }

@@ -1,10 +1,9 @@
 import OrbitNetworks
 
-/// The ONNX operators (default domain) Orbit maps onto today's ``Network``, a chain of dense layers
-/// and residual blocks, and the operators that wait for the layer graph.
+/// The ONNX operators (default domain) Orbit maps onto a ``Network``: a dense chain when the graph
+/// uses only the dense operators, a layer graph when it uses any of ``layerGraphOperators``.
 ///
-/// Per-operator knowledge lives here and in ``ONNXGraphReader/read(node:)``: when the layer graph
-/// arrives, its operators move from ``layerGraphNames`` to cases of this enum.
+/// Per-operator knowledge lives here and in ``ONNXGraphReader/read(node:)``.
 enum ONNXOperator: String, CaseIterable {
     case gemm = "Gemm"
     case matMul = "MatMul"
@@ -19,6 +18,14 @@ enum ONNXOperator: String, CaseIterable {
     case identity = "Identity"
     case dropout = "Dropout"
     case constant = "Constant"
+    case conv = "Conv"
+    case batchNormalization = "BatchNormalization"
+    case layerNormalization = "LayerNormalization"
+    case maxPool = "MaxPool"
+    case averagePool = "AveragePool"
+    case globalAveragePool = "GlobalAveragePool"
+    /// A mean over the two spatial axes with keepdims, the dynamo exporter's AdaptiveAvgPool2d(1).
+    case reduceMean = "ReduceMean"
 
     /// The operator of a node, if Orbit reads it (`ai.onnx` is the default domain's other name).
     init?(opType: String, domain: String) {
@@ -29,10 +36,12 @@ enum ONNXOperator: String, CaseIterable {
     /// The operator names of the supported list, as errors print it.
     static let supportedNames: [String] = allCases.map(\.rawValue)
 
-    /// Operators of issue 16's list that need the layer graph (issue 15): refused with that reason.
-    static let layerGraphNames: Set<String> = [
-        "Conv", "BatchNormalization", "LayerNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
+    /// The operators with no place in a dense chain: a graph using any of them becomes a layer graph.
+    static let layerGraphOperators: Set<ONNXOperator> = [
+        .conv, .batchNormalization, .layerNormalization, .maxPool, .averagePool, .globalAveragePool, .reduceMean,
     ]
+
+    static let layerGraphNames: Set<String> = Set(layerGraphOperators.map(\.rawValue))
 
     /// The elementwise activation this operator applies, for the activation operators.
     func activation(_ node: Onnx_NodeProto, file: String, name: String) throws(ONNXError) -> Activation? {

@@ -12,7 +12,8 @@ public func invarianceDeviation<S: BLASScalar>(
     network: Network, _ theta: ParameterVector<S>, acted: ParameterVector<S>, inputs: Matrix<Double>
 ) -> Double {
     guard inputs.rows > 0 else { return 0 }
-    let workspace = NetworkWorkspace<Double>(network: network, capacity: inputs.rows)
+    // Evaluation mode: BatchNorm's running statistics must move with their channels too.
+    let workspace = NetworkWorkspace<Double>(network: network, capacity: inputs.rows, inference: true)
     let before = inputs.withView { Matrix(workspace.forward(theta.converted(to: Double.self), inputs: $0)) }
     let after = inputs.withView { Matrix(workspace.forward(acted.converted(to: Double.self), inputs: $0)) }
     let scale = before.maxMagnitude()

@@ -55,7 +55,9 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
     /// The parts of a network with BatchNorm run in lockstep: forward to each BatchNorm, whose
     /// partial statistics the parts exchange so that every part normalises with the statistics of
     /// the whole minibatch (PyTorch's training mode on the unsplit batch), and likewise backward.
-    private func computeExchanging(_ parameters: ParameterVector<Scalar>, loader: BatchLoader<Scalar>, loss: LossFunction) {
+    private func computeExchanging(
+        _ parameters: ParameterVector<Scalar>, loader: BatchLoader<Scalar>, loss: LossFunction
+    ) {
         let b = loader.count
         let parts = self.parts
         let done = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
@@ -106,16 +108,16 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
         if workspaces[0].needsStatisticsExchange {
             computeExchanging(parameters, loader: loader, loss: loss)
         } else {
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let (workspaces, loader, results) = shared.value
-            let rows = chunkRange(p, of: parts, count: b)
-            let inputs = loader.inputs.submatrix(rows: rows, columns: 0..<loader.inputs.columns)
-            workspaces[p].forward(parameters, inputs: inputs)
-            results[p] = loader.withTargets(rows: rows) {
-                workspaces[p].loss(loss, targets: $0, gradient: true, meanOver: b)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let (workspaces, loader, results) = shared.value
+                let rows = chunkRange(p, of: parts, count: b)
+                let inputs = loader.inputs.submatrix(rows: rows, columns: 0..<loader.inputs.columns)
+                workspaces[p].forward(parameters, inputs: inputs)
+                results[p] = loader.withTargets(rows: rows) {
+                    workspaces[p].loss(loss, targets: $0, gradient: true, meanOver: b)
+                }
+                workspaces[p].backward(parameters, inputs: inputs)
             }
-            workspaces[p].backward(parameters, inputs: inputs)
-        }
         }
         var total = BatchLoss(lossSum: 0, correct: results[0].correct == nil ? nil : 0)
         for p in 0..<parts {

@@ -75,6 +75,10 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Most coordinate-descent sweeps.") var maxSweeps = 100
     @Option(help: "Sinkhorn ε, relative to the mean cost.") var epsilon = 0.01
     @Option(help: "Points on [0, 1] for the barriers.") var points = 25
+    @Flag(
+        help: "Print the permutation spec derived from the graph (channel spaces and the tensor axes in each) and stop."
+    )
+    var showSpec = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -87,8 +91,20 @@ struct AlignCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let (network, models, names) = try loadAlignableModels([a, b], options: modelOptions)
-        try network.requireDenseChain(for: "orbit align (permutation alignment)")
+        if showSpec {
+            print(specDescription(ChannelSpaces(network.plan)))
+            return
+        }
         let (pa, pb) = (models[0], models[1])
+        if !network.isDenseChain {
+            guard method == .weight else {
+                try network.requireDenseChain(
+                    for: "orbit align --method \(method.rawValue) (layer graphs take --method weight)")
+                return
+            }
+            try alignGraph(network: network, pa, pb, names: names[1])
+            return
+        }
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
         let start = Date()
@@ -128,5 +144,76 @@ struct AlignCommand: ParsableCommand {
         let before = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
         let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
         print(pathSummary([before, after]))
+    }
+
+    /// Weight matching with the spec derived from the graph (docs/math/layer-graph.md §5).
+    func alignGraph(network: Network, _ pa: ParameterVector<Float>, _ pb: ParameterVector<Float>, names: TensorNameMap)
+        throws
+    {
+        let dataset = try data.load(for: network)
+        let start = Date()
+        let result = try GraphWeightMatching(seed: seed, maxSweeps: maxSweeps).match(pa, pb, network: network)
+        let seconds = Date().timeIntervalSince(start)
+        let aligned = result.apply(to: pb)
+        let deviation = try FunctionalEquivalence.check(
+            network: network, original: pb, permuted: aligned,
+            inputs: FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network), tolerance: 1e-4)
+        let objective = result.objectiveHistory.last ?? 0
+        try ensureParentDirectory(out)
+        try ModelFile.write(
+            Model(
+                network: network, parameters: aligned,
+                metadata: [
+                    "orbit.version": orbitVersion, "orbit.align.method": "weight", "orbit.align.reference": a,
+                    "orbit.align.source": b, "orbit.align.objective": "\(objective)",
+                    "orbit.align.sweeps": "\(result.sweeps)", "orbit.align.deviation": "\(deviation)",
+                    "orbit.seed": "\(seed)",
+                ], tensorNames: names),
+            to: out)
+        print(
+            "method weight (spec derived from the graph): objective \(String(format: "%.6g", objective)), "
+                + "\(result.sweeps) sweep(s), " + String(format: "%.2f s", seconds))
+        for space in result.spaces.freeSpaces {
+            let moved = result.permutations[space.id]!.enumerated().filter { $0.offset != $0.element }.count
+            let owners =
+                space.nodes.count > 3
+                ? space.nodes.prefix(3).joined(separator: ", ") + ", …" : space.nodes.joined(separator: ", ")
+            print("  space \(space.id) (\(owners)): \(moved) of \(space.size) channels moved")
+        }
+        print(String(format: "functional equivalence: largest |Δoutput| = %.3g (π(B) vs B)", deviation))
+        print(
+            String(format: "‖θ_A − θ_B‖ = %.6g → ‖θ_A − π(θ_B)‖ = %.6g", pa.distance(to: pb), pa.distance(to: aligned)))
+        print("saved \(out)")
+        guard !noEval else { return }
+        guard let dataset else {
+            print("no --data: barriers not measured")
+            return
+        }
+        let evaluator = PathEvaluator(network: network)
+        let t = PathProfile.grid(points: points)
+        let before = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
+        let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
+        print(pathSummary([before, after]))
+        if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
+    }
+
+    /// The derived spec as a table: each channel space, its size, whether it may be permuted, and the
+    /// tensor axes it labels (rows, or column blocks of k).
+    func specDescription(_ spaces: ChannelSpaces) -> String {
+        var lines = ["space  units  free  tensor axes"]
+        for space in spaces.spaces {
+            var axes: [String] = []
+            for t in spaces.tensors {
+                if t.rowSpace == space.id { axes.append("\(t.tensor.name)[rows]") }
+                if t.columnSpace == space.id {
+                    axes.append("\(t.tensor.name)[columns\(t.columnBlock > 1 ? " in blocks of \(t.columnBlock)" : "")]")
+                }
+            }
+            lines.append(
+                String(format: "%5d  %5d  %@  ", space.id, space.size, space.isFree ? "yes " : "no  ")
+                    + (axes.isEmpty
+                        ? "(the network's \(space.id == 0 ? "input" : "output"))" : axes.joined(separator: ", ")))
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -29,6 +29,7 @@ func randomAction(_ action: SymmetryActionChoice, network: Network, seed: UInt64
 func checkInputs(_ data: String?, network: Network, count: Int = 512) throws -> Matrix<Double> {
     if let data {
         let dataset = try DatasetSpec(parsing: data, limit: count).load()
+        try dataset.requireSampleShape(network.inputShape, for: "the network")
         return dataset.train.features.converted(to: Double.self)
     }
     var g = SeededGenerator(seed: 7)
@@ -41,7 +42,7 @@ struct GroupElementOptions: ParsableArguments {
     @Option(
         choosing: "--action",
         help:
-            "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets), permutation (any MLP) or approximate-gl (two-layer nets, check only)."
+            "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets), permutation (any network: MLPs, CNNs, ResNets) or approximate-gl (two-layer nets, check only)."
     )
     var action: SymmetryActionChoice
     @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
@@ -52,7 +53,12 @@ struct GroupElementOptions: ParsableArguments {
     /// The model in Float64 and the drawn action.
     func load() throws -> (Model<Double>, any SymmetryAction) {
         let m = try modelOptions.load(model, as: Double.self)
-        try m.network.requireDenseChain(for: "orbit symmetry")
+        if !m.network.isDenseChain && action == .permutation {
+            // Any layer graph: one permutation per free channel space (docs/math/layer-graph.md §5).
+            return (m, try GraphPermutationAction.random(network: m.network, seed: seed))
+        }
+        try m.network.requireDenseChain(
+            for: "orbit symmetry --action \(action.rawValue) (permutation takes any network)")
         return (m, try randomAction(action, network: m.network, seed: seed, strength: strength))
     }
 }

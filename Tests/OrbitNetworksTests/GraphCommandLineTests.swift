@@ -160,9 +160,9 @@ import Testing
         let data = "npz:img.npz"
         for command in [
             ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
-            ["symmetry", "check", "r.safetensors", "--action", "permutation"],
-            ["align", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
-            ["merge", "r.safetensors", "r.safetensors", "--out", "out.safetensors"],
+            ["symmetry", "check", "r.safetensors", "--action", "gl"],
+            ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
+            ["merge", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
             ["hessian", "r.safetensors", "--data", data, "--report", "out"],
             ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
         ] {
@@ -176,6 +176,52 @@ import Testing
                 #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(command)")
             }
         }
+        // The permutation action takes any graph: one permutation per free channel space.
+        let check = try Self.orbit(
+            ["symmetry", "check", "r.safetensors", "--action", "permutation", "--data", data], in: dir)
+        #expect(check.status == 0 && check.output.contains("ok: the permutation action"), "\(check.error)")
+        let moved = try Self.orbit(
+            [
+                "symmetry", "transform", "r.safetensors", "--action", "permutation", "--seed", "3", "--out",
+                "p.safetensors",
+            ],
+            in: dir)
+        #expect(moved.status == 0, "\(moved.error)")
+        let a = try Self.orbit(["eval", "r.safetensors", "--data", data, "--json", "a.json"], in: dir)
+        let b = try Self.orbit(["eval", "p.safetensors", "--data", data, "--json", "b.json"], in: dir)
+        #expect(a.status == 0 && b.status == 0)
+        let ja = try String(contentsOf: dir.appendingPathComponent("a.json"), encoding: .utf8)
+        let jb = try String(contentsOf: dir.appendingPathComponent("b.json"), encoding: .utf8)
+        func losses(_ text: String) -> [Double] {
+            text.split(separator: "\n").filter { $0.contains("\"loss\"") }.compactMap {
+                Double(
+                    $0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: ","))))
+            }
+        }
+        // The same function in Float32 (the permuted sums round differently).
+        #expect(losses(ja).count == 2 && zip(losses(ja), losses(jb)).allSatisfy { abs($0 - $1) < 1e-5 })
+        let back = try Self.orbit(
+            ["align", "r.safetensors", "p.safetensors", "--data", data, "--points", "3", "--out", "back.safetensors"],
+            in: dir)
+        #expect(back.status == 0, "\(back.error)")
+        #expect(back.output.contains("spec derived from the graph") && back.output.contains("functional equivalence"))
+        // π(P) = R exactly: the distance after matching is zero.
+        #expect(back.output.contains("→ ‖θ_A − π(θ_B)‖ = 0\n"), "\(back.output)")
+        let spec = try Self.orbit(
+            ["align", "r.safetensors", "p.safetensors", "--show-spec", "--out", "unused"], in: dir)
+        #expect(spec.status == 0 && spec.output.contains("layer2.0.downsample.0.weight[rows]"), "\(spec.output)")
+        #expect(spec.output.contains("conv1.weight[columns in blocks of 9]"))
+        // Merging R with its permuted copy gives R back (the running statistics reset on the data).
+        let merged = try Self.orbit(
+            [
+                "merge", "r.safetensors", "p.safetensors", "--data", data, "--bn", "interpolate", "--out",
+                "m.safetensors",
+            ],
+            in: dir)
+        #expect(merged.status == 0 && merged.output.contains("spec derived from the graph"), "\(merged.error)")
+        let mr = try ModelFile.read(dir.appendingPathComponent("m.safetensors").path, as: Float.self)
+        let rr = try ModelFile.read(dir.appendingPathComponent("r.safetensors").path, as: Float.self)
+        #expect(mr.parameters.distance(to: rr.parameters) < 1e-5)
     }
 }
 

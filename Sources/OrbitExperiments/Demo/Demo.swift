@@ -62,7 +62,8 @@ public final class Demo {
         let dataset = try DatasetSpec(parsing: config.data, limit: config.limit).load()
         let network = try Network(parsing: config.architecture)
         if let cnn = config.convolutional, dataset.sampleShape.count != 3 {
-            let note = "The convolutional part (\(cnn.architecture)) needs image data; \(dataset.name) has none, so it is skipped."
+            let note =
+                "The convolutional part (\(cnn.architecture)) needs image data; \(dataset.name) has none, so it is skipped."
             announce("note: " + note)
             notes.append(note)
             config.convolutional = nil
@@ -79,16 +80,10 @@ public final class Demo {
         for (index, seed) in config.seeds.enumerated() {
             let name = String(UnicodeScalar(UInt8(65 + index)))
             announce("[1/\(steps)] training model \(name) (seed \(seed), \(config.training.epochs) epochs)")
-            var training = config.training
-            training.seed = seed
-            let trainer = try Trainer<Float>(
-                network: network, dataset: dataset, configuration: training,
-                progress: ProgressReporter(style: progressStyle, label: "model \(name)"))
-            let final = try trainer.run(from: trainer.initialState())
             models.append(
-                try save(
-                    name: name, seed: seed, parameters: final.parameters, network: network, dataset: dataset,
-                    extra: ["orbit.seed": "\(seed)"]))
+                try trainAndSave(
+                    name: name, seed: seed, network: network, dataset: dataset, training: config.training,
+                    label: "model \(name)", extra: [:]))
         }
         let evaluator = PathEvaluator(network: network)
         let t = PathProfile.grid(points: config.points)
@@ -139,7 +134,8 @@ public final class Demo {
 
         // 5. A star centre.
         announce(
-            "[5/\(steps)] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)")
+            "[5/\(steps)] fitting a star centre for the \(config.seeds.count) trained models (\(config.centreEpochs) epochs)"
+        )
         groups.append(
             try starGroup(models: models, lines: lines, network: network, dataset: dataset, t: t, config: config))
 
@@ -164,6 +160,22 @@ public final class Demo {
         return Result(
             dataset: result.dataset, network: network, models: models, groups: groups, notes: notes,
             seconds: Date().timeIntervalSince(start), files: files)
+    }
+
+    /// Trains `network` from `seed` with `training`, then evaluates and saves it (``save(name:seed:parameters:network:dataset:extra:)``).
+    func trainAndSave(
+        name: String, seed: UInt64, network: Network, dataset: Dataset, training base: TrainingConfiguration,
+        label: String, extra: [String: String]
+    ) throws -> DemoModel {
+        var training = base
+        training.seed = seed
+        let trainer = try Trainer<Float>(
+            network: network, dataset: dataset, configuration: training,
+            progress: ProgressReporter(style: progressStyle, label: label))
+        let final = try trainer.run(from: trainer.initialState())
+        return try save(
+            name: name, seed: seed, parameters: final.parameters, network: network, dataset: dataset,
+            extra: extra.merging(["orbit.seed": "\(seed)"]) { a, _ in a })
     }
 
     /// Evaluates and saves a model under DIR/models/NAME.safetensors.

@@ -40,16 +40,10 @@ extension Demo {
         var models: [DemoModel] = []
         for (index, seed) in setting.seeds.enumerated() {
             let name = "R\(index + 1)"
-            var training = setting.training
-            training.seed = seed
-            let trainer = try Trainer<Float>(
-                network: network, dataset: dataset, configuration: training,
-                progress: ProgressReporter(style: progressStyle, label: "ResNet \(name)"))
-            let final = try trainer.run(from: trainer.initialState())
             models.append(
-                try save(
-                    name: name, seed: seed, parameters: final.parameters, network: network, dataset: dataset,
-                    extra: ["orbit.seed": "\(seed)", "orbit.role": "ResNet-20 of the demo's convolutional part"]))
+                try trainAndSave(
+                    name: name, seed: seed, network: network, dataset: dataset, training: setting.training,
+                    label: "ResNet \(name)", extra: ["orbit.role": "ResNet-20 of the demo's convolutional part"]))
         }
         let t = PathProfile.grid(points: setting.points)
         let line = AffinePath.line(models[0].parameters, models[1].parameters)

@@ -30,7 +30,8 @@ extension Network {
                 current = "\(name).add"
                 if r.activation != .identity {
                     nodes.append(
-                        NetworkNode("\(name).activation", .activation(ActivationLayer(r.activation)), inputs: [current]))
+                        NetworkNode("\(name).activation", .activation(ActivationLayer(r.activation)), inputs: [current])
+                    )
                     current = "\(name).activation"
                 }
             }

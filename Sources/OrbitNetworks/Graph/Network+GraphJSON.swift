@@ -4,6 +4,7 @@ import Foundation
 /// dense chain (dense chains keep `orbit.network/1`, see `Network+JSON.swift`):
 ///
 ///     {"format": "orbit.network/2", "input": [1, 28, 28],
+///      "preset": "resnet20:w=16",   (optional: the preset it was built from, for reports)
 ///      "nodes": [{"name": "conv1", "type": "conv2d", "inputs": ["input"], "outChannels": 16,
 ///                 "kernel": [3, 3], "stride": [1, 1], "padding": [1, 1], "bias": false},
 ///                {"name": "bn1", "type": "batchnorm", "epsilon": 1e-05, "momentum": 0.1}, …]}
@@ -12,13 +13,14 @@ import Foundation
 /// linear, conv2d, batchnorm, layernorm, activation, pool2d, global_avg_pool, flatten, add.
 extension Network {
     private enum GraphKeys: String, CodingKey {
-        case format, input, nodes, name, type, inputs
+        case format, input, nodes, name, type, inputs, preset
     }
 
     func encodeGraph(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: GraphKeys.self)
         try c.encode(Self.graphFormatTag, forKey: .format)
         try c.encode(inputShape, forKey: .input)
+        try c.encodeIfPresent(preset, forKey: .preset)
         var list = c.nestedUnkeyedContainer(forKey: .nodes)
         for node in nodes {
             try list.encode(EncodedNode(node: node))
@@ -54,6 +56,7 @@ extension Network {
     struct GraphDocument: Decodable {
         let input: [Int]
         let nodes: [DecodedNode]
+        let preset: String?
 
         func network() throws(NetworkError) -> Network {
             var resolved: [NetworkNode] = []
@@ -61,7 +64,7 @@ extension Network {
                 let inputs = node.inputs ?? [k == 0 ? NetworkNode.networkInput : nodes[k - 1].name]
                 resolved.append(NetworkNode(node.name, node.layer, inputs: inputs))
             }
-            return try Network(inputShape: input, nodes: resolved)
+            return try Network(inputShape: input, nodes: resolved, preset: preset)
         }
     }
 }

@@ -61,7 +61,8 @@ public final class NetworkPlan: Sendable {
             }
             let layer = node.layer.layer
             guard layer.arity.map({ $0 == node.inputs.count }) ?? (node.inputs.count >= 2) else {
-                throw .invalid(reason: "node '\(node.name)' takes \(layer.arity ?? 2) inputs, given \(node.inputs.count)")
+                throw .invalid(
+                    reason: "node '\(node.name)' takes \(layer.arity ?? 2) inputs, given \(node.inputs.count)")
             }
             var sources: [Int] = []
             for name in node.inputs {

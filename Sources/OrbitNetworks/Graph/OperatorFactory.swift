@@ -17,11 +17,15 @@ func makeOperator<Scalar: BLASScalar>(
             activation: step.activation, capacity: capacity, inference: inference, buffers: outputs)
     case .activation(let a):
         return ActivationOperator(
-            input: step.inputs[0], width: width, activation: a.activation, capacity: capacity, inference: inference, outputs: outputs)
+            input: step.inputs[0], width: width, activation: a.activation, capacity: capacity, inference: inference,
+            outputs: outputs)
     case .add(let a):
-        return AddOperator(inputs: step.inputs, scales: a.scales, width: width, capacity: capacity, inference: inference, outputs: outputs)
+        return AddOperator(
+            inputs: step.inputs, scales: a.scales, width: width, capacity: capacity, inference: inference,
+            outputs: outputs)
     case .flatten:
-        return FlattenOperator(input: step.inputs[0], width: width, capacity: capacity, inference: inference, outputs: outputs)
+        return FlattenOperator(
+            input: step.inputs[0], width: width, capacity: capacity, inference: inference, outputs: outputs)
     case .conv2d(let l):
         let x = inputShapes[0]
         let geometry = Conv2dGeometry(
@@ -36,11 +40,13 @@ func makeOperator<Scalar: BLASScalar>(
         let geometry = Pool2dGeometry(
             channels: x[0], height: x[1], width: x[2], kernel: l.kernel, stride: l.stride, padding: l.padding)
         return Pool2dOperator(
-            input: step.inputs[0], layer: l, geometry: geometry, capacity: capacity, inference: inference, outputs: outputs)
+            input: step.inputs[0], layer: l, geometry: geometry, capacity: capacity, inference: inference,
+            outputs: outputs)
     case .globalAveragePool:
         let x = inputShapes[0]
         return GlobalAveragePoolOperator(
-            input: step.inputs[0], channels: x[0], spatial: x[1] * x[2], capacity: capacity, inference: inference, outputs: outputs)
+            input: step.inputs[0], channels: x[0], spatial: x[1] * x[2], capacity: capacity, inference: inference,
+            outputs: outputs)
     case .batchNorm(let l):
         let x = inputShapes[0]
         return BatchNormOperator(

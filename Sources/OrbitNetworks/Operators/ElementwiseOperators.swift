@@ -9,7 +9,8 @@ final class ActivationOperator<Scalar: BLASScalar>: StepOperator {
     let a: AlignedBuffer<Scalar>
     let da: AlignedBuffer<Scalar>
 
-    init(input: Int, width: Int, activation: Activation, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(input: Int, width: Int, activation: Activation, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>)
+    {
         self.input = input
         self.width = width
         self.activation = activation

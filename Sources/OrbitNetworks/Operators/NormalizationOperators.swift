@@ -31,7 +31,8 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
     let combinedSums: AlignedBuffer<Scalar>
 
     init(
-        input: Int, layer: BatchNormLayer, channels: Int, spatial: Int, tensors: (TensorSpec, TensorSpec, TensorSpec, TensorSpec),
+        input: Int, layer: BatchNormLayer, channels: Int, spatial: Int,
+        tensors: (TensorSpec, TensorSpec, TensorSpec, TensorSpec),
         capacity: Int, inference: Bool,
         outputs: OutputBuffers<Scalar>
     ) {
@@ -136,7 +137,8 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
         combined.biasedVariance(into: variance.baseAddress)
         kernel.updateRunningStatistics(
             mean: combined.mean.baseAddress, variance: variance.baseAddress, count: combined.count,
-            runningMean: theta + runningMean.offset, runningVariance: theta + runningVariance.offset, momentum: momentum)
+            runningMean: theta + runningMean.offset, runningVariance: theta + runningVariance.offset, momentum: momentum
+        )
     }
 }
 
@@ -153,7 +155,10 @@ final class LayerNormOperator<Scalar: BLASScalar>: StepOperator {
     let normalized: AlignedBuffer<Scalar>
     let invStd: AlignedBuffer<Scalar>
 
-    init(input: Int, layer: LayerNormLayer, size: Int, weight: TensorSpec, bias: TensorSpec, capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>) {
+    init(
+        input: Int, layer: LayerNormLayer, size: Int, weight: TensorSpec, bias: TensorSpec, capacity: Int,
+        inference: Bool, outputs: OutputBuffers<Scalar>
+    ) {
         self.input = input
         kernel = LayerNormKernel(size: size, epsilon: Scalar(layer.epsilon))
         self.weight = weight
@@ -179,7 +184,8 @@ final class LayerNormOperator<Scalar: BLASScalar>: StepOperator {
     func backward(_ c: StepContext<Scalar>) {
         let target = c.routing.wants(input) ? c.routing.target(input) : nil
         kernel.backward(
-            rows: c.rows, outputGradient: dy.baseAddress, normalized: normalized.baseAddress, invStd: invStd.baseAddress,
+            rows: c.rows, outputGradient: dy.baseAddress, normalized: normalized.baseAddress,
+            invStd: invStd.baseAddress,
             weight: c.theta + weight.offset, inputGradient: target?.pointer, accumulate: target?.accumulate ?? false,
             weightGradient: c.gradient! + weight.offset, biasGradient: c.gradient! + bias.offset)
     }

@@ -23,7 +23,8 @@ enum ConvStackPreset {
         }
         let tokens = sizes.split(separator: "-", omittingEmptySubsequences: false).map { String($0).lowercased() }
         guard tokens.count >= 2 else {
-            throw .unparsable(description: description, part: sizes, reason: "expected CxHxW-LAYERS…-CLASSES, e.g. 1x28x28-c16-p-10")
+            throw .unparsable(
+                description: description, part: sizes, reason: "expected CxHxW-LAYERS…-CLASSES, e.g. 1x28x28-c16-p-10")
         }
         let input = try PresetOptions.shape(tokens[0], description: description)
         var g = GraphBuilder()
@@ -40,7 +41,8 @@ enum ConvStackPreset {
                 var stride = 1
                 if let s = body.firstIndex(of: "s") {
                     guard let value = Int(body[body.index(after: s)...]), value > 0, value <= 16 else {
-                        throw .unparsable(description: description, part: token, reason: "expected cN or cNsS, e.g. c32s2")
+                        throw .unparsable(
+                            description: description, part: token, reason: "expected cN or cNsS, e.g. c32s2")
                     }
                     stride = value
                     body = body[..<s]
@@ -48,10 +50,12 @@ enum ConvStackPreset {
                 guard let channels = Int(body), channels > 0, channels <= 1 << 16 else {
                     throw .unparsable(description: description, part: token, reason: "expected cN or cNsS, e.g. c32s2")
                 }
-                add(.conv2d(Conv2dLayer(outChannels: channels, kernel: 3, stride: stride, padding: 1, bias: !batchNorm)))
+                add(
+                    .conv2d(Conv2dLayer(outChannels: channels, kernel: 3, stride: stride, padding: 1, bias: !batchNorm))
+                )
                 if batchNorm { add(.batchNorm(BatchNormLayer())) }
                 if activation != .identity { add(.activation(ActivationLayer(activation))) }
-            } else if (token == "p" || token == "a"), !flat {
+            } else if token == "p" || token == "a", !flat {
                 add(.pool2d(Pool2dLayer(token == "p" ? .max : .average, kernel: 2)))
             } else if token == "gap", !flat {
                 add(.globalAveragePool(GlobalAveragePoolLayer()))

@@ -25,7 +25,8 @@ struct PresetOptions {
                 guard allowed.contains(key) else {
                     throw .unparsable(
                         description: description, part: o,
-                        reason: "unknown option (expected \(allowed.sorted().map { $0 + "=…" }.joined(separator: ", ")))")
+                        reason:
+                            "unknown option (expected \(allowed.sorted().map { $0 + "=…" }.joined(separator: ", ")))")
                 }
                 values[key] = String(o[o.index(after: eq)...])
             } else {

@@ -18,7 +18,9 @@ enum ResNet20Preset {
         let o = try PresetOptions(
             options, description: description, allowed: ["w", "in", "out"], flags: ["bn", "ln", "none"])
         guard o.flags.count <= 1 else {
-            throw .unparsable(description: description, part: o.flags.sorted().joined(separator: ":"), reason: "choose one of bn, ln, none")
+            throw .unparsable(
+                description: description, part: o.flags.sorted().joined(separator: ":"),
+                reason: "choose one of bn, ln, none")
         }
         let norm = o.flags.first.flatMap(Norm.init(rawValue:)) ?? .bn
         let width = try o.positiveInt("w", default: 16, description: description)
@@ -40,7 +42,9 @@ enum ResNet20Preset {
         func conv(_ name: String, _ channels: Int, kernel: Int, stride: Int, input: String? = nil) {
             g.add(
                 name,
-                .conv2d(Conv2dLayer(outChannels: channels, kernel: kernel, stride: stride, padding: kernel / 2, bias: convBias)),
+                .conv2d(
+                    Conv2dLayer(
+                        outChannels: channels, kernel: kernel, stride: stride, padding: kernel / 2, bias: convBias)),
                 inputs: input.map { [$0] })
         }
         conv("conv1", w, kernel: 3, stride: 1)

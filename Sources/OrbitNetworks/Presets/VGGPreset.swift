@@ -15,7 +15,8 @@ enum VGGPreset {
         var factor = 1.0
         if let text = o.values["w"] {
             guard let f = Double(text), f > 0, f <= 64 else {
-                throw .unparsable(description: description, part: "w=\(text)", reason: "expected a width factor, e.g. w=0.25")
+                throw .unparsable(
+                    description: description, part: "w=\(text)", reason: "expected a width factor, e.g. w=0.25")
             }
             factor = f
         }

@@ -63,6 +63,65 @@ class ResidualMLP(nn.Module):
         return self.head(h)
 
 
+class BasicBlock(nn.Module):
+    """torchvision's CIFAR BasicBlock, with the projection shortcut `downsample` when the shape changes."""
+
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.downsample = None
+        if stride != 1 or inputs != outputs:
+            self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        h = torch.relu(self.bn1(self.conv1(x)))
+        h = self.bn2(self.conv2(h))
+        return torch.relu(h + (x if self.downsample is None else self.downsample(x)))
+
+
+class ResNet20(nn.Module):
+    """The module tree of Orbit's `resnet20:w=W:in=CxHxW:out=K` preset (CIFAR ResNet-20)."""
+
+    def __init__(self, width, channels, classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, width, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        blocks, current = [], width
+        for stage, w in enumerate([width, 2 * width, 4 * width]):
+            layer = []
+            for b in range(3):
+                layer.append(BasicBlock(current, w, 2 if stage > 0 and b == 0 else 1))
+                current = w
+            blocks.append(nn.Sequential(*layer))
+        self.layer1, self.layer2, self.layer3 = blocks
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(4 * width, classes)
+
+    def forward(self, x):
+        h = torch.relu(self.bn1(self.conv1(x)))
+        h = self.layer3(self.layer2(self.layer1(h)))
+        return self.fc(torch.flatten(self.avgpool(h), 1))
+
+
+def trained_statistics(model):
+    """BatchNorm with γ, β and running statistics away from their defaults, so the tests see them."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.3, 0.3)
+                m.running_var.uniform_(0.5, 2.0)
+    return model
+
+
+# Orbit's preset for the ResNet fixture; its safetensors is written next to the ONNX files.
+RESNET_PRESET = "resnet20:w=2:in=1x8x8:out=3"
+
+
 def models():
     torch.manual_seed(16)
     yield "relu_mlp", nn.Sequential(
@@ -78,6 +137,18 @@ def models():
     yield "conv_net", nn.Sequential(
         nn.Conv2d(1, 2, kernel_size=3), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3)
     ), (BATCH, 1, 4, 4), None
+    yield "bn_pool_cnn", trained_statistics(nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, padding=1), nn.LeakyReLU(0.1), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(16, 3)
+    )), (BATCH, 1, 8, 8), None
+    yield "resnet", trained_statistics(ResNet20(2, 1, 3)), (BATCH, 1, 8, 8), RESNET_PRESET
+    norm = nn.LayerNorm([2, 6, 6])
+    with torch.no_grad():
+        norm.weight.uniform_(0.5, 1.5)
+        norm.bias.uniform_(-0.2, 0.2)
+    yield "layernorm_cnn", nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1), norm, nn.GELU(), nn.Flatten(), nn.Linear(72, 3)
+    ), (BATCH, 1, 6, 6), None
 
 
 def main():
@@ -99,12 +170,19 @@ def main():
             torch.onnx.export(
                 model, (x,), os.path.join(HERE, f"{name}.legacy.onnx"), dynamo=False, opset_version=OPSET,
                 input_names=["input"], output_names=["output"], dynamic_axes={"input": {0: "batch"}},
+                # In eval mode both exporters fold BatchNorm into the conv before it (bn_pool_cnn shows
+                # that); PRESERVE keeps the ResNet's BatchNormalization nodes and PyTorch's names.
+                training=torch.onnx.TrainingMode.PRESERVE if name == "resnet" else torch.onnx.TrainingMode.EVAL,
             )
             program = torch.onnx.export(
                 model, (x,), dynamo=True, opset_version=OPSET, input_names=["input"], output_names=["output"],
                 dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False,
             )
             program.save(os.path.join(HERE, f"{name}.dynamo.onnx"), external_data=False)
+        if name == "resnet":
+            from safetensors.torch import save_file
+            state = {k: v.contiguous() for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+            save_file(state, os.path.join(HERE, "resnet.safetensors"))
     expected.update(handmade())
     bad()
     with open(os.path.join(HERE, "expected.json"), "w") as f:
@@ -245,6 +323,42 @@ def bad():
     model = dense_graph(4, [(f32((4, 4)), f32(4), "Relu"), (f32((4, 4)), f32(4), None)])
     model.graph.node[2].input[1] = "fc0.weight"
     save(model, "tied_weights.onnx")
+    # A grouped convolution (depthwise, 2 groups).
+    nodes = [
+        helper.make_node("Conv", ["input", "conv.weight"], ["c"], name="grouped_conv", group=2, kernel_shape=[3, 3]),
+        helper.make_node("Flatten", ["c"], ["output"], name="flatten"),
+    ]
+    graph = helper.make_graph(
+        nodes, "grouped", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 2, 4, 4])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 8])], [f32((2, 1, 3, 3))("conv.weight")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]), "grouped_conv.onnx")
+    # Softmax between a convolution and the head.
+    nodes = [
+        helper.make_node("Conv", ["input", "conv.weight"], ["c"], name="conv", kernel_shape=[3, 3]),
+        helper.make_node("Softmax", ["c"], ["s"], name="middle_softmax", axis=1),
+        helper.make_node("Flatten", ["s"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "fc.weight"], ["output"], name="fc", transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "softmax_cnn", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 1, 4, 4])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", 3])],
+        [f32((2, 1, 3, 3))("conv.weight"), f32((3, 8))("fc.weight")])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]), "conv_softmax.onnx")
+    # Operators whose attributes Orbit's layers would compute differently, each on a 2×4×4 input.
+    def image_graph(node, name, initializers=()):
+        graph = helper.make_graph(
+            [node, helper.make_node("Flatten", ["y"], ["output"], name="flatten")], name,
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 2, 4, 4])],
+            [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", None])], list(initializers))
+        save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]), f"{name}.onnx")
+    image_graph(helper.make_node("MaxPool", ["input"], ["y"], name="ceil_pool", kernel_shape=[3, 3], strides=[2, 2],
+                                 ceil_mode=1), "ceil_mode_pool")
+    image_graph(helper.make_node("AveragePool", ["input"], ["y"], name="exclusive_pool", kernel_shape=[3, 3],
+                                 pads=[1, 1, 1, 1]), "count_exclusive_pool")
+    image_graph(helper.make_node("LayerNormalization", ["input", "ln.weight", "ln.bias"], ["y"], name="row_norm",
+                                 axis=-1), "layernorm_last_axis", [f32((4,))("ln.weight"), f32((4,))("ln.bias")])
+    image_graph(helper.make_node("Conv", ["input", "conv.weight"], ["y"], name="dilated_conv", dilations=[2, 2]),
+                "dilated_conv", [f32((2, 2, 2, 2))("conv.weight")])
 
 
 if __name__ == "__main__":

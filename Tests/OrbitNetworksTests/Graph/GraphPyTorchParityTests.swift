@@ -61,7 +61,8 @@ import Testing
         let gradients = try NPZFile.read(Record.path(try #require(train.gradientFile)))
         for spec in network.layout.tensors where spec.role == .parameter {
             let expected = try #require(gradients[spec.name], "no PyTorch gradient for \(spec.name)").doubles()
-            Self.requireClose(ws.gradient.tensorValues(spec.name), expected, tolerance: 1e-9, "\(slug) ∂L/∂\(spec.name)")
+            Self.requireClose(
+                ws.gradient.tensorValues(spec.name), expected, tolerance: 1e-9, "\(slug) ∂L/∂\(spec.name)")
         }
         var theta = theta0
         ws.updateRunningStatistics(&theta)
@@ -114,6 +115,16 @@ import Testing
         whole.updateRunningStatistics(&a)
         parts[2].updateRunningStatistics(&b)
         Self.requireClose(b.flat, a.flat, tolerance: 1e-13, "\(slug) running statistics")
+    }
+
+    /// `torch.save(model.state_dict())` of each preset loads with `--arch` alone (num_batches_tracked
+    /// and PyTorch's interleaved parameter/buffer order included) to the same θ as its safetensors.
+    @Test(arguments: Record.slugs)
+    func torchSaveFilesLoadWithThePresetAlone(_ slug: String) throws {
+        let (_, network, theta) = try Self.model(slug)
+        let model = try ModelFile.read(Record.path(slug + ".pt"), network: network, as: Double.self)
+        #expect(model.parameters == theta)
+        #expect(model.renamedTensors.isEmpty)
     }
 
     @Test func float32ResNetLoadsAndMatches() throws {
