@@ -81,10 +81,8 @@ def main():
     python = reference_python()
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads),
                MKL_NUM_THREADS=str(args.threads))
-    sample_flags = []
     if args.samples:
         env["ORBIT_BENCH_SAMPLES"] = str(args.samples)
-        sample_flags = ["--samples", str(args.samples)]
     filters = [a for f in args.filter for a in ("--filter", f)]
     references = sorted(p for p in REFERENCE_DIR.glob("*.py") if p.name != "common.py")
 
@@ -97,8 +95,8 @@ def main():
             samples.setdefault(("orbit", rec["workload"]), []).extend(rec["seconds"])
             flops[rec["workload"]] = rec.get("flops")
         for script in references:
-            for rec in run_json([python, str(script), "--json", "--repetitions", str(args.repetitions), *filters,
-                                 *sample_flags], env=env):
+            for rec in run_json([python, str(script), "--json", "--repetitions", str(args.repetitions), *filters],
+                                env=env):
                 samples.setdefault(("reference", rec["workload"]), []).extend(rec["seconds"])
 
     med = {k: statistics.median(v) for k, v in samples.items()}

@@ -7,6 +7,7 @@ all).
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -21,7 +22,9 @@ def main(workloads):
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--samples", type=int, help="at most this many samples per split (quick checks)")
     args = parser.parse_args()
-    options.samples = args.samples
+    # run.py --samples passes the limit to every side through ORBIT_BENCH_SAMPLES.
+    env_samples = os.environ.get("ORBIT_BENCH_SAMPLES")
+    options.samples = args.samples or (int(env_samples) if env_samples else None)
     selected = [n for n in workloads if not args.filter or any(f in n for f in args.filter)]
     if args.list:
         print("\n".join(selected))
