@@ -1,7 +1,7 @@
 /// The nodes of a plan grouped into execution steps: a Linear node absorbs an Add that alone
 /// consumes it (as the Add's first input, scale 1, two inputs: the residual sum) and then an
 /// activation that alone consumes the result — the dense step z = W·x (+ ε·skip) + b, a = σ(z).
-/// Every other node is a step of its own. Slot s is step s's output; −1 the network input.
+/// A BatchNorm absorbs a ReLU that alone consumes it. Every other node is a step of its own. Slot s is step s's output; −1 the network input.
 struct ExecutionStep: Sendable {
     /// The plan's nodes this step computes, in order; the last one's output is the step's.
     let nodes: [Int]
@@ -38,6 +38,13 @@ extension NetworkPlan {
                     activation = a.activation
                     group.append(j)
                 }
+            }
+            if case .batchNorm = nodes[k].layer, let j = soleConsumer(k), j == k + 1,
+                case .activation(let a) = nodes[j].layer, a.activation == .relu
+            {
+                // BatchNorm then ReLU: one pass writes max(0, γ·x̂ + β) (ReLU's derivative reads the output).
+                activation = .relu
+                group.append(j)
             }
             let inputs = inputIndices[k].map { $0 < 0 ? -1 : slot[$0] }
             steps.append(ExecutionStep(nodes: group, inputs: inputs, skip: skip, activation: activation))

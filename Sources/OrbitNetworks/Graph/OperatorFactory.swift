@@ -54,7 +54,7 @@ func makeOperator<Scalar: BLASScalar>(
             tensors: (
                 plan.tensor("weight", of: k)!, plan.tensor("bias", of: k)!, plan.tensor("running_mean", of: k)!,
                 plan.tensor("running_var", of: k)!
-            ), capacity: capacity, inference: inference, outputs: outputs)
+            ), activation: step.activation, capacity: capacity, inference: inference, outputs: outputs)
     case .layerNorm(let l):
         return LayerNormOperator(
             input: step.inputs[0], layer: l, size: width, weight: plan.tensor("weight", of: k)!,

@@ -12,6 +12,8 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
     /// A forward-only workspace's BatchNorm (no x̂ kept) — still in training mode while its
     /// statistics are recomputed (``RunningStatisticsAverage``).
     let inference: Bool
+    /// A ReLU fused after the normalisation (identity if none): its derivative reads the output.
+    let activation: Activation
     let kernel: BatchNormKernel<Scalar>
     let momentum: Scalar
     let weight: TensorSpec
@@ -32,12 +34,12 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
 
     init(
         input: Int, layer: BatchNormLayer, channels: Int, spatial: Int,
-        tensors: (TensorSpec, TensorSpec, TensorSpec, TensorSpec),
-        capacity: Int, inference: Bool,
-        outputs: OutputBuffers<Scalar>
+        tensors: (TensorSpec, TensorSpec, TensorSpec, TensorSpec), activation: Activation = .identity,
+        capacity: Int, inference: Bool, outputs: OutputBuffers<Scalar>
     ) {
         self.input = input
         self.inference = inference
+        self.activation = activation
         kernel = BatchNormKernel(channels: channels, spatial: spatial, epsilon: Scalar(layer.epsilon))
         momentum = Scalar(layer.momentum)
         (weight, bias, runningMean, runningVariance) = tensors
@@ -79,9 +81,25 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
                 rows: c.rows, input: c.value(input), runningMean: c.theta + runningMean.offset,
                 runningVariance: c.theta + runningVariance.offset, weight: gamma, bias: beta, output: y.baseAddress)
         }
+        if activation != .identity {
+            ActivationKernels.biasActivation(
+                rows: c.rows, columns: kernel.rowSize, z: y.baseAddress, a: y.baseAddress, bias: nil,
+                activation: activation)
+        }
+    }
+
+    /// ∂L/∂y ← ∂L/∂a ⊙ σ′ for the fused activation (ReLU: from the output's sign).
+    private func multiplyByActivationDerivative(rows: Int) {
+        guard activation != .identity else { return }
+        ActivationKernels.multiplyByDerivative(
+            count: rows * kernel.rowSize, gradient: dy.baseAddress, z: UnsafePointer(y.baseAddress),
+            a: UnsafePointer(y.baseAddress), activation: activation)
     }
 
     func backwardPartial(_ c: StepContext<Scalar>) {
+        // Training mode always starts backward here (split or not), so the activation's derivative is
+        // applied once, before the sums.
+        multiplyByActivationDerivative(rows: c.rows)
         kernel.partialGradientSums(
             rows: c.rows, outputGradient: dy.baseAddress, normalized: normalized.baseAddress,
             sumGradient: partialSums.baseAddress, sumGradientNormalized: partialSums.baseAddress + channels)
@@ -111,6 +129,7 @@ final class BatchNormOperator<Scalar: BLASScalar>: SynchronizingOperator {
                     inputGradient: target.pointer, accumulate: target.accumulate)
             }
         } else {
+            multiplyByActivationDerivative(rows: c.rows)
             kernel.evaluationBackward(
                 rows: c.rows, input: c.value(input), outputGradient: dy.baseAddress,
                 runningMean: c.theta + runningMean.offset, runningVariance: c.theta + runningVariance.offset,
