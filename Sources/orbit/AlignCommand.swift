@@ -130,9 +130,17 @@ struct AlignCommand: ParsableCommand {
             "method \(result.method): objective \(String(format: "%.6g", result.objective)), \(result.sweeps) sweep(s), "
                 + String(format: "%.2f s", seconds))
         for g in spec.groups { print("  \(g.name): \(moved[g.name] ?? 0) of \(g.size) units moved") }
+        try finish(network: network, pa, pb, aligned: aligned, deviation: deviation, dataset: dataset)
+    }
+
+    /// The check, the distances, and — with data — the barriers of A→B and A→π(B).
+    func finish(
+        network: Network, _ pa: ParameterVector<Float>, _ pb: ParameterVector<Float>,
+        aligned: ParameterVector<Float>, deviation: Double, dataset: Dataset?
+    ) throws {
         print(String(format: "functional equivalence: largest |Δoutput| = %.3g (π(B) vs B)", deviation))
-        let distanceBefore = pa.distance(to: pb), distanceAfter = pa.distance(to: aligned)
-        print(String(format: "‖θ_A − θ_B‖ = %.6g → ‖θ_A − π(θ_B)‖ = %.6g", distanceBefore, distanceAfter))
+        print(
+            String(format: "‖θ_A − θ_B‖ = %.6g → ‖θ_A − π(θ_B)‖ = %.6g", pa.distance(to: pb), pa.distance(to: aligned)))
         print("saved \(out)")
         guard !noEval else { return }
         guard let dataset else {
@@ -144,6 +152,7 @@ struct AlignCommand: ParsableCommand {
         let before = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
         let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
         print(pathSummary([before, after]))
+        if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
     }
 
     /// Weight matching with the spec derived from the graph (docs/math/layer-graph.md §5).
@@ -180,21 +189,7 @@ struct AlignCommand: ParsableCommand {
                 ? space.nodes.prefix(3).joined(separator: ", ") + ", …" : space.nodes.joined(separator: ", ")
             print("  space \(space.id) (\(owners)): \(moved) of \(space.size) channels moved")
         }
-        print(String(format: "functional equivalence: largest |Δoutput| = %.3g (π(B) vs B)", deviation))
-        print(
-            String(format: "‖θ_A − θ_B‖ = %.6g → ‖θ_A − π(θ_B)‖ = %.6g", pa.distance(to: pb), pa.distance(to: aligned)))
-        print("saved \(out)")
-        guard !noEval else { return }
-        guard let dataset else {
-            print("no --data: barriers not measured")
-            return
-        }
-        let evaluator = PathEvaluator(network: network)
-        let t = PathProfile.grid(points: points)
-        let before = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
-        let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
-        print(pathSummary([before, after]))
-        if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
+        try finish(network: network, pa, pb, aligned: aligned, deviation: deviation, dataset: dataset)
     }
 
     /// The derived spec as a table: each channel space, its size, whether it may be permuted, and the
