@@ -77,6 +77,14 @@ public enum ModelFile {
                     try RawTensor(name: names.fileName(for: spec.name), shape: spec.shape, elements: elements))
             }
         }
+        // PyTorch's BatchNorm state dict has a `num_batches_tracked` counter, which
+        // load_state_dict(strict=True) requires; Orbit keeps no count (momentum is never None), so 0.
+        for node in model.network.nodes {
+            guard case .batchNorm = node.layer else { continue }
+            let weight = names.fileName(for: node.name + ".weight")
+            let module = weight.hasSuffix(".weight") ? String(weight.dropLast(".weight".count)) : node.name
+            tensors.append(try RawTensor(name: module + ".num_batches_tracked", shape: [], elements: [Int64(0)]))
+        }
         try writeRaw(tensors: tensors, metadata: metadata, to: path)
     }
 
@@ -272,12 +280,9 @@ public enum ModelFile {
     /// PyTorch keeps it in the state dict, but it only matters for momentum = None, which Orbit's
     /// BatchNorm does not use (issue 15: accepted and ignored).
     static func withoutBatchCounters(_ tensors: [RawTensor], network: Network) -> [RawTensor] {
-        let norms = Set(
-            network.nodes.compactMap { node -> String? in
-                if case .batchNorm = node.layer { return node.name + ".num_batches_tracked" }
-                return nil
-            })
-        return norms.isEmpty ? tensors : tensors.filter { !norms.contains($0.name) }
+        // By suffix: the file's module names may differ from Orbit's (a `model.` prefix, --map).
+        guard network.plan.hasBatchNorm else { return tensors }
+        return tensors.filter { !$0.name.hasSuffix(".num_batches_tracked") }
     }
 
     /// File tensors for each layout tensor, and the renamings made.
