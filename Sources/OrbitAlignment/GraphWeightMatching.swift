@@ -95,8 +95,10 @@ public struct GraphWeightMatching: Sendable {
         let (rows, columns) = ChannelSpaces.matrixView(axes.tensor)
         let block = axes.columnBlock
         let units = columns / block
-        let wa = Matrix(rows: rows, columns: columns, flat: a.values(of: axes.tensor))
-        var wb = Matrix(rows: rows, columns: columns, flat: b.values(of: axes.tensor))
+        // The (units × rest) view of the table; a vector is one column.
+        let wa = Matrix(rows: rows, columns: columns, flat: a.tensor(axes.tensor.name)!.flat)
+        let original = Matrix(rows: rows, columns: columns, flat: b.tensor(axes.tensor.name)!.flat)
+        var wb = original
         // A tensor whose rows and columns are both in s (a map inside a residual stream) enters twice,
         // each term with the current permutation on its other axis, as in Git Re-Basin.
         var total: Matrix<Double>?
@@ -110,7 +112,7 @@ public struct GraphWeightMatching: Sendable {
         }
         if axes.columnSpace == s {
             // Regrouped so that row i holds column block i of every row; B's rows permuted by theirs.
-            var rowsB = Matrix(rows: rows, columns: columns, flat: b.values(of: axes.tensor))
+            var rowsB = original
             if let other = axes.rowSpace, let p = permutations[other] {
                 let source = rowsB
                 rowsB = .generated(rows: rows, columns: columns) { r, c in source[p[r], c] }
@@ -138,12 +140,5 @@ extension Matrix {
         var m = Matrix(rows: rows, columns: columns)
         for r in 0..<rows { for c in 0..<columns { m[r, c] = entry(r, c) } }
         return m
-    }
-}
-
-extension ParameterVector {
-    /// The values of one tensor, row-major.
-    func values(of tensor: TensorSpec) -> [Scalar] {
-        withUnsafeBufferPointer { Array($0[tensor.offset..<(tensor.offset + tensor.count)]) }
     }
 }

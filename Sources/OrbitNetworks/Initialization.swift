@@ -72,10 +72,7 @@ extension Network {
         let (rows, columns) = spec.matrixShape
         switch (initialization, scheme) {
         case (.constant(let v), _):
-            var m = Matrix<Scalar>(rows: rows, columns: columns)
-            let value = Scalar(v)
-            for i in 0..<rows { for j in 0..<columns { m[i, j] = value } }
-            return m
+            return Matrix(rows: rows, columns: columns, repeating: Scalar(v))
         case (.weight(let fanIn, _), .pytorch), (.bias(let fanIn), .pytorch):
             let bound = 1 / Double(fanIn).squareRoot()
             return .uniform(rows: rows, columns: columns, in: -bound..<bound, generator: &generator)

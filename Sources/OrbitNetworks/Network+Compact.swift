@@ -108,18 +108,17 @@ extension Network {
                     + Array(repeating: .residual(block), count: count) + [.dense(DenseLayer(outputs: output))])
         case "resnet20":
             self = try ResNet20Preset.network(options: Array(parts.dropFirst()), description: text)
-            preset = trimmed
         case "vgg11", "vgg16":
             self = try VGGPreset.network(kind: kind, options: Array(parts.dropFirst()), description: text)
-            preset = trimmed
         case "cnn":
             self = try ConvStackPreset.network(sizes: parts[1], options: options, description: text)
-            preset = trimmed
         default:
             throw fail(
                 parts[0],
                 "unknown network kind; use mlp, linear, linear-skip, resmlp, cnn, resnet20, vgg11 or vgg16 (or JSON)")
         }
+        // Presets build graphs; keep the text that built them for reports and files.
+        if !isDenseChain { preset = trimmed }
     }
 
     /// The compact form when the network has one (see the table above), else nil.

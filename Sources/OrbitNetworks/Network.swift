@@ -31,7 +31,6 @@ public struct Network: Hashable, Sendable {
         inputShape = [inputSize]
         guard inputSize > 0 else { throw .invalid(reason: "input size must be positive, got \(inputSize)") }
         try Self.validateChain(inputSize: inputSize, blocks: blocks)
-        try Self.requireRepresentableChain(inputSize: inputSize, blocks: blocks)
         nodes = Self.chainNodes(blocks, prefix: namePrefix)
         plan = try NetworkPlan(inputShape: inputShape, nodes: nodes)
     }

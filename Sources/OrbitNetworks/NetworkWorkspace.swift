@@ -47,7 +47,7 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
         isInference = inference
         isTraining = !inference
         let plan = network.plan
-        let (steps, _) = plan.executionSteps
+        let steps = plan.executionSteps
         self.steps = steps
         var widths = [network.inputSize]
         var operators: [any StepOperator<Scalar>] = []

@@ -82,7 +82,6 @@ public struct ChannelSpaces: Sendable {
                 output.append((space, 1))
             case .add:
                 for s in sources.dropFirst() { union(sources[0].space, s.space) }
-                for s in sources.dropFirst() { owners[find(sources[0].space)] += owners[s.space] }
                 output.append(sources[0])
             case .flatten:
                 let shape = plan.inputShapes(of: k)[0]

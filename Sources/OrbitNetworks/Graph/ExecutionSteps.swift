@@ -15,10 +15,10 @@ struct ExecutionStep: Sendable {
 }
 
 extension NetworkPlan {
-    /// The execution steps and, for each node, the slot holding its output (−2 for nodes fused into
-    /// a later one's step).
-    var executionSteps: (steps: [ExecutionStep], slotOfNode: [Int]) {
+    /// The execution steps in order.
+    var executionSteps: [ExecutionStep] {
         var steps: [ExecutionStep] = []
+        // The slot holding each node's output (−2 for nodes fused into a later one's step).
         var slot = Array(repeating: -2, count: nodes.count)
         var k = 0
         func soleConsumer(_ j: Int) -> Int? { consumers[j].count == 1 ? consumers[j][0] : nil }
@@ -51,6 +51,6 @@ extension NetworkPlan {
             slot[group.last!] = steps.count - 1
             k = group.last! + 1
         }
-        return (steps, slot)
+        return steps
     }
 }
