@@ -62,12 +62,21 @@ public struct ClaimOutcome {
     }
 }
 
+/// How much compute a claim's run may spend: `quick` for tests and CI (seconds), `full` the
+/// default (minutes on 2 cores), `paper` the paper's own epochs, batch sizes and counts where it
+/// states them (resumable runs of up to an hour each).
+public enum ReproductionBudget: String, Sendable, CaseIterable, Codable {
+    case quick, full, paper
+}
+
 /// Where and how a claim runs.
 public struct ReproductionContext: Sendable {
     /// The claim's own output folder (exists when `run` is called); write SVG/CSV files here.
     public var directory: String
+    /// The compute budget (see ``ReproductionBudget``).
+    public var budget: ReproductionBudget
     /// A smaller setting for tests and CI (seconds, not minutes); the report says it was quick.
-    public var quick: Bool
+    public var quick: Bool { budget == .quick }
     /// The seed every random choice derives from.
     public var seed: UInt64
     /// Where progress goes (a bar on a terminal, lines in a log, nothing in tests).
@@ -77,12 +86,12 @@ public struct ReproductionContext: Sendable {
     public var data: String
 
     public init(
-        directory: String, quick: Bool = false, seed: UInt64 = 0,
+        directory: String, quick: Bool = false, budget: ReproductionBudget? = nil, seed: UInt64 = 0,
         progress: ProgressReporter = ProgressReporter(style: .quiet),
         data: String = "fashion-mnist"
     ) {
         self.directory = directory
-        self.quick = quick
+        self.budget = budget ?? (quick ? .quick : .full)
         self.seed = seed
         self.progress = progress
         self.data = data
