@@ -48,6 +48,7 @@ public struct ActivationMatching: Sendable {
         spec: PermutationSpec
     ) throws -> [String: Matrix<Double>] {
         try requireInputs(network, inputs)
+        try requireDenseChain(network, method: "activation matching")
         let structure = NetworkStructure(network)
         let fa = LayerwiseForward(structure: structure, parameters: a)
         let fb = LayerwiseForward(structure: structure, parameters: b)

@@ -16,6 +16,11 @@ public enum AlignmentError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A hidden axis that should be permuted (it is the output axis of a tensor whose units another
     /// tensor reads) but that no group covers.
     case uncoveredAxis(tensor: String, axis: Int)
+    /// An axis the spec permutes that lives in a fixed space (the network's input or output) or
+    /// carries no channel space at all.
+    case fixedAxisPermuted(tensor: String, axis: Int, space: String)
+    /// A group whose axes live in two different channel spaces.
+    case groupSpansSpaces(group: String, tensors: [String])
     /// A group that permutes where units are produced but not where they are read, or the reverse.
     case unmatchedGroup(group: String, present: PermutedAxis, missing: String)
     /// Two groups with one name.
@@ -46,6 +51,12 @@ public enum AlignmentError: Error, Equatable, Sendable, CustomStringConvertible 
             return "axis \(axis) of '\(tensor)' is permuted twice (groups \(groups.joined(separator: ", ")))"
         case .uncoveredAxis(let tensor, let axis):
             return "axis \(axis) of '\(tensor)' holds hidden units but no permutation group covers it"
+        case .fixedAxisPermuted(let tensor, let axis, let space):
+            return
+                "axis \(axis) of '\(tensor)' lives in a fixed space (\(space)); permuting it would change the network's function"
+        case .groupSpansSpaces(let group, let spaces):
+            return
+                "group '\(group)' permutes axes of two channel spaces (\(spaces.joined(separator: " and "))); one group permutes one space"
         case .unmatchedGroup(let group, let present, let missing):
             return
                 "permutation group '\(group)' permutes axis \(present.axis) of '\(present.tensor)' but not \(missing): that axis is uncovered"

@@ -38,8 +38,9 @@ public enum FunctionalEquivalence {
             throw AlignmentError.layoutMismatch(error)
         }
         let capacity = max(1, min(batchSize, inputs.rows))
-        let w1 = NetworkWorkspace<Float>(network: network, capacity: capacity)
-        let w2 = NetworkWorkspace<Float>(network: network, capacity: capacity)
+        // Evaluation mode: BatchNorm's running statistics are permuted with their channels too.
+        let w1 = NetworkWorkspace<Float>(network: network, capacity: capacity, inference: true)
+        let w2 = NetworkWorkspace<Float>(network: network, capacity: capacity, inference: true)
         var worst = 0.0
         var start = 0
         try inputs.withView { x in

@@ -129,3 +129,11 @@ struct LayerwiseForward {
 func batchRows(_ m: Matrix<Float>, _ range: Range<Int>) -> Matrix<Double> {
     m.submatrix(rows: range, columns: 0..<m.columns).converted(to: Double.self)
 }
+
+/// Refuses a layer graph for the methods still built on ``NetworkStructure`` (dense chains), naming the
+/// first node the chain form cannot describe.
+func requireDenseChain(_ network: Network, method: String) throws(AlignmentError) {
+    do { try network.requireDenseChain(for: method) } catch {
+        throw .unsupported(method: method, reason: error.description)
+    }
+}

@@ -20,6 +20,7 @@ public struct OTAlignment: Sendable {
         network: Network, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>, spec: PermutationSpec
     ) throws -> MatchingResult {
         try requireLayouts(a, b, spec: spec)
+        try requireDenseChain(network, method: "OT alignment")
         let structure = NetworkStructure(network)
         var solved: [String: [Int]] = [:]
         var objective = 0.0

@@ -1,30 +1,39 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// One axis of one tensor that a permutation reorders.
+/// One axis of one tensor that a permutation reorders. Axis 0 is the tensor's first dimension
+/// (a weight's output units, a vector's entries); axis 1 is the rest of the tensor read as
+/// `block`-long runs of consecutive entries per unit (the matrix view shape[0] × rest): 1 for a
+/// Linear reading units, kH·kW for a convolution's input channels, H·W for a Linear after a Flatten.
 public struct PermutedAxis: Sendable, Equatable, Hashable {
     public let tensor: String
     public let axis: Int
+    public let block: Int
 
-    public init(tensor: String, axis: Int) {
+    public init(tensor: String, axis: Int, block: Int = 1) {
         self.tensor = tensor
         self.axis = axis
+        self.block = block
     }
 }
 
 /// One hidden-unit permutation: its name, size, and the (tensor, axis) pairs it acts on.
 ///
 /// For a dense layer producing units of group P: the rows (axis 0) of its weight and its bias, and the
-/// columns (axis 1) of every weight reading those units.
+/// columns (axis 1) of every weight reading those units. A group derived from a network names the
+/// channel space it permutes (``ChannelSpaces``) and is called after the first node opening it.
 public struct PermutationGroup: Sendable, Equatable {
     public let name: String
     public let size: Int
     public let axes: [PermutedAxis]
+    /// The channel space of ``ChannelSpaces`` this group permutes (nil for a hand-written group).
+    public let space: Int?
 
-    public init(name: String, size: Int, axes: [PermutedAxis]) {
+    public init(name: String, size: Int, axes: [PermutedAxis], space: Int? = nil) {
         self.name = name
         self.size = size
         self.axes = axes
+        self.space = space
     }
 }
 
@@ -32,12 +41,15 @@ public struct PermutationGroup: Sendable, Equatable {
 /// permutes (the structure of Git Re-Basin's `PermutationSpec`, Ainsworth et al. 2023), validated
 /// against a parameter layout on construction.
 ///
-/// Derived from a ``Network``: every dense layer except the last opens a group for its output units
-/// (rows of its weight and bias; columns of the next layer's weight). A residual block x ↦ σ(F(x) + ε·x)
-/// forces its output to carry the same permutation as its input, so the whole residual stream shares
-/// one group; the inner layers of F open groups of their own. Units that reach the network's output
-/// (or come straight from its input) are never permuted. Elementwise activations commute with
-/// permutations, so f(x; π(θ)) = f(x; θ) for every π (docs/math/symmetry.md §2).
+/// Derived from a ``Network`` through its weight-space table (``ChannelSpaces``,
+/// `docs/math/layer-graph.md §5`), never written by hand: one group per free channel space — the
+/// hidden units of a Linear layer, the channels of a convolution with the norms and pools carrying
+/// them, a whole residual stream (an Add merges the spaces of its inputs) — permuting the rows of
+/// every tensor living in the space (weights, biases, norm scales and shifts, running statistics)
+/// and the column blocks of every weight reading it. The network's input and output spaces are fixed.
+/// Elementwise maps, per-channel norms and pools commute with the permutation, so
+/// f(x; π(θ)) = f(x; θ) for every π (docs/math/symmetry.md §2). For a dense chain this is the
+/// classical spec: every dense layer except the last opens a group, a residual stream is one group.
 public struct PermutationSpec: Sendable {
     public let groups: [PermutationGroup]
     /// The layout the spec was validated against.
@@ -50,30 +62,75 @@ public struct PermutationSpec: Sendable {
         try validate(layout)
     }
 
-    /// The spec of `network` (see the type's documentation).
+    /// A spec from explicit groups, validated against `layout` and against `network`'s weight-space
+    /// table (``validate(against:)``): every axis living in a free space is permuted, by one group
+    /// per space, and none living in a fixed one.
+    public init(groups: [PermutationGroup], network: Network) throws(AlignmentError) {
+        self.groups = groups
+        layout = network.layout
+        // The table's verdict first: it names the space an axis belongs to.
+        try validate(against: network)
+        try validate(layout)
+    }
+
+    /// The spec of `network` (see the type's documentation). O(nodes + tensors).
     public init(network: Network) throws(AlignmentError) {
-        // The hidden-unit walk (NetworkStructure) is written for dense chains; graphs come with the
-        // weight-space table of the alignment-for-graphs issue.
-        do { try network.requireDenseChain(for: "permutation alignment") } catch {
-            throw .unsupported(method: "permutation alignment", reason: error.description)
-        }
-        let structure = NetworkStructure(network)
-        var axes: [String: [PermutedAxis]] = [:]
-        var sizes: [String: Int] = [:]
-        var order: [String] = []
-        for step in structure.steps {
-            if let g = step.inputGroup { axes[g, default: []].append(PermutedAxis(tensor: step.weight, axis: 1)) }
-            if let g = step.outputGroup {
-                if sizes[g] == nil {
-                    sizes[g] = step.outputs
-                    order.append(g)
-                }
-                axes[g, default: []].append(PermutedAxis(tensor: step.weight, axis: 0))
-                if let b = step.bias { axes[g, default: []].append(PermutedAxis(tensor: b, axis: 0)) }
+        let spaces = ChannelSpaces(network.plan)
+        var axes: [Int: [PermutedAxis]] = [:]
+        for t in spaces.tensors {
+            if let r = t.rowSpace, spaces.spaces[r].isFree {
+                axes[r, default: []].append(PermutedAxis(tensor: t.tensor.name, axis: 0))
+            }
+            if let c = t.columnSpace, spaces.spaces[c].isFree {
+                axes[c, default: []].append(PermutedAxis(tensor: t.tensor.name, axis: 1, block: t.columnBlock))
             }
         }
-        try self.init(
-            groups: order.map { PermutationGroup(name: $0, size: sizes[$0]!, axes: axes[$0]!) }, layout: network.layout)
+        let groups = spaces.freeSpaces.map { space in
+            PermutationGroup(name: space.name, size: space.size, axes: axes[space.id] ?? [], space: space.id)
+        }
+        try self.init(groups: groups, layout: network.layout)
+    }
+
+    /// Checks the spec against `network`'s weight-space table: each group's axes are exactly those
+    /// of one free channel space (no axis of a free space left out, none of the input's or output's
+    /// space permuted, no group spanning two spaces). O(tensors).
+    ///
+    /// - Throws: ``AlignmentError/uncoveredAxis(tensor:axis:)`` for an unlabelled axis,
+    ///   ``AlignmentError/fixedAxisPermuted(tensor:axis:space:)`` for a labelled fixed one,
+    ///   ``AlignmentError/groupSpansSpaces(group:tensors:)`` when one group mixes spaces.
+    public func validate(against network: Network) throws(AlignmentError) {
+        let spaces = ChannelSpaces(network.plan)
+        var home: [PermutedAxis: Int] = [:]
+        for t in spaces.tensors {
+            if let r = t.rowSpace { home[PermutedAxis(tensor: t.tensor.name, axis: 0)] = r }
+            if let c = t.columnSpace { home[PermutedAxis(tensor: t.tensor.name, axis: 1)] = c }
+        }
+        var covered: Set<PermutedAxis> = []
+        for g in groups {
+            var space: Int?
+            for a in g.axes {
+                let key = PermutedAxis(tensor: a.tensor, axis: a.axis)
+                // Unknown tensors are the layout check's to name.
+                guard network.layout.tensor(named: a.tensor) != nil else { continue }
+                guard let s = home[key], spaces.spaces[s].isFree else {
+                    let owner = home[key].map { spaces.spaces[$0].name } ?? "none (the axis carries no channel space)"
+                    throw .fixedAxisPermuted(tensor: a.tensor, axis: a.axis, space: owner)
+                }
+                if let space, space != s {
+                    throw .groupSpansSpaces(
+                        group: g.name, tensors: [spaces.spaces[space].name, spaces.spaces[s].name])
+                }
+                space = s
+                covered.insert(key)
+            }
+        }
+        for t in spaces.tensors {
+            for (axis, s) in [(0, t.rowSpace), (1, t.columnSpace)] {
+                if let s, spaces.spaces[s].isFree, !covered.contains(PermutedAxis(tensor: t.tensor.name, axis: axis)) {
+                    throw .uncoveredAxis(tensor: t.tensor.name, axis: axis)
+                }
+            }
+        }
     }
 
     /// Checks that every permuted axis exists in `layout` with its group's size, that no axis is permuted
@@ -88,17 +145,22 @@ public struct PermutationSpec: Sendable {
                 guard let spec = layout.tensor(named: a.tensor) else {
                     throw .missingTensor(group: g.name, tensor: a.tensor)
                 }
-                guard a.axis >= 0, a.axis < spec.shape.count else {
+                guard a.axis >= 0, a.axis < Swift.min(spec.shape.count, 2) else {
                     throw .missingAxis(group: g.name, tensor: a.tensor, axis: a.axis, shape: spec.shape)
                 }
-                guard spec.shape[a.axis] == g.size else {
+                // Axis 1 is the rest of the tensor, `block` entries per unit.
+                let axisSize = a.axis == 0 ? spec.shape[0] : spec.shape.dropFirst().reduce(1, *) / Swift.max(a.block, 1)
+                guard a.block >= 1, axisSize == g.size,
+                    a.axis == 0 || spec.shape.dropFirst().reduce(1, *) == g.size * a.block
+                else {
                     throw .sizeMismatch(
-                        group: g.name, tensor: a.tensor, axis: a.axis, axisSize: spec.shape[a.axis], groupSize: g.size)
+                        group: g.name, tensor: a.tensor, axis: a.axis, axisSize: axisSize, groupSize: g.size)
                 }
-                if let other = seen[a] {
+                let key = PermutedAxis(tensor: a.tensor, axis: a.axis)
+                if let other = seen[key] {
                     throw .axisPermutedTwice(tensor: a.tensor, axis: a.axis, groups: [other, g.name])
                 }
-                seen[a] = g.name
+                seen[key] = g.name
             }
         }
         for g in groups {
@@ -133,7 +195,7 @@ public struct PermutationSpec: Sendable {
 
     var axisGroups: [PermutedAxis: String] {
         var map: [PermutedAxis: String] = [:]
-        for g in groups { for a in g.axes { map[a] = g.name } }
+        for g in groups { for a in g.axes { map[PermutedAxis(tensor: a.tensor, axis: a.axis)] = g.name } }
         return map
     }
 

@@ -71,42 +71,59 @@ public struct Permutations: Sendable, Equatable {
 }
 
 extension PermutationSpec {
-    /// π(θ): every permuted axis of every tensor reordered by its group's permutation (see
-    /// ``Permutations``). Tensors and axes outside the spec are copied unchanged. Cost O(P) for P
-    /// parameters. Precondition: `p` is valid for the spec (``Permutations/validate(for:)``) and θ has
-    /// the spec's layout.
-    public func apply<Scalar: BLASScalar>(_ p: Permutations, to θ: ParameterVector<Scalar>) -> ParameterVector<Scalar> {
-        precondition(θ.layout == layout, "parameters do not have the permutation spec's layout")
-        var byTensor: [String: [Int: [Int]]] = [:]
+    /// The permutations of one tensor: its matrix view (shape[0] × rest; a vector is a column), the
+    /// permutation of its rows and of its column blocks, and the block length.
+    struct TensorPermutation {
+        let spec: TensorSpec
+        let rows: Int
+        let columns: Int
+        let rowPermutation: [Int]?
+        let columnPermutation: [Int]?
+        let block: Int
+    }
+
+    /// Every tensor of the layout with an axis in the spec, with `p`'s permutations.
+    func tensorPermutations(_ p: Permutations) -> [TensorPermutation] {
+        var byTensor: [String: (row: [Int]?, column: [Int]?, block: Int)] = [:]
         for g in groups {
             guard let perm = p.byGroup[g.name] else { preconditionFailure("no permutation for group \(g.name)") }
             precondition(perm.count == g.size, "permutation of \(perm.count) for group \(g.name) of \(g.size)")
-            for a in g.axes { byTensor[a.tensor, default: [:]][a.axis] = perm }
-        }
-        var out = θ
-        for spec in layout.tensors {
-            guard let axes = byTensor[spec.name] else { continue }
-            let (rows, columns) = spec.matrixShape
-            let rowPerm: [Int]?
-            let columnPerm: [Int]?
-            if spec.shape.count <= 1 {
-                rowPerm = nil
-                columnPerm = axes[0]
-            } else {
-                precondition(
-                    spec.shape.count == 2, "permutations of tensors of rank > 2 are not supported (\(spec.name))")
-                rowPerm = axes[0]
-                columnPerm = axes[1]
+            for a in g.axes {
+                var entry = byTensor[a.tensor] ?? (nil, nil, 1)
+                if a.axis == 0 { entry.row = perm } else { (entry.column, entry.block) = (perm, a.block) }
+                byTensor[a.tensor] = entry
             }
-            θ.withTensor(spec) { source in
-                out.withMutableTensor(spec) { target in
-                    for r in 0..<rows {
-                        let from = source.row(rowPerm?[r] ?? r)
-                        let to = target.row(r)
-                        if let columnPerm {
-                            for c in 0..<columns { to[c] = from[columnPerm[c]] }
+        }
+        return layout.tensors.compactMap { spec in
+            guard let entry = byTensor[spec.name] else { return nil }
+            let columns = spec.shape.count <= 1 ? 1 : spec.shape.dropFirst().reduce(1, *)
+            return TensorPermutation(
+                spec: spec, rows: spec.shape.first ?? 1, columns: columns, rowPermutation: entry.row,
+                columnPermutation: entry.column, block: entry.block)
+        }
+    }
+
+    /// π(θ): every permuted axis of every tensor reordered by its group's permutation (see
+    /// ``Permutations``): row r ← row π[r]; column block c ← block π[c]. Tensors and axes outside the
+    /// spec are copied unchanged. Cost O(P) for P parameters. Precondition: `p` is valid for the spec
+    /// (``Permutations/validate(for:)``) and θ has the spec's layout.
+    public func apply<Scalar: BLASScalar>(_ p: Permutations, to θ: ParameterVector<Scalar>) -> ParameterVector<Scalar> {
+        precondition(θ.layout == layout, "parameters do not have the permutation spec's layout")
+        var out = θ
+        θ.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for t in tensorPermutations(p) {
+                    let base = t.spec.offset
+                    for r in 0..<t.rows {
+                        let from = base + (t.rowPermutation?[r] ?? r) * t.columns
+                        let to = base + r * t.columns
+                        if let columnPermutation = t.columnPermutation {
+                            for unit in 0..<columnPermutation.count {
+                                let start = from + columnPermutation[unit] * t.block
+                                for q in 0..<t.block { target[to + unit * t.block + q] = source[start + q] }
+                            }
                         } else {
-                            to.baseAddress!.update(from: from.baseAddress!, count: columns)
+                            for c in 0..<t.columns { target[to + c] = source[from + c] }
                         }
                     }
                 }
@@ -115,32 +132,31 @@ extension PermutationSpec {
         return out
     }
 
-    /// ⟨θ_A, π(θ_B)⟩ = Σ_tensors Σ_ij A[i, j]·B[π_out(i), π_in(j)], accumulated in Float64 without
-    /// forming π(θ_B): weight matching's objective, evaluated once per sweep. One pass over both
-    /// vectors, O(P), no allocation beyond the per-tensor index lookup.
+    /// ⟨θ_A, π(θ_B)⟩ over the parameters (buffers move with their channels but are not matched) =
+    /// Σ_tensors Σ_ij A[i, j]·B[π_out(i), π_in(j)], accumulated in Float64 without forming π(θ_B):
+    /// weight matching's objective, evaluated once per sweep. One pass over both vectors, O(P).
     func permutedInnerProduct(_ p: Permutations, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>) -> Double {
         precondition(a.layout == layout && b.layout == layout, "parameters do not have the permutation spec's layout")
-        var byTensor: [String: [Int: [Int]]] = [:]
-        for g in groups {
-            guard let perm = p.byGroup[g.name] else { preconditionFailure("no permutation for group \(g.name)") }
-            for axis in g.axes { byTensor[axis.tensor, default: [:]][axis.axis] = perm }
-        }
+        let permuted = Dictionary(uniqueKeysWithValues: tensorPermutations(p).map { ($0.spec.name, $0) })
         var total = 0.0
-        for spec in layout.tensors {
-            let axes = byTensor[spec.name]
-            let (rows, columns) = spec.matrixShape
-            let vector = spec.shape.count <= 1
-            let rowPerm = vector ? nil : axes?[0]
-            let columnPerm = vector ? axes?[0] : axes?[1]
-            a.withTensor(spec) { x in
-                b.withTensor(spec) { y in
-                    for r in 0..<rows {
-                        let xr = x.row(r), yr = y.row(rowPerm?[r] ?? r)
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                for spec in layout.tensors where spec.role == .parameter {
+                    let base = spec.offset
+                    guard let t = permuted[spec.name] else {
+                        for i in 0..<spec.count { total += Double(x[base + i]) * Double(y[base + i]) }
+                        continue
+                    }
+                    for r in 0..<t.rows {
+                        let xr = base + r * t.columns, yr = base + (t.rowPermutation?[r] ?? r) * t.columns
                         var sum = 0.0
-                        if let columnPerm {
-                            for c in 0..<columns { sum += Double(xr[c]) * Double(yr[columnPerm[c]]) }
+                        if let columnPermutation = t.columnPermutation {
+                            for unit in 0..<columnPermutation.count {
+                                let xs = xr + unit * t.block, ys = yr + columnPermutation[unit] * t.block
+                                for q in 0..<t.block { sum += Double(x[xs + q]) * Double(y[ys + q]) }
+                            }
                         } else {
-                            for c in 0..<columns { sum += Double(xr[c]) * Double(yr[c]) }
+                            for c in 0..<t.columns { sum += Double(x[xr + c]) * Double(y[yr + c]) }
                         }
                         total += sum
                     }

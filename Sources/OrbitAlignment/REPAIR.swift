@@ -33,6 +33,7 @@ public struct REPAIR: Sendable {
         network: Network, parameters: ParameterVector<Float>, inputs: Matrix<Float>
     ) throws -> [UnitStatistics] {
         try requireInputs(network, inputs)
+        try requireDenseChain(network, method: "REPAIR")
         let structure = NetworkStructure(network)
         let steps = Self.repairedSteps(structure)
         return try measure(structure: structure, parameters: parameters, inputs: inputs, steps: steps)
@@ -52,6 +53,7 @@ public struct REPAIR: Sendable {
     ) throws -> ParameterVector<Float> {
         precondition(models.count == weights.count && !models.isEmpty, "one weight per model")
         try requireInputs(network, inputs)
+        try requireDenseChain(network, method: "REPAIR")
         let structure = NetworkStructure(network)
         let steps = Self.repairedSteps(structure)
         guard !steps.isEmpty else {

@@ -42,6 +42,7 @@ public struct SigmaWeightedMatching: Sendable {
         spec: PermutationSpec
     ) throws -> MatchingResult {
         try requireLayouts(a, b, spec: spec)
+        try requireDenseChain(network, method: "Σ-weighted weight matching")
         let structure = NetworkStructure(network)
         let groupIndex = Dictionary(uniqueKeysWithValues: spec.groups.enumerated().map { ($0.element.name, $0.offset) })
         let sigmas: [Matrix<Double>?]

@@ -42,6 +42,8 @@ public struct SinkhornAlignment: Sendable {
     public func transport(
         networkA: Network, _ a: ParameterVector<Float>, networkB: Network, _ b: ParameterVector<Float>
     ) throws -> Transport {
+        try requireDenseChain(networkA, method: "sinkhorn alignment")
+        try requireDenseChain(networkB, method: "sinkhorn alignment")
         let specA = try PermutationSpec(network: networkA)
         let specB = try PermutationSpec(network: networkB)
         do {

@@ -38,8 +38,11 @@ public struct WeightMatching: Sendable {
         _ a: ParameterVector<Float>, _ b: ParameterVector<Float>, spec: PermutationSpec, initial: Permutations? = nil
     ) throws -> MatchingResult {
         try requireLayouts(a, b, spec: spec)
+        // Buffers (running statistics) move with their channels but are not matched.
         let terms = spec.groups.map { g in
-            g.axes.map { axis in ProductTerm(axis: axis, spec: spec, a: a, b: b) }
+            g.axes.filter { spec.layout.tensor(named: $0.tensor)?.role == .parameter }.map { axis in
+                ProductTerm(axis: axis, spec: spec, a: a, b: b)
+            }
         }
         let descent = CoordinateDescent(spec: spec, seed: seed, maxSweeps: maxSweeps, tolerance: tolerance)
         let result = try descent.run(
@@ -78,11 +81,14 @@ func requireLayouts(_ a: ParameterVector<Float>, _ b: ParameterVector<Float>, sp
 }
 
 /// One (tensor, axis) contribution to a group's weight-matching cost: W^A · op(W^B) with the tensor's
-/// other axis permuted by its own group.
+/// other axis permuted by its own group. A tensor is read as its matrix view (shape[0] × rest, a
+/// vector as a column) whose columns come in blocks of `block` per unit of the group reading them
+/// (a convolution's kH·kW, a Linear's H·W after a Flatten; docs/math/layer-graph.md §5).
 struct ProductTerm {
     let axis: Int
     let otherGroup: Int?
     let isVector: Bool
+    let block: Int
     let wa: Matrix<Float>
     let wb: Matrix<Float>
 
@@ -90,8 +96,11 @@ struct ProductTerm {
         let tensor = spec.layout.tensor(named: axis.tensor)!
         self.axis = axis.axis
         isVector = tensor.shape.count <= 1
-        wa = a.tensor(axis.tensor)!
-        wb = b.tensor(axis.tensor)!
+        let columns = isVector ? 1 : tensor.shape.dropFirst().reduce(1, *)
+        let columnAxis = spec.groups.lazy.flatMap(\.axes).first { $0.tensor == axis.tensor && $0.axis == 1 }
+        block = columnAxis?.block ?? 1
+        wa = Matrix(rows: tensor.shape.first ?? 1, columns: columns, flat: a.tensor(axis.tensor)!.flat)
+        wb = Matrix(rows: tensor.shape.first ?? 1, columns: columns, flat: b.tensor(axis.tensor)!.flat)
         let otherAxis = isVector ? nil : 1 - axis.axis
         otherGroup = otherAxis.flatMap { o in
             spec.group(of: axis.tensor, axis: o).flatMap { name in spec.groups.firstIndex { $0.name == name } }
@@ -107,15 +116,56 @@ struct ProductTerm {
                 rows: x.count, columns: y.count, flat: x.flatMap { xi in y.map { Double(xi) * Double($0) } })
         }
         if axis == 0 {
-            // W^A · (W^B P_inᵀ)ᵀ: gather B's columns.
-            let b = other.map { gatherColumns(wb, $0) } ?? wb
+            // W^A · (W^B with its column blocks permuted)ᵀ.
+            let b = other.map { gatherColumnBlocks(wb, $0, block: block) } ?? wb
             return Matrix.product(wa, b, transposeB: .transposed).converted(to: Double.self)
-        } else {
+        } else if block == 1 {
             // W^Aᵀ · (P_out W^B): gather B's rows.
             let b = other.map { gatherRows(wb, $0) } ?? wb
             return Matrix.product(wa, b, transposeA: .transposed).converted(to: Double.self)
+        } else {
+            // Regrouped so that row i holds column block i of every row: Â · B̂ᵀ, B's rows permuted.
+            let b = other.map { gatherRows(wb, $0) } ?? wb
+            return Matrix.product(
+                regroupBlocks(wa, block: block), regroupBlocks(b, block: block), transposeB: .transposed
+            )
+            .converted(to: Double.self)
         }
     }
+}
+
+/// M with column block c ← block π[c] (blocks of `block` consecutive columns).
+func gatherColumnBlocks<S: BLASScalar>(_ m: Matrix<S>, _ p: [Int], block: Int) -> Matrix<S> {
+    guard block > 1 else { return gatherColumns(m, p) }
+    var out = Matrix<S>(rows: m.rows, columns: m.columns)
+    m.withView { src in
+        out.withMutableView { dst in
+            for i in 0..<src.rows {
+                let s = src.row(i), d = dst.row(i)
+                for c in 0..<p.count {
+                    (d.baseAddress! + c * block).update(from: s.baseAddress! + p[c] * block, count: block)
+                }
+            }
+        }
+    }
+    return out
+}
+
+/// The units × (rows·block) matrix whose row i holds column block i of every row of `m`, in row order.
+func regroupBlocks<S: BLASScalar>(_ m: Matrix<S>, block: Int) -> Matrix<S> {
+    let units = m.columns / block
+    var out = Matrix<S>(rows: units, columns: m.rows * block)
+    m.withView { src in
+        out.withMutableView { dst in
+            for r in 0..<src.rows {
+                let s = src.row(r)
+                for i in 0..<units {
+                    (dst.row(i).baseAddress! + r * block).update(from: s.baseAddress! + i * block, count: block)
+                }
+            }
+        }
+    }
+    return out
 }
 
 /// M[:, π] (column r of the result is column π[r]).

@@ -40,14 +40,17 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     /// `inference: true` makes a forward-only workspace in evaluation mode: each dense step's
     /// activation overwrites its pre-activation and no gradient buffers are allocated;
     /// ``backward(_:inputs:inputGradient:)`` and a loss with `gradient: true` are then programming errors.
-    public init(network: Network, capacity: Int, inference: Bool = false) {
+    /// The outputs of the nodes in `observing` (plan indices) are kept after each forward pass
+    /// (nothing is fused after them) and read by ``output(ofNode:)``: the statistics of alignment and
+    /// REPAIR observe pre-activations and channels through it.
+    public init(network: Network, capacity: Int, inference: Bool = false, observing: Set<Int> = []) {
         precondition(capacity > 0, "workspace capacity must be positive")
         self.network = network
         self.capacity = capacity
         isInference = inference
         isTraining = !inference
         let plan = network.plan
-        let steps = plan.executionSteps
+        let steps = plan.executionSteps(observing: observing)
         self.steps = steps
         var widths = [network.inputSize]
         var operators: [any StepOperator<Scalar>] = []
@@ -59,6 +62,12 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
             }
         }
         lastUse[steps.count - 1] = Int.max
+        var observedSlots: [Int: Int] = [:]
+        for (s, step) in steps.enumerated() where observing.contains(step.nodes.last!) {
+            lastUse[s] = Int.max
+            observedSlots[step.nodes.last!] = s
+        }
+        self.observedSlots = observedSlots
         for (s, step) in steps.enumerated() {
             outputs.begin(step: s, lastUse: lastUse[s])
             let op: any StepOperator<Scalar> = makeOperator(
@@ -100,6 +109,19 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
     lazy var ones = AlignedBuffer<Scalar>(repeating: 1, count: capacity)
 
     deinit { values.deallocate() }
+
+    /// The step holding each observed node's output.
+    let observedSlots: [Int: Int]
+
+    /// The output of observed node `node` (plan index) in the last forward pass: one row per sample,
+    /// the node's output tensor flattened in NCHW order. Valid until the next pass.
+    public func output(ofNode node: Int) -> MatrixView<Scalar> {
+        guard let s = observedSlots[node] else {
+            preconditionFailure("node \(node) was not observed by this workspace")
+        }
+        let columns = network.plan.outputShapes[node].reduce(1, *)
+        return MatrixView(baseAddress: operators[s].output, rows: batchSize, columns: columns)
+    }
 
     /// f(x; θ) for the rows of `inputs` (at most `capacity`); the view stays valid until the next call.
     @discardableResult

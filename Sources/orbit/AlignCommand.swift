@@ -96,15 +96,6 @@ struct AlignCommand: ParsableCommand {
             return
         }
         let (pa, pb) = (models[0], models[1])
-        if !network.isDenseChain {
-            guard method == .weight else {
-                try network.requireDenseChain(
-                    for: "orbit align --method \(method.rawValue) (layer graphs take --method weight)")
-                return
-            }
-            try alignGraph(network: network, pa, pb, names: names[1])
-            return
-        }
         let spec = try PermutationSpec(network: network)
         let dataset = try data.load(for: network)
         let start = Date()
@@ -127,9 +118,17 @@ struct AlignCommand: ParsableCommand {
             to: out)
         let moved = result.permutations.movedUnits()
         print(
-            "method \(result.method): objective \(String(format: "%.6g", result.objective)), \(result.sweeps) sweep(s), "
+            "method \(result.method) (spec derived from the graph, \(spec.groups.count) groups): "
+                + "objective \(String(format: "%.6g", result.objective)), \(result.sweeps) sweep(s), "
                 + String(format: "%.2f s", seconds))
-        for g in spec.groups { print("  \(g.name): \(moved[g.name] ?? 0) of \(g.size) units moved") }
+        let spaces = ChannelSpaces(network.plan)
+        for g in spec.groups {
+            // A residual stream is one group written by several nodes: say how many.
+            let owners = g.space.map { spaces.spaces[$0].nodes.count } ?? 1
+            print(
+                "  \(g.name)\(owners > 1 ? " (+\(owners - 1) more nodes)" : ""): \(moved[g.name] ?? 0) of \(g.size) units moved"
+            )
+        }
         try finish(network: network, pa, pb, aligned: aligned, deviation: deviation, dataset: dataset)
     }
 
@@ -153,43 +152,6 @@ struct AlignCommand: ParsableCommand {
         let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
         print(pathSummary([before, after]))
         if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
-    }
-
-    /// Weight matching with the spec derived from the graph (docs/math/layer-graph.md §5).
-    func alignGraph(network: Network, _ pa: ParameterVector<Float>, _ pb: ParameterVector<Float>, names: TensorNameMap)
-        throws
-    {
-        let dataset = try data.load(for: network)
-        let start = Date()
-        let result = try GraphWeightMatching(seed: seed, maxSweeps: maxSweeps).match(pa, pb, network: network)
-        let seconds = Date().timeIntervalSince(start)
-        let aligned = result.apply(to: pb)
-        let deviation = try FunctionalEquivalence.check(
-            network: network, original: pb, permuted: aligned,
-            inputs: FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network), tolerance: 1e-4)
-        let objective = result.objectiveHistory.last ?? 0
-        try ensureParentDirectory(out)
-        try ModelFile.write(
-            Model(
-                network: network, parameters: aligned,
-                metadata: [
-                    "orbit.version": orbitVersion, "orbit.align.method": "weight", "orbit.align.reference": a,
-                    "orbit.align.source": b, "orbit.align.objective": "\(objective)",
-                    "orbit.align.sweeps": "\(result.sweeps)", "orbit.align.deviation": "\(deviation)",
-                    "orbit.seed": "\(seed)",
-                ], tensorNames: names),
-            to: out)
-        print(
-            "method weight (spec derived from the graph): objective \(String(format: "%.6g", objective)), "
-                + "\(result.sweeps) sweep(s), " + String(format: "%.2f s", seconds))
-        for space in result.spaces.freeSpaces {
-            let moved = result.permutations[space.id]!.enumerated().filter { $0.offset != $0.element }.count
-            let owners =
-                space.nodes.count > 3
-                ? space.nodes.prefix(3).joined(separator: ", ") + ", …" : space.nodes.joined(separator: ", ")
-            print("  space \(space.id) (\(owners)): \(moved) of \(space.size) channels moved")
-        }
-        try finish(network: network, pa, pb, aligned: aligned, deviation: deviation, dataset: dataset)
     }
 
     /// The derived spec as a table: each channel space, its size, whether it may be permuted, and the

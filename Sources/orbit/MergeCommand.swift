@@ -40,22 +40,11 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let (network, parameters, names) = try loadAlignableModels(models, options: modelOptions)
-        if !network.isDenseChain && (method != .weight || repair) {
-            try network.requireDenseChain(
-                for:
-                    "orbit merge --method \(method.rawValue)\(repair ? " --repair" : "") (layer graphs take --method weight without --repair)"
-            )
-        }
         if batchNorm.bn == .reset && network.plan.hasBatchNorm && data.data == nil {
             throw ValidationError("--bn reset recomputes the merged model's BatchNorm statistics; it needs --data")
         }
         let dataset = try data.load(for: network)
-        var merged: ParameterVector<Float>
-        if network.isDenseChain {
-            merged = try mergeChain(network: network, parameters, dataset: dataset)
-        } else {
-            merged = try mergeGraph(network: network, parameters, dataset: dataset)
-        }
+        var merged = try mergeModels(network: network, parameters, dataset: dataset)
         if let dataset, batchNorm.bn == .reset, network.plan.hasBatchNorm {
             // The averaged running statistics are not the merged weights' (Jordan et al. 2023): recompute them.
             var points = [merged]
@@ -84,28 +73,9 @@ struct MergeCommand: ParsableCommand {
         print("saved \(out)")
     }
 
-    /// Every model weight-matched onto the first with the spec derived from the graph
-    /// (docs/math/layer-graph.md §5), each permutation checked, then averaged.
-    func mergeGraph(network: Network, _ parameters: [ParameterVector<Float>], dataset: Dataset?) throws
-        -> ParameterVector<Float>
-    {
-        var aligned = [parameters[0]]
-        let inputs = FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network)
-        for (path, theta) in zip(models.dropFirst(), parameters.dropFirst()) {
-            let result = try GraphWeightMatching(seed: seed).match(parameters[0], theta, network: network)
-            let moved = result.apply(to: theta)
-            let deviation = try FunctionalEquivalence.check(
-                network: network, original: theta, permuted: moved, inputs: inputs, tolerance: 1e-4)
-            print(
-                "aligned \(path) to \(models[0]) (weight matching, spec derived from the graph, "
-                    + "\(result.sweeps) sweep(s)); largest |Δoutput| = \(String(format: "%.3g", deviation))")
-            aligned.append(moved)
-        }
-        let weights = [Float](repeating: 1 / Float(aligned.count), count: aligned.count)
-        return ParameterVector.combination(weights, aligned)
-    }
-
-    func mergeChain(network: Network, _ parameters: [ParameterVector<Float>], dataset: Dataset?) throws
+    /// The models aligned (the spec derived from the graph, docs/math/layer-graph.md §5), every
+    /// permutation checked, then averaged (REPAIRed with --repair).
+    func mergeModels(network: Network, _ parameters: [ParameterVector<Float>], dataset: Dataset?) throws
         -> ParameterVector<Float>
     {
         let spec = try PermutationSpec(network: network)
@@ -117,7 +87,7 @@ struct MergeCommand: ParsableCommand {
         switch merge.alignment {
         case .pairwise(let result, let deviation):
             print(
-                "aligned \(models[1]) to \(models[0]) (\(result.method), objective \(String(format: "%.6g", result.objective)), "
+                "aligned \(models[1]) to \(models[0]) (\(result.method), spec derived from the graph, objective \(String(format: "%.6g", result.objective)), "
                     + "\(result.sweeps) sweep(s)); largest |Δoutput| = \(String(format: "%.3g", deviation))")
         case .mergeMany(let deviations, let iterations):
             for (path, deviation) in zip(models, deviations) {

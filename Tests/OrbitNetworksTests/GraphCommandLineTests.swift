@@ -162,7 +162,10 @@ import Testing
             ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
             ["symmetry", "check", "r.safetensors", "--action", "gl"],
             ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
-            ["merge", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
+            [
+                "merge", "r.safetensors", "r.safetensors", "--method", "naive", "--bn", "interpolate", "--out",
+                "out.safetensors",
+            ],
             ["hessian", "r.safetensors", "--data", data, "--report", "out"],
             ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
         ] {

@@ -19,6 +19,8 @@ public struct ChannelSpaces: Sendable {
         public let isFree: Bool
         /// The nodes that open (or merge into) the space, for messages.
         public let nodes: [String]
+        /// The first node (in graph order) opening the space — "input" for the input's.
+        public let name: String
     }
 
     /// How a tensor's matrix view (shape[0] × rest) is indexed by spaces.
@@ -104,7 +106,7 @@ public struct ChannelSpaces: Sendable {
             spaces.append(
                 Space(
                     id: spaces.count, size: sizes[s], isFree: s != outputSpace && s != inputSpace,
-                    nodes: Array(Set(members)).sorted()))
+                    nodes: Array(Set(members)).sorted(), name: members[0]))
         }
         self.spaces = spaces
         tensors = pending.map { t, row, column, block in

@@ -2,6 +2,7 @@
 /// consumes it (as the Add's first input, scale 1, two inputs: the residual sum) and then an
 /// activation that alone consumes the result — the dense step z = W·x (+ ε·skip) + b, a = σ(z).
 /// A BatchNorm absorbs a ReLU that alone consumes it. Every other node is a step of its own. Slot s is step s's output; −1 the network input.
+/// An observed node ends its step (nothing is fused after it), so its output is a slot.
 struct ExecutionStep: Sendable {
     /// The plan's nodes this step computes, in order; the last one's output is the step's.
     let nodes: [Int]
@@ -15,8 +16,8 @@ struct ExecutionStep: Sendable {
 }
 
 extension NetworkPlan {
-    /// The execution steps in order.
-    var executionSteps: [ExecutionStep] {
+    /// The execution steps in order; each node of `observed` is the last node of its step.
+    func executionSteps(observing observed: Set<Int> = []) -> [ExecutionStep] {
         var steps: [ExecutionStep] = []
         // The slot holding each node's output (−2 for nodes fused into a later one's step).
         var slot = Array(repeating: -2, count: nodes.count)
@@ -27,19 +28,21 @@ extension NetworkPlan {
             var skip: (Int, Double)?
             var activation = Activation.identity
             if case .linear = nodes[k].layer {
-                if let j = soleConsumer(k), j == k + 1, case .add(let add) = nodes[j].layer,
+                if !observed.contains(k), let j = soleConsumer(k), j == k + 1, case .add(let add) = nodes[j].layer,
                     inputIndices[j].count == 2, inputIndices[j][0] == k, add.scale(0) == 1
                 {
                     let source = inputIndices[j][1]
                     skip = (source < 0 ? -1 : slot[source], add.scale(1))
                     group.append(j)
                 }
-                if let j = soleConsumer(group.last!), j == group.last! + 1, case .activation(let a) = nodes[j].layer {
+                if !observed.contains(group.last!), let j = soleConsumer(group.last!), j == group.last! + 1,
+                    case .activation(let a) = nodes[j].layer
+                {
                     activation = a.activation
                     group.append(j)
                 }
             }
-            if case .batchNorm = nodes[k].layer, let j = soleConsumer(k), j == k + 1,
+            if case .batchNorm = nodes[k].layer, !observed.contains(k), let j = soleConsumer(k), j == k + 1,
                 case .activation(let a) = nodes[j].layer, a.activation == .relu
             {
                 // BatchNorm then ReLU: one pass writes max(0, γ·x̂ + β) (ReLU's derivative reads the output).
