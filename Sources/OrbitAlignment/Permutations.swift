@@ -71,17 +71,6 @@ public struct Permutations: Sendable, Equatable {
 }
 
 extension PermutationSpec {
-    /// The permutations of one tensor: its matrix view (shape[0] × rest; a vector is a column), the
-    /// permutation of its rows and of its column blocks, and the block length.
-    struct TensorPermutation {
-        let spec: TensorSpec
-        let rows: Int
-        let columns: Int
-        let rowPermutation: [Int]?
-        let columnPermutation: [Int]?
-        let block: Int
-    }
-
     /// Every tensor of the layout with an axis in the spec, with `p`'s permutations.
     func tensorPermutations(_ p: Permutations) -> [TensorPermutation] {
         var byTensor: [String: (row: [Int]?, column: [Int]?, block: Int)] = [:]
@@ -95,11 +84,9 @@ extension PermutationSpec {
             }
         }
         return layout.tensors.compactMap { spec in
-            guard let entry = byTensor[spec.name] else { return nil }
-            let columns = spec.shape.count <= 1 ? 1 : spec.shape.dropFirst().reduce(1, *)
-            return TensorPermutation(
-                spec: spec, rows: spec.shape.first ?? 1, columns: columns, rowPermutation: entry.row,
-                columnPermutation: entry.column, block: entry.block)
+            byTensor[spec.name].map {
+                TensorPermutation(tensor: spec, rowPermutation: $0.row, columnPermutation: $0.column, block: $0.block)
+            }
         }
     }
 
@@ -109,27 +96,7 @@ extension PermutationSpec {
     /// (``Permutations/validate(for:)``) and θ has the spec's layout.
     public func apply<Scalar: BLASScalar>(_ p: Permutations, to θ: ParameterVector<Scalar>) -> ParameterVector<Scalar> {
         precondition(θ.layout == layout, "parameters do not have the permutation spec's layout")
-        var out = θ
-        θ.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
-                for t in tensorPermutations(p) {
-                    let base = t.spec.offset
-                    for r in 0..<t.rows {
-                        let from = base + (t.rowPermutation?[r] ?? r) * t.columns
-                        let to = base + r * t.columns
-                        if let columnPermutation = t.columnPermutation {
-                            for unit in 0..<columnPermutation.count {
-                                let start = from + columnPermutation[unit] * t.block
-                                for q in 0..<t.block { target[to + unit * t.block + q] = source[start + q] }
-                            }
-                        } else {
-                            for c in 0..<t.columns { target[to + c] = source[from + c] }
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        return θ.permuted(tensorPermutations(p))
     }
 
     /// ⟨θ_A, π(θ_B)⟩ over the parameters (buffers move with their channels but are not matched) =
@@ -137,7 +104,7 @@ extension PermutationSpec {
     /// weight matching's objective, evaluated once per sweep. One pass over both vectors, O(P).
     func permutedInnerProduct(_ p: Permutations, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>) -> Double {
         precondition(a.layout == layout && b.layout == layout, "parameters do not have the permutation spec's layout")
-        let permuted = Dictionary(uniqueKeysWithValues: tensorPermutations(p).map { ($0.spec.name, $0) })
+        let permuted = Dictionary(uniqueKeysWithValues: tensorPermutations(p).map { ($0.tensor.name, $0) })
         var total = 0.0
         a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in

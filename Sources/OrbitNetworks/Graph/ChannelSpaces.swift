@@ -128,31 +128,14 @@ public struct ChannelSpaces: Sendable {
     public func apply<Scalar: BLASScalar>(_ permutations: [Int: [Int]], to theta: ParameterVector<Scalar>)
         -> ParameterVector<Scalar>
     {
-        var out = theta
-        theta.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
-                for axes in tensors {
-                    let rowPerm = axes.rowSpace.flatMap { permutations[$0] }
-                    let columnPerm = axes.columnSpace.flatMap { permutations[$0] }
-                    guard rowPerm != nil || columnPerm != nil else { continue }
-                    let (rows, columns) = Self.matrixView(axes.tensor)
-                    let base = axes.tensor.offset
-                    let block = axes.columnBlock
-                    for r in 0..<rows {
-                        let from = base + (rowPerm?[r] ?? r) * columns
-                        let to = base + r * columns
-                        if let columnPerm {
-                            for unit in 0..<(columns / block) {
-                                let start = from + columnPerm[unit] * block
-                                for q in 0..<block { target[to + unit * block + q] = source[start + q] }
-                            }
-                        } else {
-                            for c in 0..<columns { target[to + c] = source[from + c] }
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        theta.permuted(
+            tensors.compactMap { axes in
+                let rowPermutation = axes.rowSpace.flatMap { permutations[$0] }
+                let columnPermutation = axes.columnSpace.flatMap { permutations[$0] }
+                guard rowPermutation != nil || columnPermutation != nil else { return nil }
+                return TensorPermutation(
+                    tensor: axes.tensor, rowPermutation: rowPermutation, columnPermutation: columnPermutation,
+                    block: axes.columnBlock)
+            })
     }
 }
