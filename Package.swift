@@ -49,11 +49,12 @@ let package = Package(
             name: "OrbitNumerics",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .target(name: "CDNNL", condition: .when(platforms: [.linux])),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // oneDNN (Debian: libdnnl-dev) for Float convolutions; Linux only, elsewhere Conv2dKernel's im2col + GEMM.
+        // oneDNN (Debian: libdnnl-dev) for Float convolutions and single-precision GEMM; Linux only, elsewhere Conv2dKernel's im2col + GEMM.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "OrbitFormats", dependencies: ["OrbitNumerics", "CZlib"]),
         .target(

@@ -101,4 +101,17 @@ import Testing
         u.withUnsafeMutableBufferPointer { scal(-2, $0) }
         #expect(u == [-2, -4, -6])
     }
+
+    /// β = 0 means C is not read: NaN left in C (an uninitialised workspace) must not leak into the
+    /// product, whichever library computes it (oneDNN's dnnl_sgemm or OpenBLAS).
+    @Test func betaZeroIgnoresGarbageInC() {
+        let a: Matrix<Float> = randomMatrix(37, 19, seed: 5)
+        let b: Matrix<Float> = randomMatrix(19, 23, seed: 6)
+        var c = Matrix<Float>(rows: 37, columns: 23, repeating: .nan)
+        a.withView { av in b.withView { bv in c.withMutableView { gemm(av, bv, into: $0) } } }
+        let expected = naive(a, .none, b, .none, alpha: 1, beta: 0, c: Matrix<Float>(rows: 37, columns: 23))
+        var worst = 0.0
+        for i in 0..<37 { for j in 0..<23 { worst = max(worst, abs(Double(c[i, j]) - expected[i, j])) } }
+        #expect(worst < 1e-4, "\(SingleGEMMBackend.current): largest error \(worst)")
+    }
 }

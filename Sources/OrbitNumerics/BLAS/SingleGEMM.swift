@@ -1,0 +1,57 @@
+#if canImport(CDNNL)
+    import CDNNL
+#endif
+#if canImport(Accelerate)
+    import Accelerate
+#else
+    import CBLAS
+#endif
+
+/// Which library computes single-precision GEMM. On Linux with oneDNN (Debian's libdnnl-dev) it is
+/// oneDNN's `dnnl_sgemm`: on this project's CPUs it runs AVX-512 kernels where Debian's OpenBLAS
+/// 0.3.21 picks its AVX2 (Haswell) ones, 2–2.7× faster single-threaded on the shapes Orbit runs
+/// (BENCHMARKS.md, "GEMM backend"). Double precision, GEMV and LAPACK stay with OpenBLAS.
+/// `ORBIT_GEMM_BACKEND=openblas` selects OpenBLAS for A/B measurements.
+public enum SingleGEMMBackend: String, Sendable {
+    case oneDNN = "onednn"
+    case openBLAS = "openblas"
+
+    /// The backend of this process (read once).
+    public static let current: SingleGEMMBackend = {
+        #if canImport(CDNNL)
+            if let value = getenv("ORBIT_GEMM_BACKEND"), String(cString: value) == "openblas" { return .openBLAS }
+            return .oneDNN
+        #else
+            return .openBLAS
+        #endif
+    }()
+}
+
+/// C = α·op(A)·op(B) + β·C in row-major Float through ``SingleGEMMBackend/current``. oneDNN is given
+/// the calling thread's BLAS thread count as its OpenMP team (one inside a part of a split minibatch,
+/// ``Threading/withSingleThreadedBLAS(when:_:)``), so the two libraries share the cores the same way.
+@usableFromInline
+func singleGEMM(
+    _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>,
+    lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    #if canImport(CDNNL)
+        if SingleGEMMBackend.current == .oneDNN {
+            guard m > 0, n > 0 else { return }
+            if k == 0 {
+                // C ← β·C (β = 0 clears it, NaN included), as BLAS defines an empty product.
+                for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+                return
+            }
+            omp_set_num_threads(Int32(max(1, BLASBackend.threads)))
+            let status = dnnl_sgemm(
+                transA == .none ? 78 : 84, transB == .none ? 78 : 84, Int64(m), Int64(n), Int64(k), alpha, a,
+                Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+            precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) for \(m)×\(n)×\(k)")
+            return
+        }
+    #endif
+    cblas_sgemm(
+        CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+        beta, c, Int32(ldc))
+}
