@@ -3,21 +3,24 @@ import OrbitNumerics
 
 extension Model {
     /// Throws unless this model has the architecture of `reference` (what every operation on several
-    /// models — a path, a plane, an alignment, a star — needs). For graph networks (a convolution,
-    /// a norm, a residual stream) the graphs must be equal: ``CheckpointError/graphMismatch(file:reference:node:expected:found:)``
-    /// names the first node that differs with its kind and shapes in each. Then the parameter
-    /// layouts must be equal — the same tensor names and shapes in the same order:
-    /// ``CheckpointError/layoutMismatch(file:reference:tensor:expected:found:)`` names the first
-    /// tensor that differs with both shapes. `file` names this model and `referenceFile` the
-    /// reference in it (their file paths, or e.g. "the feet"). Cost: O(nodes + tensors).
+    /// models — a path, a plane, an alignment, a star — needs): the same parameter layout (tensor
+    /// names and shapes in order; ``CheckpointError/layoutMismatch(file:reference:tensor:expected:found:)``
+    /// names the first tensor that differs with both shapes) and the same graph
+    /// (``CheckpointError/graphMismatch(file:reference:node:expected:found:)`` names the first node
+    /// that differs with its kind and shapes in each — for a dense chain, say, an activation). Graph
+    /// networks (a convolution, a norm, a residual stream) are compared node by node first, so their
+    /// error names the node rather than one of its tensors. `file` names this model and
+    /// `referenceFile` the reference in it (their file paths, or e.g. "the feet").
+    /// Cost: O(nodes + tensors).
     public func requireSameLayout<Other: BLASScalar>(
         as reference: Model<Other>, file: String, referenceFile: String
     ) throws(CheckpointError) {
-        if !network.isDenseChain || !reference.network.isDenseChain,
-            let (node, expected, found) = Self.firstDifference(network.plan, reference: reference.network.plan)
-        {
-            throw .graphMismatch(file: file, reference: referenceFile, node: node, expected: expected, found: found)
+        func requireSameGraph() throws(CheckpointError) {
+            if let (node, expected, found) = Self.firstDifference(network.plan, reference: reference.network.plan) {
+                throw .graphMismatch(file: file, reference: referenceFile, node: node, expected: expected, found: found)
+            }
         }
+        if !network.isDenseChain || !reference.network.isDenseChain { try requireSameGraph() }
         do {
             try reference.network.layout.requireMatches(network.layout)
         } catch {
@@ -27,6 +30,7 @@ extension Model {
             throw .layoutMismatch(
                 file: file, reference: referenceFile, tensor: tensor, expected: expected, found: found)
         }
+        try requireSameGraph()
     }
 
     /// The first node, in graph order, whose name, layer, inputs or shapes differ between `plan` and

@@ -73,7 +73,7 @@ func batchNormHandling(_ action: SymmetryActionChoice, network: Network) -> Stri
     guard network.plan.hasBatchNorm else { return nil }
     switch action {
     case .permutation: return "BatchNorm running statistics move with their channels (exact)"
-    case .rescale: return "BatchNorm γ, β carry the scale, running statistics unchanged (exact, no ε term)"
+    case .rescale: return "BatchNorm γ, β carry the scale, running statistics unchanged: exact, no ε term"
     case .gl, .approximateGL: return nil
     }
 }
