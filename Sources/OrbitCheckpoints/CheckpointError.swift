@@ -64,7 +64,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
             return
                 "\(file) does not match \(reference) at tensor '\(tensor)': \(reference) has \(expected), \(file) has \(found)"
         case .graphMismatch(let file, let reference, let node, let expected, let found):
-            return "\(file) does not match \(reference) at node '\(node)': \(reference) has \(expected), \(file) has \(found)"
+            return
+                "\(file) does not match \(reference) at node '\(node)': \(reference) has \(expected), \(file) has \(found)"
         case .notDenseChain(let file, let tensor, let s, let reason):
             return
                 "\(file): tensor '\(tensor)' \(shape(s)) \(reason); Orbit infers dense chains (Linear layers) only: describe the network with --arch, or export the model to ONNX"

@@ -53,7 +53,9 @@ extension Model {
             guard k < plan.nodes.count else {
                 return (reference.nodes[k].name, describe(reference, k, detailed: false), "nothing")
             }
-            guard k < reference.nodes.count else { return (plan.nodes[k].name, "nothing", describe(plan, k, detailed: false)) }
+            guard k < reference.nodes.count else {
+                return (plan.nodes[k].name, "nothing", describe(plan, k, detailed: false))
+            }
             guard plan.nodes[k] != reference.nodes[k] || plan.outputShapes[k] != reference.outputShapes[k] else {
                 continue
             }

@@ -58,10 +58,12 @@ public struct BatchNormScaleAction: SymmetryAction, Sendable {
             }
             let channels = plan.outputShapes[k][0]
             guard c.count == channels else {
-                throw .groupElementShape(layer: k, expected: "\(channels) scales for node '\(name)'", found: "\(c.count)")
+                throw .groupElementShape(
+                    layer: k, expected: "\(channels) scales for node '\(name)'", found: "\(c.count)")
             }
             if let bad = c.first(where: { !($0 > 0 && $0.isFinite) }) {
-                throw .invalidGroupElement(layer: k, reason: "scale \(bad) for node '\(name)' is not positive and finite")
+                throw .invalidGroupElement(
+                    layer: k, reason: "scale \(bad) for node '\(name)' is not positive and finite")
             }
             pairs.append(pair)
         }
@@ -133,7 +135,8 @@ public struct BatchNormScaleAction: SymmetryAction, Sendable {
                         for j in 0..<columns { p[t.offset + r * columns + j] *= c[r] }
                     }
                 }
-                if let mean = plan.tensor("running_mean", of: norm), let variance = plan.tensor("running_var", of: norm) {
+                if let mean = plan.tensor("running_mean", of: norm), let variance = plan.tensor("running_var", of: norm)
+                {
                     for i in c.indices {
                         p[mean.offset + i] *= c[i]
                         p[variance.offset + i] *= c[i] * c[i]

@@ -159,7 +159,8 @@ public struct GraphRescalingAction: SymmetryAction, Sendable {
     }
 
     static func describe(_ space: ChannelSpaces.Space) -> String {
-        "\(space.size) channels of " + space.nodes.prefix(4).joined(separator: ", ") + (space.nodes.count > 4 ? ", …" : "")
+        "\(space.size) channels of " + space.nodes.prefix(4).joined(separator: ", ")
+            + (space.nodes.count > 4 ? ", …" : "")
     }
 
     /// g·θ: heads' rows (or norms' γ, β) × D_s, readers' column blocks × D_s^{−e}; buffers stay. O(P).
@@ -177,7 +178,8 @@ public struct GraphRescalingAction: SymmetryAction, Sendable {
                     let source = plan.inputIndices[k][0]
                     let e = source < 0 ? 0 : structure.exponents[source]
                     // D^{−e} of each input unit, applied to its block of columns.
-                    let columnFactors = e > 0 ? scales[spaces.nodeOutputs[source].space]?.map { 1 / integerPower($0, e) } : nil
+                    let columnFactors =
+                        e > 0 ? scales[spaces.nodeOutputs[source].space]?.map { 1 / integerPower($0, e) } : nil
                     for t in plan.nodeTensors[k] {
                         let (rows, columns) = ChannelSpaces.matrixView(t)
                         // Rows, then columns: the order of the chain action, so both round alike.

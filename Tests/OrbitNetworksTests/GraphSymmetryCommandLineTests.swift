@@ -44,7 +44,8 @@ import Testing
         let data = "npz:img.npz"
         try Self.write("resnet20:w=2:in=1x8x8:out=3", seed: 1, to: "r.safetensors", in: dir)
 
-        let check = try Self.orbit(["symmetry", "check", "r.safetensors", "--action", "rescale", "--data", data], in: dir)
+        let check = try Self.orbit(
+            ["symmetry", "check", "r.safetensors", "--action", "rescale", "--data", data], in: dir)
         #expect(check.status == 0, "\(check.error)")
         #expect(
             check.output.contains("ok: the rescale action") && check.output.contains("evaluation mode")
@@ -55,7 +56,8 @@ import Testing
                 "--out", "s.safetensors",
             ], in: dir)
         #expect(moved.status == 0 && moved.output.contains("applied a rescale element"), "\(moved.error)")
-        let again = try Self.orbit(["symmetry", "check", "s.safetensors", "--action", "rescale", "--data", data], in: dir)
+        let again = try Self.orbit(
+            ["symmetry", "check", "s.safetensors", "--action", "rescale", "--data", data], in: dir)
         #expect(again.status == 0 && again.output.contains("ok: the rescale action"), "\(again.error)")
 
         let a = try Self.orbit(["eval", "r.safetensors", "--data", data, "--json", "a.json"], in: dir)

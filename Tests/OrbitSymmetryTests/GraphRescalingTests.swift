@@ -113,7 +113,9 @@ import Testing
         }
         let tanhCNN = try Network(parsing: "cnn:1x8x8-c4-p-c6s2-a-3:tanh:bn")
         let cnnMessage = refusal(tanhCNN)
-        #expect(cnnMessage.contains("node 'layers.2' (tanh)") && cnnMessage.contains("positively homogeneous"), "\(cnnMessage)")
+        #expect(
+            cnnMessage.contains("node 'layers.2' (tanh)") && cnnMessage.contains("positively homogeneous"),
+            "\(cnnMessage)")
         #expect(refusal(try Network(parsing: "mlp:6-8-3:tanh")).contains("node 'layers.1' (tanh)"))
 
         func graph(_ nodes: [NetworkNode]) throws -> Network { try Network(inputShape: [6], nodes: nodes) }
