@@ -57,8 +57,10 @@ struct GroupElementOptions: ParsableArguments {
             // Any layer graph: one permutation per free channel space (docs/math/layer-graph.md §5).
             return (m, try GraphPermutationAction.random(network: m.network, seed: seed))
         }
-        if !m.network.isDenseChain && action == .rescale {
-            // One positive diagonal per free channel space (docs/math/layer-graph.md §6).
+        let residual = m.network.blocks.contains { if case .residual = $0 { true } else { false } }
+        if action == .rescale && (!m.network.isDenseChain || residual) {
+            // One positive diagonal per free channel space (docs/math/layer-graph.md §6); a residual
+            // MLP's stream is one space too.
             return (m, try GraphRescalingAction.random(network: m.network, seed: seed, strength: strength))
         }
         try m.network.requireDenseChain(

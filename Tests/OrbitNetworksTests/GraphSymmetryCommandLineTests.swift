@@ -69,6 +69,11 @@ import Testing
         let rb = try ModelFile.read(dir.appendingPathComponent("s.safetensors").path, as: Double.self)
         #expect(rb.parameters.distance(to: ra.parameters) > 0.1, "the rescaling moved nothing")
 
+        // A residual MLP (a dense chain the chain action refuses): its stream is one space.
+        try Self.write("resmlp:6-5x2-3:relu", seed: 4, to: "m.safetensors", in: dir)
+        let residual = try Self.orbit(["symmetry", "check", "m.safetensors", "--action", "rescale"], in: dir)
+        #expect(residual.status == 0 && residual.output.contains("ok: the rescale action"), "\(residual.error)")
+
         try Self.write("cnn:1x8x8-c4-p-c6s2-gap-3:tanh", seed: 2, to: "t.safetensors", in: dir)
         let tanh = try Self.orbit(["symmetry", "check", "t.safetensors", "--action", "rescale"], in: dir)
         #expect(
