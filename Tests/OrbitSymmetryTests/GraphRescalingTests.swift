@@ -209,8 +209,10 @@ import Testing
         let convolutionTheta = theta.withUnsafeBufferPointer {
             ParameterVector(layout: convolution.layout, flat: Array($0.prefix(convolution.layout.totalCount)))
         }
-        let z = x.withView {
-            Matrix(NetworkWorkspace<Double>(network: convolution, capacity: 6).forward(convolutionTheta, inputs: $0))
+        // The workspace owns the output buffer: keep it alive until the output is copied.
+        let convolutionWorkspace = NetworkWorkspace<Double>(network: convolution, capacity: 6)
+        let z = withExtendedLifetime(convolutionWorkspace) {
+            x.withView { Matrix(convolutionWorkspace.forward(convolutionTheta, inputs: $0)) }
         }
         for o in 0..<3 {
             let values = (0..<x.rows).flatMap { r in (0..<16).map { z[r, o * 16 + $0] } }
