@@ -22,6 +22,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// whose name or shape differs, as `reference` has it and as `file` has it ("nothing" when
     /// missing).
     case layoutMismatch(file: String, reference: String, tensor: String, expected: String, found: String)
+    /// Two model files that must hold the same graph differ: the first node (in graph order) whose
+    /// name, kind, inputs or shapes differ, as `reference` has it and as `file` has it ("nothing"
+    /// when missing).
+    case graphMismatch(file: String, reference: String, node: String, expected: String, found: String)
     /// A tensor that no dense layer has (not a 2-D weight or a 1-D bias), so no dense chain can be
     /// inferred from the file.
     case notDenseChain(file: String, tensor: String, shape: [Int], reason: String)
@@ -59,6 +63,9 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .layoutMismatch(let file, let reference, let tensor, let expected, let found):
             return
                 "\(file) does not match \(reference) at tensor '\(tensor)': \(reference) has \(expected), \(file) has \(found)"
+        case .graphMismatch(let file, let reference, let node, let expected, let found):
+            return
+                "\(file) does not match \(reference) at node '\(node)': \(reference) has \(expected), \(file) has \(found)"
         case .notDenseChain(let file, let tensor, let s, let reason):
             return
                 "\(file): tensor '\(tensor)' \(shape(s)) \(reason); Orbit infers dense chains (Linear layers) only: describe the network with --arch, or export the model to ONNX"

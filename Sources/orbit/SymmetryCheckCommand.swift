@@ -27,11 +27,13 @@ struct SymmetryCheckCommand: ParsableCommand {
         let (m, act) = try element.load()
         let deviation = try act.check(
             m.parameters, inputs: try checkInputs(data, network: m.network, count: samples), tolerance: tolerance)
+        let handling = batchNormHandling(element.action, network: m.network).map { "; " + $0 } ?? ""
         print(
             String(
-                format: "ok: the %@ action leaves the outputs unchanged to %.2e (relative, tolerance %.0e)",
+                format:
+                    "ok: the %@ action leaves the outputs unchanged to %.2e (max |Δoutput| / max |output|, evaluation mode, tolerance %.0e)%@",
                 element.action.rawValue,
-                deviation, tolerance))
+                deviation, tolerance, handling))
     }
 }
 

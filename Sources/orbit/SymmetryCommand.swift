@@ -42,7 +42,7 @@ struct GroupElementOptions: ParsableArguments {
     @Option(
         choosing: "--action",
         help:
-            "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets), permutation (any network: MLPs, CNNs, ResNets) or approximate-gl (two-layer nets, check only)."
+            "gl (linear chains), rescale (ReLU/leaky-ReLU/linear nets, CNNs and ResNets too), permutation (any network: MLPs, CNNs, ResNets) or approximate-gl (two-layer nets, check only)."
     )
     var action: SymmetryActionChoice
     @Option(help: "Seed of the random group element.") var seed: UInt64 = 0
@@ -57,8 +57,25 @@ struct GroupElementOptions: ParsableArguments {
             // Any layer graph: one permutation per free channel space (docs/math/layer-graph.md §5).
             return (m, try GraphPermutationAction.random(network: m.network, seed: seed))
         }
+        let residual = m.network.blocks.contains { if case .residual = $0 { true } else { false } }
+        if action == .rescale && (!m.network.isDenseChain || residual) {
+            // One positive diagonal per free channel space (docs/math/layer-graph.md §6); a residual
+            // MLP's stream is one space too.
+            return (m, try GraphRescalingAction.random(network: m.network, seed: seed, strength: strength))
+        }
         try m.network.requireDenseChain(
-            for: "orbit symmetry --action \(action.rawValue) (permutation takes any network)")
+            for: "orbit symmetry --action \(action.rawValue) (permutation and rescale take any network)")
         return (m, try randomAction(action, network: m.network, seed: seed, strength: strength))
+    }
+}
+
+/// How an action treats BatchNorm in the evaluation-mode check, for the command's report (nil when
+/// the network has none).
+func batchNormHandling(_ action: SymmetryActionChoice, network: Network) -> String? {
+    guard network.plan.hasBatchNorm else { return nil }
+    switch action {
+    case .permutation: return "BatchNorm running statistics move with their channels (exact)"
+    case .rescale: return "BatchNorm γ, β carry the scale, running statistics unchanged: exact, no ε term"
+    case .gl, .approximateGL: return nil
     }
 }

@@ -40,7 +40,10 @@ struct SymmetryRescaleCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let m = try modelOptions.load(model, as: Double.self)
-        try m.network.requireDenseChain(for: "orbit symmetry rescale")
+        try m.network.requireDenseChain(
+            for:
+                "orbit symmetry rescale (Props 5.3–5.4's closed form needs the rescaled layer read by a bias-free last layer alone; on graphs use `orbit symmetry transform --action rescale` and `orbit path`)"
+        )
         let dataset = try data.load()
         let inputs = dataset.train.features.converted(to: Double.self)
         let targets: Matrix<Double>

@@ -27,10 +27,11 @@ struct SymmetryTransformCommand: ParsableCommand {
                         "\(element.action.rawValue) element, seed \(element.seed), strength \(element.strength), applied to \(element.model)",
                 ], tensorNames: m.tensorNames),
             to: out)
+        let handling = batchNormHandling(element.action, network: m.network).map { "; " + $0 } ?? ""
         print(
             String(
                 format:
-                    "%@: applied a %@ element; outputs change by %.2e (relative); ‖g·θ − θ‖ = %.4f; saved %@ (Float64)",
-                element.model, element.action.rawValue, deviation, moved.distance(to: theta), out))
+                    "%@: applied a %@ element; outputs change by %.2e (relative, evaluation mode%@); ‖g·θ − θ‖ = %.4f; saved %@ (Float64)",
+                element.model, element.action.rawValue, deviation, handling, moved.distance(to: theta), out))
     }
 }

@@ -159,7 +159,6 @@ import Testing
             to: dir.appendingPathComponent("r.safetensors").path)
         let data = "npz:img.npz"
         for command in [
-            ["symmetry", "transform", "r.safetensors", "--action", "rescale", "--out", "out.safetensors"],
             ["symmetry", "check", "r.safetensors", "--action", "gl"],
             ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
             [

@@ -35,6 +35,9 @@ public struct ChannelSpaces: Sendable {
 
     public let spaces: [Space]
     public let tensors: [TensorAxes]
+    /// The space of each node's output (by space id) and the block of consecutive features per unit
+    /// of a flat output (H·W after a Flatten of C×H×W, else 1; a C×H×W output is C rows of H·W).
+    public let nodeOutputs: [(space: Int, block: Int)]
 
     /// The free spaces (those a permutation may act on), in graph order.
     public var freeSpaces: [Space] { spaces.filter(\.isFree) }
@@ -109,6 +112,7 @@ public struct ChannelSpaces: Sendable {
                     nodes: Array(Set(members)).sorted(), name: members[0]))
         }
         self.spaces = spaces
+        nodeOutputs = output.map { (ids[find($0.space)]!, $0.block) }
         tensors = pending.map { t, row, column, block in
             TensorAxes(
                 tensor: t, rowSpace: row.map { ids[find($0)]! }, columnSpace: column.map { ids[find($0)]! },
