@@ -10,7 +10,8 @@
 /// Which library computes single-precision GEMM. On Linux with oneDNN (Debian's libdnnl-dev) it is
 /// oneDNN's `dnnl_sgemm`: on this project's CPUs it runs AVX-512 kernels where Debian's OpenBLAS
 /// 0.3.21 picks its AVX2 (Haswell) ones, 2–2.7× faster single-threaded on the shapes Orbit runs
-/// (BENCHMARKS.md, "GEMM backend"). Double precision, GEMV and LAPACK stay with OpenBLAS.
+/// (BENCHMARKS.md, "GEMM backend"); products under 32³ multiply-adds stay with OpenBLAS, whose call costs
+/// less. Double precision, GEMV and LAPACK stay with OpenBLAS.
 /// `ORBIT_GEMM_BACKEND=openblas` selects OpenBLAS for A/B measurements.
 public enum SingleGEMMBackend: String, Sendable {
     case oneDNN = "onednn"
@@ -36,13 +37,8 @@ func singleGEMM(
     lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     #if canImport(CDNNL)
-        if SingleGEMMBackend.current == .oneDNN {
-            guard m > 0, n > 0 else { return }
-            if k == 0 {
-                // C ← β·C (β = 0 clears it, NaN included), as BLAS defines an empty product.
-                for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-                return
-            }
+        // Below 32³ multiply-adds OpenBLAS's lighter call wins (BENCHMARKS.md, "GEMM backend").
+        if SingleGEMMBackend.current == .oneDNN, m * n * k >= 32_768 {
             omp_set_num_threads(Int32(max(1, BLASBackend.threads)))
             let status = dnnl_sgemm(
                 transA == .none ? 78 : 84, transB == .none ? 78 : 84, Int64(m), Int64(n), Int64(k), alpha, a,
