@@ -165,7 +165,8 @@ public struct REPAIR: Sendable {
         let sites = Self.sites(network.plan).sites
         guard !sites.isEmpty else {
             throw AlignmentError.unsupported(
-                method: "REPAIR", reason: "the network has no hidden BatchNorm, LayerNorm or biased layer to renormalise")
+                method: "REPAIR",
+                reason: "the network has no hidden BatchNorm, LayerNorm or biased layer to renormalise")
         }
         let endpoints = models.map { model in
             var theta = model

@@ -39,7 +39,9 @@ struct MergeCommand: ParsableCommand {
         }
         if method.needsInputs && data.data == nil { throw ValidationError("--method \(method.rawValue) needs --data") }
         if repair && data.data == nil { throw ValidationError("--repair needs --data (REPAIR measures activations)") }
-        if outJSON != nil && data.data == nil { throw ValidationError("--out-json needs --data (it holds the comparison)") }
+        if outJSON != nil && data.data == nil {
+            throw ValidationError("--out-json needs --data (it holds the comparison)")
+        }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
     }
 
@@ -81,7 +83,8 @@ struct MergeCommand: ParsableCommand {
         print("saved \(out)")
         if let dataset {
             let comparison = try AlignmentComparison.merge(
-                network: network, models: parameters, aligned: merge.aligned, on: dataset, batchNorm: batchNorm.bn)
+                network: network, models: parameters, aligned: merge.aligned, on: dataset, batchNorm: batchNorm.bn,
+                repaired: merge.repaired ? merge.merged : nil)
             print(comparison.table)
             if let outJSON {
                 try ensureParentDirectory(outJSON)
@@ -117,7 +120,10 @@ struct MergeCommand: ParsableCommand {
         if merge.repaired {
             print(
                 "REPAIR: channel statistics of \(REPAIR.nodes(of: network).repaired.count) node(s) reset to the models' average"
-                    + (network.plan.hasBatchNorm ? " (\(batchNorm.reporting(for: network).fact) before REPAIR)" : ""))
+                    + (network.plan.hasBatchNorm
+                        ? (batchNorm.bn == .reset
+                            ? " (BatchNorm statistics reset on the train split first, --bn reset)"
+                            : " (BatchNorm statistics interpolated, --bn interpolate)") : ""))
         }
         return merge
     }

@@ -70,7 +70,8 @@ import Testing
         // REPAIR's midpoint is at least as good as the aligned midpoint without BatchNorm reset here
         // (the stale interpolated statistics are what it corrects).
         let repaired = try #require(
-            ((entries["aligned_repair"]?["midpoint"] as? [String: Any])?["train"] as? [String: Any])?["loss"] as? Double)
+            ((entries["aligned_repair"]?["midpoint"] as? [String: Any])?["train"] as? [String: Any])?["loss"] as? Double
+        )
         let stale = try #require(
             ((entries["aligned"]?["midpoint"] as? [String: Any])?["train"] as? [String: Any])?["loss"] as? Double)
         #expect(repaired <= stale, "REPAIR \(repaired) vs aligned \(stale)")
@@ -85,7 +86,9 @@ import Testing
         let mergeJSON = try GraphCommandLineTests.json(dir, "merge.json")
         #expect(mergeJSON["kind"] as? String == "merge" && mergeJSON["batchNorm"] as? String == "interpolate")
         #expect(Set(Self.columns(mergeJSON).keys) == ["naive", "aligned", "aligned_bn_reset", "aligned_repair"])
-        let refused = try Self.orbit(["merge", "m1.safetensors", "m2.safetensors", "--out-json", "x.json", "--out", "x"])
+        let refused = try Self.orbit([
+            "merge", "m1.safetensors", "m2.safetensors", "--out-json", "x.json", "--out", "x",
+        ])
         #expect(refused.status != 0 && refused.error.contains("--out-json needs --data"))
     }
 }

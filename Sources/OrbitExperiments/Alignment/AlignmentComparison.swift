@@ -103,6 +103,8 @@ public struct AlignmentComparison: Sendable, Codable {
             let profile = try reset.profile(line, on: dataset, t: t, name: "line A→π(B), BN reset")
             result.entries.append(
                 Entry(.alignedReset, "line A→π(B), BatchNorm statistics reset on the train split at every t", profile))
+        } else {
+            result.notes.append("aligned+BN reset: not applicable, the network has no BatchNorm (--bn ignored)")
         }
         guard !result.repairedNodes.isEmpty else {
             result.notes.append("aligned+REPAIR: the network has no BatchNorm, LayerNorm or biased hidden layer")
@@ -119,15 +121,17 @@ public struct AlignmentComparison: Sendable, Codable {
         let profile = PathProfile(
             measured: "line A→π(B), REPAIR", kind: "repaired line", t: t, splits: splits, length: nil, chordLength: nil)
         result.entries.append(
-            Entry(.alignedRepair, "line A→π(B), every point REPAIRed\(repairBatchNormNote(network, batchNorm))", profile))
+            Entry(
+                .alignedRepair, "line A→π(B), every point REPAIRed\(repairBatchNormNote(network, batchNorm))", profile))
         return result
     }
 
     /// The four columns at the merge of `models` (`aligned`: the same models after their permutations):
-    /// their plain average, the mean of the aligned models, with BN reset, and REPAIRed.
+    /// their plain average, the mean of the aligned models, with BN reset, and REPAIRed (`repaired`, when
+    /// the caller already has the REPAIRed merge on the train split with the same handling).
     public static func merge(
         network: Network, models: [ParameterVector<Float>], aligned: [ParameterVector<Float>], on dataset: Dataset,
-        batchNorm: BatchNormHandling, batchSize: Int = 1000
+        batchNorm: BatchNormHandling, repaired: ParameterVector<Float>? = nil, batchSize: Int = 1000
     ) throws -> AlignmentComparison {
         var result = AlignmentComparison(kind: "merge", network: network, batchNorm: batchNorm)
         let weights = Array(repeating: 1 / Double(models.count), count: models.count)
@@ -159,18 +163,21 @@ public struct AlignmentComparison: Sendable, Codable {
             network.resetBatchNormStatistics(&points, on: dataset.train, batchSize: batchSize)
             result.entries.append(
                 entry(.alignedReset, "average of the aligned models, BatchNorm statistics reset", points[0]))
+        } else {
+            result.notes.append("aligned+BN reset: not applicable, the network has no BatchNorm (--bn ignored)")
         }
         guard !result.repairedNodes.isEmpty else {
             result.notes.append("aligned+REPAIR: the network has no BatchNorm, LayerNorm or biased hidden layer")
             return result
         }
         let repair = REPAIR(batchSize: batchSize, resetsBatchNormStatistics: batchNorm == .reset)
-        let repaired = try repair.repair(
-            network: network, models: aligned, weights: weights, inputs: dataset.train.features)
+        let point =
+            try repaired
+            ?? repair.repair(network: network, models: aligned, weights: weights, inputs: dataset.train.features)
         result.entries.append(
             entry(
                 .alignedRepair, "average of the aligned models, REPAIRed\(repairBatchNormNote(network, batchNorm))",
-                repaired))
+                point))
         return result
     }
 
