@@ -56,9 +56,9 @@ public struct REPAIR: Sendable {
         public var standardDeviation: [Double]
     }
 
-    /// A node REPAIR acts on: where its correction is folded.
+    /// A node REPAIR acts on: where its correction is folded. Both kinds fold the same way: channel c
+    /// owns the c-th of `channels` equal row blocks of each tensor (γ_c or β_c's H·W slice; W's row c).
     struct Site {
-        enum Fold { case norm, rows }
         var node: Int
         var name: String
         var channels: Int
@@ -67,7 +67,6 @@ public struct REPAIR: Sendable {
         /// The tensor scaled per channel (γ, or W) and the one shifted (β, or b).
         var scaled: TensorSpec
         var shifted: TensorSpec
-        var fold: Fold
     }
 
     /// The nodes REPAIR repairs, in order, and those it skips (a Linear/Conv2d without bias and without
@@ -97,7 +96,7 @@ public struct REPAIR: Sendable {
                 sites.append(
                     Site(
                         node: k, name: node.name, channels: channels, positions: positions, scaled: weight,
-                        shifted: plan.tensor("bias", of: k)!, fold: .norm))
+                        shifted: plan.tensor("bias", of: k)!))
             case .linear, .conv2d:
                 let normAfter = plan.consumers[k].contains { c in
                     switch plan.nodes[c].layer {
@@ -113,7 +112,7 @@ public struct REPAIR: Sendable {
                 sites.append(
                     Site(
                         node: k, name: node.name, channels: channels, positions: positions, scaled: weight,
-                        shifted: bias, fold: .rows))
+                        shifted: bias))
             default:
                 continue
             }
