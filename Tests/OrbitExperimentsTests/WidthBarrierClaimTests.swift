@@ -32,7 +32,7 @@ import Testing
         let widths = try #require(outcome.numbers["widths"]?.doubles)
         let weight = try #require(outcome.numbers["barrier_weight_matching"]?.doubles)
         let naive = try #require(outcome.numbers["barrier_none"]?.doubles)
-        #expect(widths.count == weight.count && weight.allSatisfy(\.isFinite))
+        #expect(widths.count >= 3 && widths.count == weight.count && weight.allSatisfy(\.isFinite))
         // Aligning can only help at the midpoint on average; it never makes every width worse.
         #expect(zip(weight, naive).contains { $0 <= $1 + 1e-9 })
         let shape = WidthBarrierClaim.Shape(x: widths, y: weight)

@@ -14,7 +14,8 @@ public struct WidthBarrierRunConfiguration: Codable, Hashable, Sendable {
     public var data: String
     /// At most this many samples per split.
     public var limit: Int?
-    /// The network, with the width already substituted (e.g. `mlp:8-16-1:relu:nobias`).
+    /// The network with `{m}` for the width (e.g. `mlp:8-{m}-1:relu:nobias`); kept as a template so
+    /// that the runs of one sweep differ only in `width` and `seed` and collect into one curve.
     public var architecture: String
     public var epochs: Int
     public var batchSize: Int
@@ -73,7 +74,7 @@ public enum WidthBarrierSweep {
             for m in widths {
                 runs.append(
                     WidthBarrierRunConfiguration(
-                        width: m, data: data, limit: limit, architecture: architecture(template, width: m),
+                        width: m, data: data, limit: limit, architecture: template,
                         epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed))
             }
         }
@@ -82,7 +83,7 @@ public enum WidthBarrierSweep {
 
     public static func run(_ c: WidthBarrierRunConfiguration) throws -> [String: Double] {
         let dataset = try DatasetSpec(parsing: c.data, limit: c.limit).load()
-        let network = try Network(parsing: c.architecture)
+        let network = try Network(parsing: architecture(c.architecture, width: c.width))
         guard let test = dataset.test else {
             throw SweepError.badConfiguration("\(c.data) has no test split (the barrier is measured on held-out data)")
         }
