@@ -157,7 +157,9 @@ struct ConstructionTeacherStudentStarTests {
         let (_, crossing) = try #require(try TeacherStudentStar.twoPieceGeodesicBound(c, d))
         #expect(abs(crossing - 2) < 1e-12)
         #expect(abs(TeacherStudentStar.twoPieceLowerBound(c, d) - 2.0.squareRoot()) < 1e-12)
-        #expect(try TeacherStudentStar.twoPieceGeodesicBound(try Self.minimum([1, 2, 0]), try Self.minimum([2, 1, 0])) == nil)
+        #expect(
+            try TeacherStudentStar.twoPieceGeodesicBound(try Self.minimum([1, 2, 0]), try Self.minimum([2, 1, 0]))
+                == nil)
     }
 
     /// On random pairs the constructed centre is a minimum joined to both feet, its fold-line has

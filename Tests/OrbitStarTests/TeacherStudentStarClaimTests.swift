@@ -1,6 +1,5 @@
 import Foundation
 import OrbitExperiments
-import OrbitReports
 import Testing
 
 @Suite("Constructions: Thms 9–14 claims run quickly")

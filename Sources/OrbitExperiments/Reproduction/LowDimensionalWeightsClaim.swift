@@ -21,7 +21,9 @@ public struct LowDimensionalWeightsClaim: Claim {
     public init() {}
     public var id: String { "ot-low-dimension" }
     public var paper: Paper { .ferbach2024 }
-    public var title: String { "Thm 5.4: neurons near a k-dim subspace match at the k-dim rate m^(−2/k) up to m ≈ η^(−k)" }
+    public var title: String {
+        "Thm 5.4: neurons near a k-dim subspace match at the k-dim rate m^(−2/k) up to m ≈ η^(−k)"
+    }
     public var estimatedSeconds: Int { 60 }
 
     /// m rows i.i.d. N(0, diag(I_k, η² I_{d−k})).

@@ -115,7 +115,8 @@ public struct WidthBarrierClaim: Claim {
         chart.series.append(
             .init(name: "after weight matching", x: weight.x, y: weight.y, style: .train(0, marker: .circle)))
         chart.series.append(
-            .init(name: "after activation matching", x: activation.x, y: activation.y, style: .train(1, marker: .square)))
+            .init(
+                name: "after activation matching", x: activation.x, y: activation.y, style: .train(1, marker: .square)))
         chart.series.append(.init(name: "no alignment", x: naive.x, y: naive.y, style: .test(2)))
         chart.series.append(.init(name: "end points' mean test loss", x: endpoint.x, y: endpoint.y, style: .test(3)))
         if let top = shape.peakIndex, top + 1 < weight.x.count {
@@ -157,7 +158,9 @@ public struct WidthBarrierClaim: Claim {
         ]
         try JSONReport.write(numbers, to: context.directory + "/width-barrier.json")
         var why: [String] = []
-        if !shape.doubleDescent { why.append("no interior peak ≥ 1.5× the narrower widths' minimum (no double descent)") }
+        if !shape.doubleDescent {
+            why.append("no interior peak ≥ 1.5× the narrower widths' minimum (no double descent)")
+        }
         if !decays { why.append("slope after the peak \(f(shape.decaySlope)) is outside −0.5 ± 0.25") }
         let settingText: String
         switch setting {
@@ -179,8 +182,8 @@ public struct WidthBarrierClaim: Claim {
                 + "slope after the peak \(f(shape.decaySlope)); activation matching: peak at m = "
                 + "\(activationShape.peakIndex.map { String(Int(activation.x[$0])) } ?? "–"), slope \(f(activationShape.decaySlope))",
             setting: settingText,
-            differences:
-                (setting == .fashionMNIST ? "Fashion-MNIST instead of MNIST (the only image set installed offline); " : "")
+            differences: (setting == .fashionMNIST
+                ? "Fashion-MNIST instead of MNIST (the only image set installed offline); " : "")
                 + "Adam at a fixed learning rate and a fixed epoch budget instead of the paper's GD to convergence; "
                 + "barrier on a held-out split; layer-wise matching (exact for one hidden layer)"
                 + (fallback.map { "; " + $0 } ?? ""),

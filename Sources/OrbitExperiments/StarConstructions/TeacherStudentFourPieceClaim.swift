@@ -105,7 +105,9 @@ public struct TeacherStudentFourPieceClaim: Claim {
             for distribution in [NeuronTypeDistribution.liveUniform, .uniformWithDead] {
                 let sampler = try TeacherStudentSampler(
                     teacherWidth: 3, inputDimension: d, studentWidth: m, distribution: distribution)
-                for _ in 0..<(randomPairs / 2) { pairs.append((try sampler.sample(using: &g), try sampler.sample(using: &g))) }
+                for _ in 0..<(randomPairs / 2) {
+                    pairs.append((try sampler.sample(using: &g), try sampler.sample(using: &g)))
+                }
             }
             rows.append(try examine(teacherM: 3, m: m, source: "\(randomPairs) random pairs", pairs: pairs))
         }
@@ -127,21 +129,25 @@ public struct TeacherStudentFourPieceClaim: Claim {
             let mine = rows.filter { $0.teacherM == teacherM && $0.maxPieces != Int.max }
             chart.series.append(
                 .init(
-                    name: "M = \(teacherM), worst pair", x: mine.map { Double($0.m) }, y: mine.map { Double($0.maxPieces) },
+                    name: "M = \(teacherM), worst pair", x: mine.map { Double($0.m) },
+                    y: mine.map { Double($0.maxPieces) },
                     style: .train(n, marker: .circle)))
             chart.series.append(
                 .init(
                     name: "M = \(teacherM), mean", x: mine.map { Double($0.m) },
                     y: mine.map { r in
                         let finite = r.histogram.filter { $0.key != Int.max }
-                        return Double(finite.reduce(0) { $0 + $1.key * $1.value }) / Double(max(1, finite.values.reduce(0, +)))
+                        return Double(finite.reduce(0) { $0 + $1.key * $1.value })
+                            / Double(max(1, finite.values.reduce(0, +)))
                     }, style: .test(n)))
         }
         chart.horizontalLines.append(.init(at: 4, label: "Thm 9: 4 pieces"))
         chart.yRange = 0...6
         let f = ConstructionReporting.format
         let table = HTMLReport.Table(
-            columns: ["M", "m", "m ≥ 2M − 1", "pairs", "pieces: count", "merge–centre–merge works", "worst piece loss / E y²"],
+            columns: [
+                "M", "m", "m ≥ 2M − 1", "pairs", "pieces: count", "merge–centre–merge works", "worst piece loss / E y²",
+            ],
             rows: rows.map { r in
                 [
                     "\(r.teacherM)", "\(r.m)", r.m >= 2 * r.teacherM - 1 ? "yes" : "no", "\(r.pairs) (\(r.source))",
@@ -171,7 +177,10 @@ public struct TeacherStudentFourPieceClaim: Claim {
                         "max_pieces": r.maxPieces == Int.max ? -1 : r.maxPieces,
                         "not_connected": r.histogram[Int.max] ?? 0,
                         "pieces_histogram": ResultValue.object(
-                            Dictionary(uniqueKeysWithValues: r.histogram.map { (piecesText($0.key), ResultValue.number(Double($0.value))) })),
+                            Dictionary(
+                                uniqueKeysWithValues: r.histogram.map {
+                                    (piecesText($0.key), ResultValue.number(Double($0.value)))
+                                })),
                         "merge_centre_merge_success": r.mergeSuccess, "checked_paths": r.checkedPaths,
                         "worst_piece_loss_relative": r.worstPieceLoss,
                     ]
@@ -182,11 +191,13 @@ public struct TeacherStudentFourPieceClaim: Claim {
         if worstCovered > 4 { why.append("a pair with m ≥ 2M − 1 needs \(piecesText(worstCovered)) pieces") }
         if worstLoss > tolerance { why.append("a constructed piece has loss \(f(worstLoss))·E y²") }
         return ClaimOutcome(
-            paperStatement: "Thm 9: for m ≥ 2M − 1, any two minima are 4-PL connected (a path of at most 4 segments in M).",
+            paperStatement:
+                "Thm 9: for m ≥ 2M − 1, any two minima are 4-PL connected (a path of at most 4 segments in M).",
             orbitResult:
                 "worst exact piece count for m ≥ 2M − 1: \(piecesText(worstCovered)) (over "
                 + "\(covered.reduce(0) { $0 + $1.pairs }) pairs); below the condition: "
-                + below.map { "M = \($0.teacherM), m = \($0.m): \(histogramText($0.histogram))" }.joined(separator: "; ")
+                + below.map { "M = \($0.teacherM), m = \($0.m): \(histogramText($0.histogram))" }.joined(
+                    separator: "; ")
                 + "; worst measured piece loss \(f(worstLoss))·E y²",
             setting:
                 "M = 2 (all type pairs, m ∈ \(exhaustiveWidths)) and M = 3 (\(randomPairs) random pairs, m ∈ \(randomWidths)), "

@@ -59,7 +59,8 @@ public struct TeacherStudentGeodesicClaim: Claim {
                         let data = ConstructionData.teacherStudent(
                             teacherWidth: teacherM, inputDimension: d, samples: 400, seed: context.seed &+ UInt64(m))
                         let peak = try ConstructionData.maximumLoss(
-                            network: a.network, path: .foldLine(a.parameters(), via: centre.parameters(), b.parameters()),
+                            network: a.network,
+                            path: .foldLine(a.parameters(), via: centre.parameters(), b.parameters()),
                             on: data, t: grid)
                         worstFold = max(worstFold, peak / data.train.targets.valuesMeanSquare)
                         foldChecks += 1
@@ -85,7 +86,8 @@ public struct TeacherStudentGeodesicClaim: Claim {
         let holds14 = sparse.last!.connected == pairs && abs(slope14 + 0.5) <= 0.25
 
         var chart = LineChart(
-            title: "Two-piece NGD bound of two random minima", xLabel: "student width m", yLabel: "G bound − 1 (median)",
+            title: "Two-piece NGD bound of two random minima", xLabel: "student width m",
+            yLabel: "G bound − 1 (median)",
             yScale: .logarithmic)
         chart.xScale = .logarithmic
         for (n, rows) in uniform.enumerated() {
@@ -123,7 +125,10 @@ public struct TeacherStudentGeodesicClaim: Claim {
                     + "\(foldChecks) fold-lines through constructed centres were measured: worst max loss \(f(worstFold))·E y²."
             ],
             table: HTMLReport.Table(
-                columns: ["types", "M", "m", "with 2-piece path", "median G", "95 % G", "95 % G/√M", "2-piece lower bound (median)"],
+                columns: [
+                    "types", "M", "m", "with 2-piece path", "median G", "95 % G", "95 % G/√M",
+                    "2-piece lower bound (median)",
+                ],
                 rows: rows), in: context)
         let tolerance = 1e-9
         func encode(_ s: Summary) -> ResultValue {
@@ -133,7 +138,8 @@ public struct TeacherStudentGeodesicClaim: Claim {
             ]
         }
         let numbers: ResultValue = [
-            "uniform": ResultValue.array(uniform.flatMap { $0.map(encode) }), "sparse": ResultValue.array(sparse.map(encode)),
+            "uniform": ResultValue.array(uniform.flatMap { $0.map(encode) }),
+            "sparse": ResultValue.array(sparse.map(encode)),
             "dead_probability": r, "theorem12_spread": spread, "theorem14_slope": slope14,
             "worst_fold_loss_relative": worstFold, "fold_checks": foldChecks,
         ]
@@ -149,9 +155,12 @@ public struct TeacherStudentGeodesicClaim: Claim {
             why.append(
                 "Thm 14: median G − 1 falls with slope \(f(slope14)), not −1/2 ± 1/4 (the median lower bound on every two-piece path "
                     + "is \(f(sparse.first!.lowerBound)) at m = \(widths.first!) and \(f(sparse.last!.lowerBound)) at m = \(widths.last!): "
-                    + "neurons live in both minima with different types keep any two-piece path longer than the segment)")
+                    + "neurons live in both minima with different types keep any two-piece path longer than the segment)"
+            )
         }
-        if worstFold > tolerance { why.append("a fold-line through a constructed centre has loss \(f(worstFold))·E y²") }
+        if worstFold > tolerance {
+            why.append("a fold-line through a constructed centre has loss \(f(worstFold))·E y²")
+        }
         return ClaimOutcome(
             paperStatement:
                 "Thm 12: uniform minima, w.p. ≥ 1 − c₁e^(−m), G ≤ c₂√M by a 2-piece path. Thm 14: SP(M, r) minima, "

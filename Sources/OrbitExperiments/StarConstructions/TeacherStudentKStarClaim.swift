@@ -13,7 +13,8 @@ import OrbitStar
 public struct TeacherStudentKStarClaim: Claim {
     public let id = "ts-k-star"
     public let paper = Paper.lin2024
-    public let title = "Thms 10–11: k-foot stars of teacher–student minima (probability bound; extended star for m ≥ kM)"
+    public let title =
+        "Thms 10–11: k-foot stars of teacher–student minima (probability bound; extended star for m ≥ kM)"
     public let estimatedSeconds = 60
 
     public init() {}
@@ -27,7 +28,10 @@ public struct TeacherStudentKStarClaim: Claim {
         let settings: [(teacherM: Int, k: Int, widths: [Int])] =
             context.quick
             ? [(2, 3, [8, 16, 32, 64])]
-            : [(2, 3, Array(stride(from: 8, through: 96, by: 8))), (2, 4, Array(stride(from: 16, through: 192, by: 16)))]
+            : [
+                (2, 3, Array(stride(from: 8, through: 96, by: 8))),
+                (2, 4, Array(stride(from: 16, through: 192, by: 16))),
+            ]
 
         // Theorem 10: Monte-Carlo probability, exact probability and the bound.
         var consistent = true, exactAboveBound = true
@@ -68,13 +72,17 @@ public struct TeacherStudentKStarClaim: Claim {
                     "bound": bound, "wilson95_lower": e.interval.lowerBound, "wilson95_upper": e.interval.upperBound,
                 ])
                 if let (feet, centre) = example {
-                    worstArm = max(worstArm, try Self.worstArmLoss(feet: feet, via: [centre], d: d, grid: grid, seed: context.seed))
+                    worstArm = max(
+                        worstArm, try Self.worstArmLoss(feet: feet, via: [centre], d: d, grid: grid, seed: context.seed)
+                    )
                     starChecks += 1
                 }
             }
             let x = s.widths.map(Double.init)
             chart.series.append(
-                .init(name: "Monte Carlo, M = \(s.teacherM), k = \(s.k)", x: x, y: estimates, style: .train(n, marker: .circle)))
+                .init(
+                    name: "Monte Carlo, M = \(s.teacherM), k = \(s.k)", x: x, y: estimates,
+                    style: .train(n, marker: .circle)))
             chart.series.append(.init(name: "exact, M = \(s.teacherM), k = \(s.k)", x: x, y: exacts, style: .test(n)))
             chart.series.append(
                 .init(
@@ -92,7 +100,8 @@ public struct TeacherStudentKStarClaim: Claim {
                     + "decision and the centre are exact. For one star per width the arms foot → centre were built "
                     + "and their measured max loss is ≤ \(f(worstArm))·E y² (\(starChecks) stars)."
             ],
-            table: HTMLReport.Table(columns: ["M", "k", "m", "P̂", "Wilson 95%", "exact", "Thm 10 bound"], rows: tableRows),
+            table: HTMLReport.Table(
+                columns: ["M", "k", "m", "P̂", "Wilson 95%", "exact", "Thm 10 bound"], rows: tableRows),
             in: context)
 
         // Theorem 11: every k-tuple at m ≥ kM has an extended star; below kM it may not.
@@ -115,7 +124,8 @@ public struct TeacherStudentKStarClaim: Claim {
                         var types = [Int](repeating: 0, count: m)
                         for j in 0..<teacherM { types[p[j]] = j + 1 }
                         return try TeacherStudentMinimum(
-                            teacherWidth: teacherM, inputDimension: d, types: types, scales: types.map { $0 == 0 ? 0 : 1 })
+                            teacherWidth: teacherM, inputDimension: d, types: types,
+                            scales: types.map { $0 == 0 ? 0 : 1 })
                     }
                 } else {
                     let sampler = try TeacherStudentSampler(
@@ -130,7 +140,8 @@ public struct TeacherStudentKStarClaim: Claim {
                     for (foot, merged) in zip(feet, star.merged) {
                         worstArm = max(
                             worstArm,
-                            try Self.worstArmLoss(feet: [foot], via: [merged, star.centre], d: d, grid: grid, seed: context.seed))
+                            try Self.worstArmLoss(
+                                feet: [foot], via: [merged, star.centre], d: d, grid: grid, seed: context.seed))
                     }
                 }
             }
@@ -145,7 +156,8 @@ public struct TeacherStudentKStarClaim: Claim {
                 + "\(extendedChecks) extended stars at m ≥ kM were built and every arm's two pieces measured (worst max loss over "
                 + "all checked arms, Thms 10 and 11: \(f(worstArm))·E y²).")
         section11.table(
-            HTMLReport.Table(columns: ["m", "m ≥ kM", "extended star (2-piece arms)", "direct star (1-piece arms)"], rows: rows11))
+            HTMLReport.Table(
+                columns: ["m", "m ≥ kM", "extended star (2-piece arms)", "direct star (1-piece arms)"], rows: rows11))
         let tolerance = 1e-9
         let numbers: ResultValue = [
             "theorem10": ResultValue.array(perSetting), "theorem11": ResultValue.array(numbers11), "trials": trials,
@@ -175,7 +187,8 @@ public struct TeacherStudentKStarClaim: Claim {
             differences:
                 "'Unif(M)' realised as in Thm 8's claim (docs/math/star.md §2, sampling convention); Thm 10's statement says "
                 + "'two minima' and means k (erratum).",
-            verdict: why.isEmpty ? .reproduced : .differs(why.joined(separator: "; ")), sections: [section10, section11],
+            verdict: why.isEmpty ? .reproduced : .differs(why.joined(separator: "; ")),
+            sections: [section10, section11],
             numbers: numbers)
     }
 
