@@ -11,6 +11,9 @@ import Testing
         #expect(shape.peakIndex == 2)
         #expect(shape.doubleDescent)
         #expect(abs(shape.decaySlope + 0.5) < 1e-12)
+        #expect(shape.localPeaks == [2])
+        // A second, local bump (2× the dip before it) is listed beside the global peak.
+        #expect(WidthBarrierClaim.Shape(x: x, y: [1, 0.5, 2, 0.3, 0.6, 0.2]).localPeaks == [2, 4])
         // Monotone decay: the peak is the first width, no double descent.
         let monotone = WidthBarrierClaim.Shape(x: x, y: x.map { 1 / $0 })
         #expect(monotone.peakIndex == 0 && !monotone.doubleDescent)

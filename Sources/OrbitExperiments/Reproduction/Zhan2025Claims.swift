@@ -44,9 +44,17 @@ public struct WidthBarrierClaim: Claim {
         public var doubleDescent: Bool
         /// Fitted log–log slope over the points after the peak (NaN with fewer than 3).
         public var decaySlope: Double
+        /// Interior local maxima at least `factor` × the smallest value before them (reported beside
+        /// the criterion, which uses the global maximum only).
+        public var localPeaks: [Int]
 
         /// Analyses (x, y); `factor` is the required peak-to-dip ratio.
         public init(x: [Double], y: [Double], factor: Double = 1.5) {
+            localPeaks =
+                y.count >= 3
+                ? (1..<(y.count - 1)).filter { i in
+                    y[i] > y[i - 1] && y[i] > y[i + 1] && y[i] >= factor * (y[..<i].min() ?? .infinity)
+                } : []
             guard x.count >= 3, let top = y.indices.max(by: { y[$0] < y[$1] }) else {
                 peakIndex = nil
                 doubleDescent = false
@@ -147,12 +155,18 @@ public struct WidthBarrierClaim: Claim {
                 + "\(peakWidth.map(String.init) ?? "–")); decay — log–log slope after the peak in −0.5 ± 0.25 "
                 + "(\(f(shape.decaySlope))). Activation matching: peak at m = "
                 + "\(activationShape.peakIndex.map { String(Int(activation.x[$0])) } ?? "–"), slope \(f(activationShape.decaySlope)). "
+                + "Interior local peaks ≥ 1.5× the narrower minimum (not part of the criterion): "
+                + (shape.localPeaks.isEmpty
+                    ? "none" : shape.localPeaks.map { "m = \(Int(weight.x[$0]))" }.joined(separator: ", "))
+                + ". End points' test loss per width shows where the networks are near a minimum "
+                + (setting == .teacherStudent ? "(below m = M = 4 no student can fit the teacher). " : ". ")
                 + "Per-run numbers: sweep/report/results.csv.")
         let numbers: ResultValue = [
             "widths": weight.x, "barrier_weight_matching": weight.y, "barrier_activation_matching": activation.y,
             "barrier_none": naive.y, "endpoint_test_loss": endpoint.y, "loss_scale": scale,
             "peak_width": peakWidth.map { ResultValue.number(Double($0)) } ?? .null,
             "double_descent": ResultValue.bool(shape.doubleDescent), "decay_slope": shape.decaySlope,
+            "local_peak_widths": shape.localPeaks.map { weight.x[$0] },
             "activation_peak_width": activationShape.peakIndex.map { ResultValue.number(activation.x[$0]) } ?? .null,
             "activation_decay_slope": activationShape.decaySlope, "seeds": seeds.map { Int($0) },
         ]
@@ -179,7 +193,10 @@ public struct WidthBarrierClaim: Claim {
                 + "decays like O(m^(−1/2)) (teacher–student two-layer ReLU; MNIST).",
             orbitResult:
                 "weight matching: peak at m = \(peakWidth.map(String.init) ?? "–") (double descent: \(shape.doubleDescent)), "
-                + "slope after the peak \(f(shape.decaySlope)); activation matching: peak at m = "
+                + "slope after the peak \(f(shape.decaySlope)); local peaks at m = "
+                + (shape.localPeaks.isEmpty
+                    ? "none" : shape.localPeaks.map { "\(Int(weight.x[$0]))" }.joined(separator: ", "))
+                + "; activation matching: peak at m = "
                 + "\(activationShape.peakIndex.map { String(Int(activation.x[$0])) } ?? "–"), slope \(f(activationShape.decaySlope))",
             setting: settingText,
             differences: (setting == .fashionMNIST
