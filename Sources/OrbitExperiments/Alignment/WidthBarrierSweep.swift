@@ -24,10 +24,13 @@ public struct WidthBarrierRunConfiguration: Codable, Hashable, Sendable {
     public var seed: UInt64
     /// Training samples whose activations drive activation matching.
     public var statisticsSamples: Int
+    /// The barrier is measured on the first this-many rows of each split (the path evaluation at 25
+    /// points, three times, otherwise costs more than the two trainings).
+    public var evaluationSamples: Int
 
     public init(
         width: Int, data: String, limit: Int?, architecture: String, epochs: Int, batchSize: Int,
-        learningRate: Double, seed: UInt64 = 0, statisticsSamples: Int = 1000
+        learningRate: Double, seed: UInt64 = 0, statisticsSamples: Int = 1000, evaluationSamples: Int = 2000
     ) {
         self.width = width
         self.data = data
@@ -38,6 +41,7 @@ public struct WidthBarrierRunConfiguration: Codable, Hashable, Sendable {
         self.learningRate = learningRate
         self.seed = seed
         self.statisticsSamples = statisticsSamples
+        self.evaluationSamples = evaluationSamples
     }
 }
 
@@ -49,8 +53,9 @@ public struct WidthBarrierRunConfiguration: Codable, Hashable, Sendable {
 /// ``LayerwiseAlignment`` by weight matching (incoming weights) and by activation matching (hidden
 /// activations on `statisticsSamples` training inputs), and evaluate the line A → B̃ at 25 points.
 /// Metrics: `barrier.METHOD.SPLIT` = max_t [L(t) − ((1 − t)L(0) + tL(1))] (the convex-combination
-/// barrier) for METHOD ∈ none, weight-matching, activation-matching and both splits, the end points'
-/// mean losses `endpoint_loss.SPLIT`, and `target_scale` = the test split's E y² (regression) or 1.
+/// barrier) for METHOD ∈ none, weight-matching, activation-matching and both splits (their first
+/// `evaluationSamples` rows), the end points' mean losses `endpoint_loss.SPLIT`, and `target_scale` =
+/// the test split's E y² (regression) or 1.
 /// Cost: two trainings plus one assignment per hidden layer and method.
 public enum WidthBarrierSweep {
     public static let kind = "width-barrier"
@@ -102,6 +107,9 @@ public enum WidthBarrierSweep {
         } else {
             metrics["target_scale"] = 1
         }
+        let evaluation = Dataset(
+            name: dataset.name, train: dataset.train.prefix(c.evaluationSamples),
+            test: test.prefix(c.evaluationSamples))
         let evaluator = PathEvaluator(network: network, batchSize: 1000, loss: nil)
         let t = PathProfile.grid(points: 25)
         for (name, cost) in methods {
@@ -110,7 +118,7 @@ public enum WidthBarrierSweep {
                 let alignment = LayerwiseAlignment(network: network, cost: cost)
                 end = alignment.apply(try alignment.permutations(a, b, inputs: statistics), to: b)
             }
-            let profile = try evaluator.profile(AffinePath.line(a, end), on: dataset, t: t, name: name)
+            let profile = try evaluator.profile(AffinePath.line(a, end), on: evaluation, t: t, name: name)
             for split in ["train", "test"] {
                 metrics["barrier.\(name).\(split)"] =
                     profile.barrier(.convexCombination, split: split, metric: "loss") ?? .nan

@@ -34,7 +34,7 @@ public struct WidthBarrierClaim: Claim {
     public var title: String {
         "Barrier modulo permutation against width (\(setting.rawValue)): double descent, then ~m^(−1/2)"
     }
-    public var estimatedSeconds: Int { setting == .teacherStudent ? 120 : 240 }
+    public var estimatedSeconds: Int { setting == .teacherStudent ? 120 : 300 }
 
     /// The shape analysis of a barrier curve (x increasing).
     public struct Shape: Sendable, Equatable {
@@ -138,7 +138,8 @@ public struct WidthBarrierClaim: Claim {
         if let peakWidth { chart.verticalLines.append(.init(at: Double(peakWidth), label: "peak m = \(peakWidth)")) }
         let figure = try AlignmentClaimSupport.figure(
             chart, name: "width-barrier.svg",
-            caption: "Mean over \(seeds.count) seed pair(s); convex-combination barrier of the test loss on 25 points; "
+            caption: "Mean over \(seeds.count) seed pair(s); convex-combination barrier of the test loss (first 2000 "
+                + "test rows) on 25 points; "
                 + "\(architecture), Adam \(learningRate), \(epochs) epochs, batch \(batchSize).", context: context)
         var section = HTMLReport.Section("Barrier against width")
         section.figure(figure)
