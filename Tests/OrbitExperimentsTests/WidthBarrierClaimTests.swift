@@ -19,6 +19,9 @@ import Testing
         #expect(monotone.peakIndex == 0 && !monotone.doubleDescent)
         // A bump too small (1.2× the dip) is not a double descent.
         #expect(!WidthBarrierClaim.Shape(x: x, y: [1, 0.5, 0.6, 0.4, 0.3, 0.2]).doubleDescent)
+        // The barrier vanishes after the peak: the slope is fitted before the first zero.
+        let vanishing = WidthBarrierClaim.Shape(x: x, y: [0.5, 2, 1, 0.5, 0.25, 0])
+        #expect(vanishing.vanishingIndex == 5 && abs(vanishing.decaySlope + 1) < 1e-12)
         // Too few points after the peak: no slope.
         #expect(WidthBarrierClaim.Shape(x: x, y: [1, 0.5, 0.6, 0.9, 2, 1]).decaySlope.isNaN)
     }

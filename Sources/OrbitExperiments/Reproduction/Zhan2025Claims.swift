@@ -44,6 +44,9 @@ public struct WidthBarrierClaim: Claim {
         public var doubleDescent: Bool
         /// Fitted log–log slope over the points after the peak (NaN with fewer than 3).
         public var decaySlope: Double
+        /// The first index after the peak where the barrier is ≤ 0 (the interpolation stays below the
+        /// end points' line: no barrier at all), nil if none; the slope is fitted before it.
+        public var vanishingIndex: Int?
         /// Interior local maxima at least `factor` × the smallest value before them (reported beside
         /// the criterion, which uses the global maximum only).
         public var localPeaks: [Int]
@@ -59,15 +62,16 @@ public struct WidthBarrierClaim: Claim {
                 peakIndex = nil
                 doubleDescent = false
                 decaySlope = .nan
+                vanishingIndex = nil
                 return
             }
             peakIndex = top
             let dip = y[..<top].min() ?? .infinity
             doubleDescent = top > 0 && top < y.count - 1 && y[top] >= factor * dip
-            let tailX = Array(x[(top + 1)...]), tailY = Array(y[(top + 1)...])
-            decaySlope =
-                tailX.count >= 3 && tailY.allSatisfy({ $0 > 0 })
-                ? NeuronTransport.logLogSlope(x: tailX, y: tailY) : .nan
+            vanishingIndex = y.indices.first { $0 > top && y[$0] <= 0 }
+            let end = vanishingIndex ?? y.count
+            let tailX = Array(x[(top + 1)..<end]), tailY = Array(y[(top + 1)..<end])
+            decaySlope = tailX.count >= 3 ? NeuronTransport.logLogSlope(x: tailX, y: tailY) : .nan
         }
     }
 
@@ -168,6 +172,7 @@ public struct WidthBarrierClaim: Claim {
             "peak_width": peakWidth.map { ResultValue.number(Double($0)) } ?? .null,
             "double_descent": ResultValue.bool(shape.doubleDescent), "decay_slope": shape.decaySlope,
             "local_peak_widths": shape.localPeaks.map { weight.x[$0] },
+            "vanishing_width": shape.vanishingIndex.map { ResultValue.number(weight.x[$0]) } ?? .null,
             "activation_peak_width": activationShape.peakIndex.map { ResultValue.number(activation.x[$0]) } ?? .null,
             "activation_decay_slope": activationShape.decaySlope, "seeds": seeds.map { Int($0) },
         ]
@@ -176,7 +181,15 @@ public struct WidthBarrierClaim: Claim {
         if !shape.doubleDescent {
             why.append("no interior peak ≥ 1.5× the narrower widths' minimum (no double descent)")
         }
-        if !decays { why.append("slope after the peak \(f(shape.decaySlope)) is outside −0.5 ± 0.25") }
+        if !decays {
+            if let v = shape.vanishingIndex, !shape.decaySlope.isFinite {
+                why.append(
+                    "the barrier vanishes (≤ 0) from m = \(Int(weight.x[v])) on, too soon to fit a slope: it falls faster "
+                        + "than m^(−1/2)")
+            } else {
+                why.append("slope after the peak \(f(shape.decaySlope)) is outside −0.5 ± 0.25")
+            }
+        }
         let settingText: String
         switch setting {
         case .teacherStudent:
@@ -194,7 +207,9 @@ public struct WidthBarrierClaim: Claim {
                 + "decays like O(m^(−1/2)) (teacher–student two-layer ReLU; MNIST).",
             orbitResult:
                 "weight matching: peak at m = \(peakWidth.map(String.init) ?? "–") (double descent: \(shape.doubleDescent)), "
-                + "slope after the peak \(f(shape.decaySlope)); local peaks at m = "
+                + "slope after the peak \(f(shape.decaySlope))"
+                + (shape.vanishingIndex.map { "; barrier ≤ 0 from m = \(Int(weight.x[$0]))" } ?? "")
+                + "; local peaks at m = "
                 + (shape.localPeaks.isEmpty
                     ? "none" : shape.localPeaks.map { "\(Int(weight.x[$0]))" }.joined(separator: ", "))
                 + "; activation matching: peak at m = "
