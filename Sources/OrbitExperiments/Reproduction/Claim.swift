@@ -3,7 +3,7 @@ import OrbitData
 import OrbitReports
 import OrbitTraining
 
-/// One of the three papers whose claims Orbit reproduces (docs/math/README.md).
+/// One of the papers whose claims Orbit reproduces (docs/math/README.md).
 public enum Paper: String, Sendable, CaseIterable {
     /// Zhao, Dehmamy, Walters & Yu, ICML 2025: parameter-space symmetry.
     case zhao2025 = "Zhao et al. 2025"
@@ -11,6 +11,8 @@ public enum Paper: String, Sendable, CaseIterable {
     case ferbach2024 = "Ferbach et al. 2024"
     /// Lin, Li & Wu 2024: star-shaped and geodesic connectivity.
     case lin2024 = "Lin, Li & Wu 2024"
+    /// Zhan, Li & Wu 2025: the barrier modulo permutation against width.
+    case zhan2025 = "Zhan, Li & Wu 2025"
 }
 
 /// Whether Orbit's number agrees with the paper's.
