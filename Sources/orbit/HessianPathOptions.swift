@@ -30,11 +30,13 @@ struct HessianPathOptions: ParsableArguments {
             probes: hessianProbes)
     }
 
-    /// Throws, in one line naming the first node of another kind, when `--hessian` is given for a
-    /// network that is not a dense chain (the Hessian-vector products are written for dense chains).
+    /// Throws, in one line naming the node, when `--hessian` is given for a network with a node whose
+    /// kind has no exact Hessian-vector product (every kind of the layer graph has one today).
     func requireSupported(by network: Network, command: String) throws {
-        guard try settings() != nil else { return }
-        try network.requireDenseChain(for: "\(command) --hessian")
+        guard try settings() != nil, !network.isDenseChain else { return }
+        do { _ = try GraphHessianVectorWorkspace<Float>(network: network, capacity: 1) } catch {
+            throw ValidationError("\(command) --hessian: \(error.description)")
+        }
     }
 
     /// Measures the curvature along each named path (nothing without `--hessian`), timing each on stderr.
@@ -44,6 +46,9 @@ struct HessianPathOptions: ParsableArguments {
     ) throws -> [PathCurvatureRecord] {
         guard let settings = try settings() else { return [] }
         let samples = try dataset.train.curvatureSamples(count: hessianSamples, seed: nil)
+        if let batchNorm = HessianOperator<Scalar>.batchNormHandling(network) {
+            FileHandle.standardError.write(Data("curvature: \(batchNorm)\n".utf8))
+        }
         return try paths.map { name, point in
             let start = Date()
             let record = try PathCurvatureRecord.measure(

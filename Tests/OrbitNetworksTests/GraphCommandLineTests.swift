@@ -163,8 +163,6 @@ import Testing
             ["symmetry", "check", "r.safetensors", "--action", "gl"],
             ["align", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
             ["merge", "r.safetensors", "r.safetensors", "--method", "naive", "--out", "out.safetensors"],
-            ["hessian", "r.safetensors", "--data", data, "--report", "out"],
-            ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
         ] {
             let r = try Self.orbit(command, in: dir)
             let lines = r.error.split(separator: "\n")
