@@ -40,21 +40,32 @@ struct HessianPathOptions: ParsableArguments {
     }
 
     /// Measures the curvature along each named path (nothing without `--hessian`), timing each on stderr.
+    /// A BatchNorm network's Hessian is taken in evaluation mode at the point whose running statistics
+    /// `batchNorm` sets, as the path's profile does: with `.reset`, recomputed on the train split in
+    /// batches of `statisticsBatchSize` at every t.
     func measure<Scalar: BLASScalar>(
         _ paths: [(name: String, point: (Double) throws -> ParameterVector<Scalar>)], t: [Double], network: Network,
-        dataset: Dataset, loss: LossFunction
+        dataset: Dataset, loss: LossFunction, batchNorm: BatchNormHandling = .interpolate,
+        statisticsBatchSize: Int = 1000
     ) throws -> [PathCurvatureRecord] {
         guard let settings = try settings() else { return [] }
         let samples = try dataset.train.curvatureSamples(count: hessianSamples, seed: nil)
-        if let batchNorm = HessianOperator<Scalar>.batchNormHandling(network) {
-            FileHandle.standardError.write(Data("curvature: \(batchNorm)\n".utf8))
+        let resets = batchNorm == .reset && network.plan.hasBatchNorm
+        if let note = HessianOperator<Scalar>.batchNormHandling(network) {
+            FileHandle.standardError.write(Data("curvature: \(note); \(batchNorm.reportDescription)\n".utf8))
         }
         return try paths.map { name, point in
             let start = Date()
             let record = try PathCurvatureRecord.measure(
                 name: name, t: t, network: network, samples: samples,
-                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings,
-                point: point)
+                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings
+            ) { s in
+                var theta = [try point(s)]
+                if resets {
+                    network.resetBatchNormStatistics(&theta, on: dataset.train, batchSize: statisticsBatchSize)
+                }
+                return theta[0]
+            }
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             FileHandle.standardError.write(Data("\(name): curvature at \(t.count) points in \(seconds) s\n".utf8))
             return record

@@ -7,7 +7,8 @@ import Testing
 
 /// Exact Hessian-vector products of layer graphs (``GraphHessianVectorWorkspace``) against central
 /// finite differences of exact gradients in Float64 — a graph holding every layer kind, and ResNet-20
-/// with BatchNorm, LayerNorm and no normalisation — with BatchNorm in evaluation mode on both sides;
+/// with BatchNorm, LayerNorm and no normalisation, VGG-11 with BatchNorm — with BatchNorm in evaluation
+/// mode on both sides;
 /// a tiny convolutional network's full Hessian against LAPACK; Float32 (oneDNN) against Float64.
 @Suite struct GraphHessianVectorProductTests {
     /// 2×7×7 → conv s2 p1 → BN → tanh → conv(no bias) → LN → +(tanh) → maxpool k2 s1 → avgpool k2
@@ -104,8 +105,9 @@ import Testing
 
     @Test(arguments: [
         "resnet20:w=2:bn:in=1x8x8:out=3", "resnet20:w=2:ln:in=1x8x8:out=3", "resnet20:w=2:none:in=1x8x8:out=3",
+        "vgg11:w=0.0625:bn:in=1x32x32:out=4",
     ])
-    func resNetMatchesFiniteDifferencesOfGradients(_ description: String) throws {
+    func presetMatchesFiniteDifferencesOfGradients(_ description: String) throws {
         let network = try Network(parsing: description)
         // A small step keeps θ ± h·v on the ReLUs' and max-pools' pieces of θ.
         let (error, norm, _) = try Self.finiteDifferenceError(
@@ -177,5 +179,10 @@ import Testing
         ).apply(v.converted(to: Float.self))
         let error = (single.converted(to: Double.self) - double).norm / double.norm
         #expect(error < 1e-4, "relative error \(error)")
+        // The parts are summed in a fixed order: the same product, bit for bit, on every application.
+        let op = try HessianOperator(
+            network: network, parameters: theta.converted(to: Float.self), samples: split, loss: .softmaxCrossEntropy,
+            batchSize: 128)
+        #expect(try op.apply(v.converted(to: Float.self)) == op.apply(v.converted(to: Float.self)))
     }
 }

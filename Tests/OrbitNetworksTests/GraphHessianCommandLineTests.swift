@@ -51,12 +51,23 @@ import Testing
         let path = try Self.orbit(
             [
                 "path", "a.safetensors", "b.safetensors", "--data", Self.data, "--points", "3", "--out", "p",
-                "--hessian", "top,trace", "--hessian-samples", "40", "--hessian-steps", "5", "--hessian-probes", "3",
+                "--hessian", "top,trace", "--hessian-samples", "240", "--hessian-steps", "5", "--hessian-probes", "3",
             ], in: dir)
         #expect(path.status == 0, "\(path.error)")
-        #expect(path.error.contains("BatchNorm in evaluation mode"), "\(path.error)")
+        #expect(
+            path.error.contains("BatchNorm in evaluation mode") && path.error.contains("reset at every point"),
+            "\(path.error)")
         let csv = try String(contentsOf: dir.appendingPathComponent("p/curvature.csv"), encoding: .utf8)
-        #expect(csv.split(separator: "\n").count == 1 + 3)
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 3)
         #expect(!csv.contains("nan") && !csv.contains("NaN"))
+        // The curvature is taken at the points the profile evaluated (statistics reset at every t): over
+        // the whole train split, the losses beside the curvature are the profile's train losses.
+        let profile = try String(contentsOf: dir.appendingPathComponent("p/profile.csv"), encoding: .utf8)
+        let trainLosses = profile.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+            .filter { $0[2] == "train" }.map { Double($0[3])! }
+        let curvatureLosses = rows.map { Double($0[2])! }
+        #expect(trainLosses.count == 3)
+        for (a, b) in zip(curvatureLosses, trainLosses) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "\(a) vs \(b)") }
     }
 }
