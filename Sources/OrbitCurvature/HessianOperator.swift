@@ -44,6 +44,9 @@ public final class HessianOperator<Scalar: BLASScalar> {
     public private(set) var productCount = 0
     /// The default memory budget of the recorded pass at θ: 512 MiB.
     public static var defaultCacheBudget: Int { 512 << 20 }
+    /// The default memory budget of all parts' graph workspaces (``GraphHessianVectorWorkspace/byteCount(network:rows:)``):
+    /// 1 GiB. A graph's batches are cut to fit it; dense chains are not affected.
+    public static var defaultGraphWorkspaceBudget: Int { 1 << 30 }
     /// Whether applications reuse the pass at θ (it fits the budget) rather than recompute it.
     public var cachesPass: Bool { !passes.isEmpty }
 
@@ -52,9 +55,12 @@ public final class HessianOperator<Scalar: BLASScalar> {
     ///   - batchSize: rows per streamed batch of each part.
     ///   - cacheBudget: the most bytes the recorded pass at θ of all batches may take; above it, every
     ///     application recomputes the pass (0 always recomputes).
+    ///   - graphWorkspaceBudget: for a graph, the most bytes the parts' workspaces may take: the rows per
+    ///     batch are lowered to fit (at least one).
     public init(
         network: Network, parameters: ParameterVector<Scalar>, samples: DataSplit, loss: LossFunction,
-        batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget
+        batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget,
+        graphWorkspaceBudget: Int = defaultGraphWorkspaceBudget
     ) throws(CurvatureError) {
         guard samples.count > 0 else { throw .invalid(reason: "the Hessian needs at least one sample") }
         guard batchSize > 0 else { throw .invalid(reason: "the batch size must be positive, got \(batchSize)") }
@@ -65,7 +71,14 @@ public final class HessianOperator<Scalar: BLASScalar> {
         self.loss = loss
         self.pointDescription = pointDescription
         let parts = EvaluationParts.count(rows: samples.count)
-        let capacity = Swift.min(batchSize, (samples.count + parts - 1) / parts)
+        var capacity = Swift.min(batchSize, (samples.count + parts - 1) / parts)
+        if !network.isDenseChain {
+            // A graph part holds every step's activations, gradients and their R{·} per row (megabytes for a
+            // ResNet on CIFAR-sized inputs): fewer rows per batch keep the parts within the budget, and the
+            // streamed sum is the same product.
+            let perRow = GraphHessianVectorWorkspace<Scalar>.byteCount(network: network, rows: 1)
+            capacity = Swift.max(1, Swift.min(capacity, graphWorkspaceBudget / (parts * perRow)))
+        }
         self.batchSize = capacity
         if network.isDenseChain {
             workspaces = (0..<parts).map { _ in HessianVectorWorkspace(network: network, capacity: capacity) }

@@ -60,6 +60,14 @@ public final class GraphHessianVectorWorkspace<Scalar: BLASScalar> {
 
     deinit { rValues.deallocate() }
 
+    /// An upper estimate of the bytes a workspace of `rows` rows holds: per node output, the pass at θ's
+    /// value and gradient (and a pre-activation or normalised copy) and their R{·} with one scratch,
+    /// six buffers, plus the input's R{x}. Parameter-sized buffers are not counted.
+    public static func byteCount(network: Network, rows: Int) -> Int {
+        let values = network.plan.outputShapes.reduce(0) { $0 + $1.reduce(1, *) }
+        return rows * (6 * values + network.inputSize) * MemoryLayout<Scalar>.stride
+    }
+
     /// Sets ``product`` to zero.
     public func resetProduct() {
         product.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }

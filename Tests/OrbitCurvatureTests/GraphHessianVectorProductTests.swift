@@ -163,6 +163,23 @@ import Testing
         }
     }
 
+    /// A memory budget too small for one row cuts a graph's batches to single rows: the same product.
+    @Test func aTinyWorkspaceBudgetStreamsSingleRows() throws {
+        let network = try Self.everyKind()
+        let split = CurvatureFixtures.split(network: network, samples: 7, loss: .softmaxCrossEntropy, seed: 3)
+        let theta = Self.parameters(network, seed: 4)
+        let v = CurvatureFixtures.direction(network.layout, seed: 5)
+        let batched = try HessianOperator(
+            network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, batchSize: 7
+        ).apply(v)
+        let single = try HessianOperator(
+            network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, batchSize: 7,
+            graphWorkspaceBudget: 1
+        ).apply(v)
+        #expect((single - batched).norm <= 1e-12 * batched.norm)
+        #expect(GraphHessianVectorWorkspace<Double>.byteCount(network: network, rows: 2) > 0)
+    }
+
     /// Float32 products (oneDNN convolutions, parts on both cores) agree with Float64 ones (im2col)
     /// to single precision.
     @Test func floatProductsAgreeWithDouble() throws {
