@@ -120,6 +120,7 @@ public final class HessianOperator<Scalar: BLASScalar> {
             ? "BatchNorm in evaluation mode: the Hessian of the network with its running statistics as constants "
                 + "(as PyHessian after model.eval())" : nil
     }
+
     /// The number of samples n.
     public var sampleCount: Int { samples.count }
 
