@@ -14,7 +14,7 @@ public struct BlockCurvature: Sendable {
     /// tr H_BB ± its standard error.
     public var trace: Estimate
 
-    /// The top eigenvalue of each tensor's block (in layout order), by `steps` Lanczos steps from a
+    /// The top eigenvalue of each parameter tensor's block (in layout order), by `steps` Lanczos steps from a
     /// Gaussian start restricted to the block, paired with the block traces of `traces`.
     /// Cost: (number of tensors)·steps products.
     public static func estimate<Scalar: BLASScalar>(
@@ -23,7 +23,7 @@ public struct BlockCurvature: Sendable {
     ) throws(CurvatureError) -> [BlockCurvature] {
         var generator = SeededGenerator(seed: seed)
         var blocks: [BlockCurvature] = []
-        for (spec, trace) in zip(layout.tensors, traces.blockTraces) {
+        for (spec, trace) in zip(layout.parameterTensors, traces.blockTraces) {
             let start = restricted(HutchinsonTrace.gaussian(layout: layout, as: Scalar.self, using: &generator), spec)
             let result = try Lanczos.run(
                 start: start, steps: Swift.min(steps, spec.count), topK: 1, tolerance: tolerance

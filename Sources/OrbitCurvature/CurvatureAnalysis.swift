@@ -71,6 +71,7 @@ public struct CurvatureAnalysis: Sendable {
             start: start, steps: settings.steps, topK: settings.topK, tolerance: settings.tolerance, vectors: true,
             explicitResiduals: true, apply)
         var warnings: [String] = []
+        if let batchNorm = op.batchNormHandling { warnings.append(batchNorm) }
         if !top.converged {
             warnings.append(
                 "Lanczos stopped at its limit of \(top.steps) steps before the relative tolerance \(settings.tolerance); "

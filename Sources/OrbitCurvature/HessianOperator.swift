@@ -5,7 +5,10 @@ import OrbitNumerics
 import OrbitTraining
 
 /// The Hessian H = ∇²L(θ) of the mean loss L = (1/n)·Σ_i ℓ_i over a fixed sample set, as an operator
-/// v ↦ H·v (exact, by the R-operator of ``HessianVectorWorkspace``; docs/math/curvature.md §1).
+/// v ↦ H·v (exact, by the R-operator of ``HessianVectorWorkspace`` for dense chains and of
+/// ``GraphHessianVectorWorkspace`` for every other layer graph; docs/math/curvature.md §1, §7).
+/// H is taken with respect to the parameters: buffers (BatchNorm's running statistics) are constants,
+/// BatchNorm runs in evaluation mode (``batchNormHandling``), and every product is zero on buffers.
 ///
 /// The n rows are cut into one contiguous part per core, as the evaluator does (``EvaluationParts``);
 /// each part streams its rows in batches through its own workspace and loader with single-threaded
@@ -22,7 +25,7 @@ import OrbitTraining
 /// samples (the R-operator's 8 GEMMs per step against the gradient's 3; see ``HessianVectorWorkspace``):
 /// with the recorded pass 6 GEMMs per step, measured 1.98 gradients; recomputing — above the budget,
 /// and about the first application, which also records — 2.57 gradients (issue 18's workload,
-/// BENCHMARKS.md, session 4).
+/// BENCHMARKS.md, session 4). Graphs recompute the pass at θ for every product (no recording).
 public final class HessianOperator<Scalar: BLASScalar> {
     public let network: Network
     public let parameters: ParameterVector<Scalar>
@@ -30,7 +33,9 @@ public final class HessianOperator<Scalar: BLASScalar> {
     public let loss: LossFunction
     /// A label for error messages (e.g. "t = 0.5" or the model file).
     public let pointDescription: String
+    /// One workspace per part: dense chains' (``workspaces``) or, for other graphs, ``graphWorkspaces``.
     let workspaces: [HessianVectorWorkspace<Scalar>]
+    let graphWorkspaces: [GraphHessianVectorWorkspace<Scalar>]
     let loaders: [BatchLoader<Scalar>]
     let batchSize: Int
     /// The recorded pass at θ of each part's batches, in row order; empty when it exceeds the budget.
@@ -39,6 +44,9 @@ public final class HessianOperator<Scalar: BLASScalar> {
     public private(set) var productCount = 0
     /// The default memory budget of the recorded pass at θ: 512 MiB.
     public static var defaultCacheBudget: Int { 512 << 20 }
+    /// The default memory budget of all parts' graph workspaces (``GraphHessianVectorWorkspace/byteCount(network:rows:)``):
+    /// 1 GiB. A graph's batches are cut to fit it; dense chains are not affected.
+    public static var defaultGraphWorkspaceBudget: Int { 1 << 30 }
     /// Whether applications reuse the pass at θ (it fits the budget) rather than recompute it.
     public var cachesPass: Bool { !passes.isEmpty }
 
@@ -47,14 +55,13 @@ public final class HessianOperator<Scalar: BLASScalar> {
     ///   - batchSize: rows per streamed batch of each part.
     ///   - cacheBudget: the most bytes the recorded pass at θ of all batches may take; above it, every
     ///     application recomputes the pass (0 always recomputes).
+    ///   - graphWorkspaceBudget: for a graph, the most bytes the parts' workspaces may take: the rows per
+    ///     batch are lowered to fit (at least one).
     public init(
         network: Network, parameters: ParameterVector<Scalar>, samples: DataSplit, loss: LossFunction,
-        batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget
+        batchSize: Int = 512, pointDescription: String = "θ", cacheBudget: Int = defaultCacheBudget,
+        graphWorkspaceBudget: Int = defaultGraphWorkspaceBudget
     ) throws(CurvatureError) {
-        // The R-op forward pass (HessianVectorWorkspace) is written for dense chains.
-        do { try network.requireDenseChain(for: "the Hessian (Hessian-vector products)") } catch {
-            throw .invalid(reason: error.description)
-        }
         guard samples.count > 0 else { throw .invalid(reason: "the Hessian needs at least one sample") }
         guard batchSize > 0 else { throw .invalid(reason: "the batch size must be positive, got \(batchSize)") }
         precondition(parameters.layout == network.layout, "parameters do not match the network")
@@ -64,9 +71,28 @@ public final class HessianOperator<Scalar: BLASScalar> {
         self.loss = loss
         self.pointDescription = pointDescription
         let parts = EvaluationParts.count(rows: samples.count)
-        let capacity = Swift.min(batchSize, (samples.count + parts - 1) / parts)
+        var capacity = Swift.min(batchSize, (samples.count + parts - 1) / parts)
+        if !network.isDenseChain {
+            // A graph part holds every step's activations, gradients and their R{·} per row (megabytes for a
+            // ResNet on CIFAR-sized inputs): fewer rows per batch keep the parts within the budget, and the
+            // streamed sum is the same product.
+            let perRow = GraphHessianVectorWorkspace<Scalar>.byteCount(network: network, rows: 1)
+            capacity = Swift.max(1, Swift.min(capacity, graphWorkspaceBudget / (parts * perRow)))
+        }
         self.batchSize = capacity
-        workspaces = (0..<parts).map { _ in HessianVectorWorkspace(network: network, capacity: capacity) }
+        if network.isDenseChain {
+            workspaces = (0..<parts).map { _ in HessianVectorWorkspace(network: network, capacity: capacity) }
+            graphWorkspaces = []
+        } else {
+            workspaces = []
+            var graphs: [GraphHessianVectorWorkspace<Scalar>] = []
+            for _ in 0..<parts {
+                do { graphs.append(try GraphHessianVectorWorkspace(network: network, capacity: capacity)) } catch {
+                    throw .invalid(reason: "the Hessian of this network: \(error.description)")
+                }
+            }
+            graphWorkspaces = graphs
+        }
         loaders = (0..<parts).map { _ in BatchLoader(split: samples, capacity: capacity) }
         let batchRows = (0..<parts).map { p in
             let rows = chunkRange(p, of: parts, count: samples.count)
@@ -78,18 +104,30 @@ public final class HessianOperator<Scalar: BLASScalar> {
             $0 + HessianVectorPass<Scalar>.byteCount(network: network, rows: $1)
         }
         passes =
-            bytes <= cacheBudget
+            bytes <= cacheBudget && network.isDenseChain
             ? batchRows.map { part in part.map { HessianVectorPass(network: network, rows: $0) } } : []
     }
 
-    /// The number of parameters, the dimension of H.
-    public var dimension: Int { parameters.count }
+    /// The number of parameters, the dimension of H (the layout's parameter prefix; buffers excluded).
+    public var dimension: Int { parameters.layout.parameterCount }
+
+    /// How BatchNorm enters the Hessian, for a network that has it (nil otherwise): evaluation mode.
+    public var batchNormHandling: String? { Self.batchNormHandling(network) }
+
+    /// The statement of ``batchNormHandling`` for `network` (nil without BatchNorm).
+    public static func batchNormHandling(_ network: Network) -> String? {
+        network.plan.hasBatchNorm
+            ? "BatchNorm in evaluation mode: the Hessian of the network with its running statistics as constants "
+                + "(as PyHessian after model.eval())" : nil
+    }
+
     /// The number of samples n.
     public var sampleCount: Int { samples.count }
 
     /// H·v. Throws ``CurvatureError/nonFiniteProduct(tensor:index:point:)`` rather than return NaN.
     public func apply(_ v: ParameterVector<Scalar>) throws(CurvatureError) -> ParameterVector<Scalar> {
         let n = samples.count, parts = workspaces.count
+        if !graphWorkspaces.isEmpty { return try applyGraph(v) }
         let shared = UncheckedSendable((workspaces, loaders, passes, parameters, v, loss, batchSize))
         Threading.withSingleThreadedBLAS(when: parts > 1) {
             DispatchQueue.concurrentPerform(iterations: parts) { p in
@@ -118,6 +156,37 @@ public final class HessianOperator<Scalar: BLASScalar> {
         }
         var result = workspaces[0].product
         for p in 1..<parts { result.add(workspaces[p].product) }
+        return try finish(result)
+    }
+
+    /// H·v through the graph workspaces: the same parts, batches and order as the dense path.
+    private func applyGraph(_ v: ParameterVector<Scalar>) throws(CurvatureError) -> ParameterVector<Scalar> {
+        let n = samples.count, parts = graphWorkspaces.count
+        let shared = UncheckedSendable((graphWorkspaces, loaders, parameters, v, loss, batchSize))
+        Threading.withSingleThreadedBLAS(when: parts > 1) {
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let (workspaces, loaders, theta, v, loss, capacity) = shared.value
+                let rows = chunkRange(p, of: parts, count: n)
+                let ws = workspaces[p], loader = loaders[p]
+                ws.resetProduct()
+                var start = rows.lowerBound
+                while start < rows.upperBound {
+                    let end = Swift.min(start + capacity, rows.upperBound)
+                    loader.load(start..<end)
+                    _ = loader.withTargets { targets in
+                        ws.accumulate(
+                            theta, direction: v, inputs: loader.inputs, targets: targets, loss: loss, meanOver: n)
+                    }
+                    start = end
+                }
+            }
+        }
+        var result = graphWorkspaces[0].product
+        for p in 1..<parts { result.add(graphWorkspaces[p].product) }
+        return try finish(result)
+    }
+
+    private func finish(_ result: ParameterVector<Scalar>) throws(CurvatureError) -> ParameterVector<Scalar> {
         productCount += 1
         if let (tensor, index) = result.firstNonFinite() {
             throw .nonFiniteProduct(tensor: tensor, index: index, point: pointDescription)

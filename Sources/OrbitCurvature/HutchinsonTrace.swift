@@ -37,7 +37,7 @@ public struct Estimate: Hashable, Sendable, Codable {
 /// The same probes give every diagonal block's trace: E[z_Bᵀ·(H·z)_B] = tr H_BB for the coordinates B
 /// of one tensor, since E[z_B·zᵀ] selects the block's rows. Cost: P products.
 public enum HutchinsonTrace {
-    /// The trace estimate and one estimate per tensor of the layout (in layout order).
+    /// The trace estimate and one estimate per parameter tensor of the layout (in layout order).
     public struct Result {
         public var trace: Estimate
         public var blockTraces: [(tensor: String, trace: Estimate)]
@@ -51,14 +51,15 @@ public enum HutchinsonTrace {
         guard probes >= 1 else { throw .invalid(reason: "Hutchinson needs at least one probe, got \(probes)") }
         var generator = SeededGenerator(seed: seed)
         var totals: [Double] = []
-        var blocks = [[Double]](repeating: [], count: layout.tensors.count)
+        let tensors = layout.parameterTensors
+        var blocks = [[Double]](repeating: [], count: tensors.count)
         for _ in 0..<probes {
             let z = rademacher(layout: layout, as: Scalar.self, using: &generator)
             let hz = try apply(z)
             var total = 0.0
             z.withUnsafeBufferPointer { zb in
                 hz.withUnsafeBufferPointer { hb in
-                    for (b, spec) in layout.tensors.enumerated() {
+                    for (b, spec) in tensors.enumerated() {
                         let s = Double(
                             dot(
                                 UnsafeBufferPointer(rebasing: zb[spec.offset..<spec.offset + spec.count]),
@@ -72,17 +73,18 @@ public enum HutchinsonTrace {
         }
         return Result(
             trace: Estimate(draws: totals),
-            blockTraces: zip(layout.tensors, blocks).map { ($0.name, Estimate(draws: $1)) })
+            blockTraces: zip(tensors, blocks).map { ($0.name, Estimate(draws: $1)) })
     }
 
-    /// A vector of independent ±1 entries.
+    /// A vector of independent ±1 entries on the parameters, zero on the buffers (constants of the
+    /// loss, outside the Hessian's domain).
     public static func rademacher<Scalar: BLASScalar>(
         layout: ParameterLayout, as _: Scalar.Type = Scalar.self, using generator: inout SeededGenerator
     ) -> ParameterVector<Scalar> {
         var z = ParameterVector<Scalar>(layout: layout)
         z.withUnsafeMutableBufferPointer { buffer in
             var bits: UInt64 = 0
-            for i in buffer.indices {
+            for i in 0..<layout.parameterCount {
                 if i % 64 == 0 { bits = generator.next() }
                 buffer[i] = (bits >> UInt64(i % 64)) & 1 == 0 ? 1 : -1
             }
@@ -90,14 +92,19 @@ public enum HutchinsonTrace {
         return z
     }
 
-    /// A vector of independent standard normal entries.
+    /// A vector of independent standard normal entries on the parameters, zero on the buffers.
     public static func gaussian<Scalar: BLASScalar>(
         layout: ParameterLayout, as _: Scalar.Type = Scalar.self, using generator: inout SeededGenerator
     ) -> ParameterVector<Scalar> {
         var z = ParameterVector<Scalar>(layout: layout)
         z.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = Scalar(generator.nextGaussian()) }
+            for i in 0..<layout.parameterCount { buffer[i] = Scalar(generator.nextGaussian()) }
         }
         return z
     }
+}
+
+extension ParameterLayout {
+    /// The trained tensors, the Hessian's coordinates (buffers are constants of the loss).
+    var parameterTensors: [TensorSpec] { tensors.filter { $0.role == .parameter } }
 }

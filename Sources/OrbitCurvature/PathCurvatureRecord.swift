@@ -40,10 +40,13 @@ public struct PathCurvatureRecord: Codable, Sendable {
     public var lanczosStepLimit: Int?
     public var probes: Int?
     public var hessianVectorProducts: Int
+    /// How BatchNorm enters the Hessian (evaluation mode), for a network that has it.
+    public var batchNorm: String?
     public var points: [Point]
 
     enum CodingKeys: String, CodingKey {
         case path, samples, points, probes
+        case batchNorm = "batch_norm"
         case sampleSelection = "sample_selection"
         case lanczosStepLimit = "lanczos_step_limit"
         case hessianVectorProducts = "hessian_vector_products"
@@ -79,6 +82,7 @@ public struct PathCurvatureRecord: Codable, Sendable {
         return PathCurvatureRecord(
             path: name, samples: samples.count, sampleSelection: sampleSelection,
             lanczosStepLimit: settings.topEigenvalue ? settings.steps : nil,
-            probes: settings.trace ? settings.probes : nil, hessianVectorProducts: products, points: points)
+            probes: settings.trace ? settings.probes : nil, hessianVectorProducts: products,
+            batchNorm: HessianOperator<Scalar>.batchNormHandling(network), points: points)
     }
 }

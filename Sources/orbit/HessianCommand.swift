@@ -12,7 +12,9 @@ struct HessianCommand: ParsableCommand {
             reorthogonalisation, each with its residual ‖Hu − λu‖; the trace by Hutchinson's estimator with
             its standard error; the spectral density by stochastic Lanczos quadrature; each tensor's block top
             eigenvalue and trace. ReLU networks: the Hessian of the linear piece the point lies on (the kink is
-            a measure-zero set; docs/math/curvature.md §1).
+            a measure-zero set; docs/math/curvature.md §1). Layer graphs (cnn:, resnet20:, vgg presets, JSON
+            graphs) take every layer kind; BatchNorm networks are differentiated in evaluation mode (running
+            statistics as constants, as PyHessian after model.eval(); docs/math/curvature.md §7).
             With --report DIR, writes hessian.json, eigenvalues.csv, blocks.csv, density.csv, lines.csv,
             density.svg, eigenvector-lines.svg and report.html.
             Example: orbit hessian a.safetensors --data fashion-mnist --samples 2048 --report hess
@@ -74,7 +76,6 @@ struct HessianCommand: ParsableCommand {
         settings.lineRange = range
         let analysis: CurvatureAnalysis
         let m = try modelOptions.load(model)
-        try m.network.requireDenseChain(for: "orbit hessian")
         try m.network.requireFits(dataset, model: model)
         let lossFunction = loss ?? dataset.train.targets.defaultLoss
         if float64 {

@@ -30,26 +30,42 @@ struct HessianPathOptions: ParsableArguments {
             probes: hessianProbes)
     }
 
-    /// Throws, in one line naming the first node of another kind, when `--hessian` is given for a
-    /// network that is not a dense chain (the Hessian-vector products are written for dense chains).
+    /// Throws, in one line naming the node, when `--hessian` is given for a network with a node whose
+    /// kind has no exact Hessian-vector product (every kind of the layer graph has one today).
     func requireSupported(by network: Network, command: String) throws {
-        guard try settings() != nil else { return }
-        try network.requireDenseChain(for: "\(command) --hessian")
+        guard try settings() != nil, !network.isDenseChain else { return }
+        do { _ = try GraphHessianVectorWorkspace<Float>(network: network, capacity: 1) } catch {
+            throw ValidationError("\(command) --hessian: \(error.description)")
+        }
     }
 
     /// Measures the curvature along each named path (nothing without `--hessian`), timing each on stderr.
+    /// A BatchNorm network's Hessian is taken in evaluation mode at the point whose running statistics
+    /// `batchNorm` sets, as the path's profile does: with `.reset`, recomputed on the train split in
+    /// batches of `statisticsBatchSize` at every t.
     func measure<Scalar: BLASScalar>(
         _ paths: [(name: String, point: (Double) throws -> ParameterVector<Scalar>)], t: [Double], network: Network,
-        dataset: Dataset, loss: LossFunction
+        dataset: Dataset, loss: LossFunction, batchNorm: BatchNormHandling = .interpolate,
+        statisticsBatchSize: Int = 1000
     ) throws -> [PathCurvatureRecord] {
         guard let settings = try settings() else { return [] }
         let samples = try dataset.train.curvatureSamples(count: hessianSamples, seed: nil)
+        let resets = batchNorm == .reset && network.plan.hasBatchNorm
+        if let note = HessianOperator<Scalar>.batchNormHandling(network) {
+            FileHandle.standardError.write(Data("curvature: \(note); \(batchNorm.reportDescription)\n".utf8))
+        }
         return try paths.map { name, point in
             let start = Date()
             let record = try PathCurvatureRecord.measure(
                 name: name, t: t, network: network, samples: samples,
-                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings,
-                point: point)
+                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings
+            ) { s in
+                var theta = [try point(s)]
+                if resets {
+                    network.resetBatchNormStatistics(&theta, on: dataset.train, batchSize: statisticsBatchSize)
+                }
+                return theta[0]
+            }
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             FileHandle.standardError.write(Data("\(name): curvature at \(t.count) points in \(seconds) s\n".utf8))
             return record

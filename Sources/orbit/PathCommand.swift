@@ -79,7 +79,8 @@ struct PathCommand: ParsableCommand {
             network: network, batchNorm: batchNorm.bn)
         let curvature = try curvatureOptions.measure(
             paths.map { ($0.name, $0.path.point(at:)) }, t: t, network: network, dataset: dataset,
-            loss: evaluator.loss ?? dataset.train.targets.defaultLoss)
+            loss: evaluator.loss ?? dataset.train.targets.defaultLoss, batchNorm: batchNorm.bn,
+            statisticsBatchSize: batch)
         let written = try writePathReport(profiles, context: context, directory: out, curvature: curvature)
         for warning in pathWarnings(profiles) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print(pathSummary(profiles))

@@ -165,8 +165,6 @@ import Testing
                 "merge", "r.safetensors", "r.safetensors", "--method", "naive", "--bn", "interpolate", "--out",
                 "out.safetensors",
             ],
-            ["hessian", "r.safetensors", "--data", data, "--report", "out"],
-            ["path", "r.safetensors", "r.safetensors", "--data", data, "--hessian", "top", "--out", "out"],
         ] {
             let r = try Self.orbit(command, in: dir)
             let lines = r.error.split(separator: "\n")

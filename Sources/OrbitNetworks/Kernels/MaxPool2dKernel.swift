@@ -58,6 +58,20 @@ public final class MaxPool2dKernel<Scalar: BLASScalar> {
         }
     }
 
+    /// output[k] ← input[argmax k] at the argmaxes the last ``forward(rows:input:output:)`` recorded:
+    /// the R-operator of max pooling, R{y} = R{x} at the winning element (docs/math/curvature.md §7).
+    /// O(rows·C·H_out·W_out).
+    public func gather(rows: Int, input: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>) {
+        precondition(rows >= 0 && rows <= capacity, "MaxPool2dKernel.gather: \(rows) rows, capacity \(capacity)")
+        let g = geometry
+        for n in 0..<rows {
+            let (x, y, index) = (
+                input + n * g.inputSize, output + n * g.outputSize, indices.baseAddress + n * g.outputSize
+            )
+            for k in 0..<g.outputSize { y[k] = x[Int(index[k])] }
+        }
+    }
+
     @inline(__always)
     private static func backwardKernel<T: BLASScalar>(
         _ g: Pool2dGeometry, _ rows: Int, _ dy: UnsafePointer<T>, _ indices: UnsafePointer<Int32>,
