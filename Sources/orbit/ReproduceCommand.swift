@@ -66,7 +66,8 @@ struct ReproduceCommand: ParsableCommand {
         }
         let miniature = chosenBudget == .paper && ProcessInfo.processInfo.environment[Self.miniatureVariable] == "1"
         if what == ["status"] {
-            print(Self.status(out: out, budgets: budget.map { [$0] } ?? ReproductionBudget.allCases, seed: seed, data: data))
+            let budgets = budget.map { [$0] } ?? ReproductionBudget.allCases
+            print(Self.status(out: out, budgets: budgets, seed: seed, data: data, miniature: miniature))
             return
         }
         let claims = what == ["all"] ? ClaimRegistry.all : what.compactMap(ClaimRegistry.claim)
@@ -112,13 +113,17 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     /// Each claim's record state in `out` for each of `budgets` (``ClaimRecordState``).
-    static func status(out: String, budgets: [ReproductionBudget], seed: UInt64, data: String) -> String {
+    /// `miniature` applies to the paper budget only.
+    static func status(
+        out: String, budgets: [ReproductionBudget], seed: UInt64, data: String, miniature: Bool
+    ) -> String {
         var lines = ["records in \(out) (sources \(ClaimSources.hash)):"]
         for claim in ClaimRegistry.all {
             lines.append(claim.id)
             for budget in budgets {
                 let state = ClaimRecordState.read(
-                    directory: "\(out)/\(claim.id)/\(budget.rawValue)", budget: budget, seed: seed, data: data)
+                    directory: "\(out)/\(claim.id)/\(budget.rawValue)", budget: budget, seed: seed, data: data,
+                    miniature: miniature && budget == .paper)
                 lines.append("  " + budget.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0) + state.summary)
             }
         }

@@ -48,6 +48,7 @@ struct StarFNNSetting {
                 architecture: "mlp:784-500-300-10:relu", dataLimit: nil, minimaEpochs: 100, plateau: TrainingPlateau(),
                 centreEpochs: 200, evaluationSamples: 10000, testSamples: 10000, points: 13)
         }
+        states = context.states
     }
 
     private init(
