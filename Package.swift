@@ -169,8 +169,8 @@ let package = Package(
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths",
-                "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitPaths", "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(

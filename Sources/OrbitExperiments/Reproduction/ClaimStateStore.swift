@@ -43,7 +43,9 @@ public struct ClaimStateStore: Sendable {
         let save: (TrainingState<Float>) throws -> Void = {
             try TrainingStateFile.write($0, network: trainer.network, configuration: trainer.configuration, to: file)
         }
-        guard let plateau else { return try trainer.run(from: start, checkpointEvery: checkpointEvery, afterEpoch: save) }
+        guard let plateau else {
+            return try trainer.run(from: start, checkpointEvery: checkpointEvery, afterEpoch: save)
+        }
         return try trainer.run(from: start, stoppingAt: plateau, checkpointEvery: checkpointEvery, afterEpoch: save)
     }
 

@@ -131,7 +131,8 @@ public struct ReproductionRunner {
                 announce("    discarding the state files of other sources (\(written.isEmpty ? "unmarked" : written))")
                 try fm.removeItem(atPath: directory)
             } else {
-                let files = (try? fm.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".safetensors") } ?? []
+                let files =
+                    (try? fm.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".safetensors") } ?? []
                 if !files.isEmpty { announce("    resuming from \(files.count) state file(s) in \(directory)") }
             }
         }

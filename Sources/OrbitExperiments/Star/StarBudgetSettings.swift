@@ -33,7 +33,8 @@ struct StarFNNSetting {
         case .quick:
             self.init(
                 architecture: "mlp:784-32-10:relu", dataLimit: 2000, minimaEpochs: 1, centreEpochs: 1,
-                evaluationSamples: 2000, testSamples: 500, points: 7, reducedSizes: "quick mode: 784-32-10 on 2000 samples")
+                evaluationSamples: 2000, testSamples: 500, points: 7,
+                reducedSizes: "quick mode: 784-32-10 on 2000 samples")
         case .full:
             self.init(
                 architecture: "mlp:784-500-300-10:relu", dataLimit: nil, minimaEpochs: 3, centreEpochs: 5,
@@ -42,7 +43,8 @@ struct StarFNNSetting {
             self.init(
                 architecture: "mlp:784-16-10:relu", dataLimit: 600, minimaEpochs: 6, plateau: TrainingPlateau(),
                 centreEpochs: 3, evaluationSamples: 600, testSamples: 200, points: 5,
-                reducedSizes: "miniature paper budget (test hook): 784-16-10 on 600 samples, minima ≤ 6 epochs, centre 3 epochs")
+                reducedSizes:
+                    "miniature paper budget (test hook): 784-16-10 on 600 samples, minima ≤ 6 epochs, centre 3 epochs")
         case .paper:
             self.init(
                 architecture: "mlp:784-500-300-10:relu", dataLimit: nil, minimaEpochs: 100, plateau: TrainingPlateau(),
@@ -111,7 +113,8 @@ struct StarWidthSetting {
             return .init(
                 widths: [4, 8], runs: 1, n: 200, minimaLength: 600, plateau: TrainingPlateau(), centreEpochs: 4,
                 points: 7, states: context.states,
-                reducedSizes: "miniature paper budget (test hook): widths 4 and 8, n = 200, ≤ 600 steps, centre 4 epochs")
+                reducedSizes:
+                    "miniature paper budget (test hook): widths 4 and 8, n = 200, ≤ 600 steps, centre 4 epochs")
         case .paper:
             return .init(
                 widths: [4, 8, 16, 32, 64], runs: 3, n: 1000, minimaLength: 20000, plateau: TrainingPlateau(),

@@ -92,7 +92,8 @@ public struct StarTableClaim: Claim {
         var differences = [
             "Fashion-MNIST instead of MNIST (the paper's FNN column is MNIST)",
             budget.minimaTraining,
-            centreEpochs == 200 ? "centre 200 epochs as in the paper" : "centre \(centreEpochs) epoch(s) instead of 200",
+            centreEpochs == 200
+                ? "centre 200 epochs as in the paper" : "centre \(centreEpochs) epoch(s) instead of 200",
             "barriers evaluated on \(evaluationTrain.count) training samples at \(evaluation.t.count) points per arm",
         ]
         if context.budget == .paper { differences.append("the centre's batch size (200) is not stated in the paper") }
