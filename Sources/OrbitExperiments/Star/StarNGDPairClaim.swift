@@ -84,7 +84,10 @@ public struct StarNGDPairClaim: Claim {
             "centre \(centreEpochs) epoch(s) (the paper states 200 for Table 1, no count for Table 2)",
             "evaluated on \(evaluationData.train.count) training samples",
         ]
-        if context.budget == .paper { differences.append("the centre's batch size (200) is not stated in the paper") }
+        if context.budget == .paper {
+            differences.append(
+                "the paper does not state the centre's batch size (200 here) or initialisation (the feet's mean here)")
+        }
         if let reduced = budget.reducedSizes { differences.append(reduced) }
         if let fallback { differences.insert(fallback, at: 0) }
         return ClaimOutcome(

@@ -96,7 +96,10 @@ public struct StarTableClaim: Claim {
                 ? "centre 200 epochs as in the paper" : "centre \(centreEpochs) epoch(s) instead of 200",
             "barriers evaluated on \(evaluationTrain.count) training samples at \(evaluation.t.count) points per arm",
         ]
-        if context.budget == .paper { differences.append("the centre's batch size (200) is not stated in the paper") }
+        if context.budget == .paper {
+            differences.append(
+                "the paper does not state the centre's batch size (200 here) or initialisation (the feet's mean here)")
+        }
         if let reduced = budget.reducedSizes { differences.append(reduced) }
         if let fallback { differences.insert(fallback, at: 0) }
         return ClaimOutcome(
