@@ -7,20 +7,20 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce",
         abstract: "Reproduce the papers' claims: the paper's number beside Orbit's, the setting, a verdict.",
         discussion: """
-            orbit reproduce list                 the claims, with their ids and rough running times
-            orbit reproduce status               each claim's records in OUT: current, stale or missing
-            orbit reproduce CLAIM [CLAIM …]      run some claims (ids from the list)
-            orbit reproduce all                  run every claim
-            --budget quick|full|paper: quick is for tests (seconds), full the default (minutes), paper the
-            paper's own epochs, batch sizes and counts (up to an hour or more per claim; a killed paper run
-            continues where it stopped when rerun). --quick is --budget quick.
-            Each claim writes OUT/ID/BUDGET/index.html, claim.json and its figures; OUT/index.html links them.
-            A claim whose record in OUT is current (same sources, budget, seed and data) is reused, not rerun;
-            a stale one (written by other sources) is rerun. --rerun runs every named claim again.
-            --markdown REPRODUCTION.md writes REPRODUCTION.md from every record in OUT: each claim's full
-            (or quick) row, then its paper row when OUT holds one.
-            Example: orbit reproduce all --budget full --out orbit-reproduction --markdown REPRODUCTION.md
-                     orbit reproduce star-table1-fnn --budget paper --out orbit-reproduction --markdown REPRODUCTION.md
+            orbit reproduce list             the claims, their ids and rough running times
+            orbit reproduce status           each claim's records in OUT (current, stale)
+            orbit reproduce CLAIM [CLAIM …]  run some claims (ids from the list)
+            orbit reproduce all              run every claim
+            Budgets: quick (seconds, for tests; --quick), full (the default, minutes),
+            paper (the paper's epochs, batch sizes and counts; up to an hour or more
+            per claim; rerunning a killed paper run continues where it stopped).
+            Each claim writes OUT/ID/BUDGET/: index.html, claim.json, its figures.
+            A current record in OUT (same sources, budget, seed, data) is reused; a
+            stale one (other sources) is rerun; --rerun runs the named claims again.
+            --markdown FILE writes REPRODUCTION.md from every record in OUT: each
+            claim's full (or quick) row, then its paper row when there is one.
+            Examples: orbit reproduce all --budget full --markdown REPRODUCTION.md
+              orbit reproduce star-table1-fnn --budget paper --markdown R.md
             """)
 
     @Argument(help: "list, status, all, or claim ids.") var what: [String]
