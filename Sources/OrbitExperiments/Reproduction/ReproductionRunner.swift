@@ -52,15 +52,6 @@ public struct ReproductionRunner {
     /// The record folder of `claim` for this run's budget, relative to `directory`.
     public func folder(of claimID: String) -> String { "\(claimID)/\(budget.rawValue)" }
 
-    /// The state of every claim's record for this run (``ClaimRecordState``).
-    public func states(of claims: [any Claim]) -> [ClaimRecordState] {
-        claims.map {
-            ClaimRecordState.read(
-                directory: "\(directory)/\(folder(of: $0.id))", budget: budget, seed: seed, data: data,
-                miniature: miniature)
-        }
-    }
-
     /// Runs `claims` in order; `announce` receives one line before and after each claim.
     public func run(_ claims: [any Claim], announce: (String) -> Void = { _ in }) throws -> [ClaimRecord] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
