@@ -124,6 +124,20 @@ private struct MarkingClaim: Claim {
         #expect(paperRecord.budget == "paper" && paperRecord.settingBudget == "full")
         #expect(paperRecord.differences?.contains("no paper setting") == true)
         #expect(FileManager.default.fileExists(atPath: "\(dir)/marking/paper/state/sources"))
+
+        // State files of other sources are discarded before a paper run; those of the present ones stay.
+        let stateFolder = "\(dir)/marking/paper/state"
+        try AtomicFile.write("x", to: "\(stateFolder)/kept.state.safetensors")
+        _ = try ReproductionRunner(directory: dir, budget: .paper, progressStyle: .quiet, reuse: false).run([claim])
+        #expect(FileManager.default.fileExists(atPath: "\(stateFolder)/kept.state.safetensors"))
+        try AtomicFile.write("fnv1a128:other", to: "\(stateFolder)/sources")
+        lines = []
+        _ = try ReproductionRunner(directory: dir, budget: .paper, progressStyle: .quiet, reuse: false).run([claim]) {
+            lines.append($0)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(stateFolder)/kept.state.safetensors"))
+        #expect(try String(contentsOfFile: "\(stateFolder)/sources", encoding: .utf8) == ClaimSources.hash)
+        #expect(lines.contains { $0.contains("discarding the state files of other sources (fnv1a128:other)") })
         #expect(try String(contentsOfFile: "\(folder)/ran", encoding: .utf8) == "full")
     }
 
