@@ -107,8 +107,13 @@ let package = Package(
                 "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
                 "OrbitReports", "OrbitPaths", "OrbitCurvature", "OrbitSymmetry", "OrbitAlignment", "OrbitStar",
                 "OrbitStudies",
-            ]
+            ],
+            // ClaimSourceHashes: the hash of the sources the claims are built from (claim records store it).
+            plugins: ["ClaimSourceHash"]
         ),
+        // The plugin's build tool: hashes the Swift files it is given (Plugins/ClaimSourceHash).
+        .executableTarget(name: "OrbitSourceHash"),
+        .plugin(name: "ClaimSourceHash", capability: .buildTool(), dependencies: ["OrbitSourceHash"]),
         .target(
             name: "OrbitKit",
             dependencies: [
@@ -165,8 +170,8 @@ let package = Package(
         .testTarget(
             name: "OrbitExperimentsTests",
             dependencies: [
-                "OrbitNumerics", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitPaths",
-                "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
+                "OrbitNumerics", "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining",
+                "OrbitPaths", "OrbitCurvature", "OrbitReports", "OrbitExperiments", "OrbitTestSupport",
             ]
         ),
         .testTarget(

@@ -5,7 +5,7 @@
 # repository (scripts/check-references.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources)
+paths=(Package.swift Plugins Sources Tests Fuzz/Package.swift Fuzz/Sources)
 if [[ "${1:-}" == "--fix" ]]; then
   swift format format --in-place --parallel --recursive "${paths[@]}"
 else

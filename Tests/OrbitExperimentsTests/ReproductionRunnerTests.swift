@@ -52,19 +52,19 @@ private struct FailingClaim: Claim {
         #expect(records[1].verdictText.contains("2.0 ≠ 3.0"))
         #expect(records[2].verdictText == "failed: no data")
         for file in [
-            "index.html", "summary.json", "summary.csv", "arithmetic/index.html", "arithmetic/claim.json",
-            "arithmetic/numbers.csv", "failing/claim.json",
+            "index.html", "summary.json", "summary.csv", "arithmetic/quick/index.html", "arithmetic/quick/claim.json",
+            "arithmetic/quick/numbers.csv", "failing/quick/claim.json",
         ] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(file)"), "\(file) missing")
         }
         let json =
             try JSONSerialization.jsonObject(
-                with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/arithmetic/claim.json"))) as! [String: Any]
+                with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/arithmetic/quick/claim.json"))) as! [String: Any]
         #expect(json["verdict"] as? String == "reproduced")
         #expect((json["numbers"] as? [String: Any])?["sum"] as? Double == 2)
         #expect(json["seed"] as? Int == 3)
         let index = try String(contentsOfFile: "\(dir)/index.html", encoding: .utf8)
-        #expect(index.contains("href=\"arithmetic/index.html\""))
+        #expect(index.contains("href=\"arithmetic/quick/index.html\""))
         #expect(index.contains("1 reproduced, 1 differs, 1 failed"))
     }
 

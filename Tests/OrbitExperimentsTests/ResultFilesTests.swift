@@ -31,7 +31,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let records = try ReproductionRunner(directory: directory, quick: true, seed: 7).run([Diverging()])
         let written = records[0].file(quick: true, seed: 7)
-        let read = try JSONReport.read(ClaimRecordFile.self, from: directory + "/diverging/claim.json")
+        let read = try JSONReport.read(ClaimRecordFile.self, from: directory + "/diverging/quick/claim.json")
         #expect(read.id == "diverging" && read.verdict == "differs" && read.verdictReason == "overflow")
         #expect(read.seed == 7 && read.quick && read.seconds == written.seconds)
         let numbers = try #require(read.numbers)
@@ -40,7 +40,7 @@ import Testing
         #expect(numbers["worst"]?.double == -.infinity && numbers["count"]?.integer == 3)
         #expect(numbers["rows"]?.array?.first?["loss"]?.double == .infinity)
         // The decoded record encodes to the very bytes on disk.
-        let text = try String(contentsOfFile: directory + "/diverging/claim.json", encoding: .utf8)
+        let text = try String(contentsOfFile: directory + "/diverging/quick/claim.json", encoding: .utf8)
         #expect(try JSONReport.encode(read) == text)
         let summary = try JSONReport.read(ReproductionSummary.self, from: directory + "/summary.json")
         #expect(summary.claims.map(\.id) == ["diverging"])

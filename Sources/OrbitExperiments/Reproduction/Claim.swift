@@ -71,6 +71,10 @@ public enum ReproductionBudget: String, Sendable, CaseIterable, Codable {
     case quick, full, paper
 }
 
+extension ReproductionBudget: CustomStringConvertible {
+    public var description: String { rawValue }
+}
+
 /// Where and how a claim runs.
 public struct ReproductionContext: Sendable {
     /// The claim's own output folder (exists when `run` is called); write SVG/CSV files here.
@@ -86,17 +90,26 @@ public struct ReproductionContext: Sendable {
     /// Data set specification for claims that need real data ("fashion-mnist" by default); claims
     /// fall back to a synthetic problem, and say so in `differences`, when it is unavailable.
     public var data: String
+    /// Where the claim's long trainings keep their state files, so that a killed run continues
+    /// where it stopped; nil: no checkpoints (quick and full runs are short enough to rerun).
+    public var states: ClaimStateStore?
+    /// A test hook: the paper budget's procedure (its counts, stopping rules and checkpoints) at
+    /// the quick setting's sizes, so a test can kill and resume a paper-budget run in seconds. The
+    /// claim says so in `differences`; such a record never stands for a paper run.
+    public var miniature: Bool
 
     public init(
         directory: String, quick: Bool = false, budget: ReproductionBudget? = nil, seed: UInt64 = 0,
         progress: ProgressReporter = ProgressReporter(style: .quiet),
-        data: String = "fashion-mnist"
+        data: String = "fashion-mnist", states: ClaimStateStore? = nil, miniature: Bool = false
     ) {
         self.directory = directory
         self.budget = budget ?? (quick ? .quick : .full)
         self.seed = seed
         self.progress = progress
         self.data = data
+        self.states = states
+        self.miniature = miniature
     }
 }
 
@@ -109,5 +122,13 @@ public protocol Claim: Sendable {
     var title: String { get }
     /// Rough running time of the full (not quick) setting on a 2-core machine, for `orbit reproduce list`.
     var estimatedSeconds: Int { get }
+    /// Whether the claim has a setting of its own for ``ReproductionBudget/paper`` (the paper's
+    /// epochs, batch sizes and counts); without one it runs its full setting under `paper`, and the
+    /// runner says so in the record.
+    var hasPaperSetting: Bool { get }
     func run(in context: ReproductionContext) throws -> ClaimOutcome
+}
+
+extension Claim {
+    public var hasPaperSetting: Bool { false }
 }

@@ -3,7 +3,8 @@ import OrbitReports
 
 /// claim.json: what one claim's run found, as written by `orbit reproduce` and read back by tools.
 /// The outcome's fields are absent when the claim threw (`verdict` is then "failed" and `error`
-/// says why); `verdict_reason` is present only for "differs".
+/// says why); `verdict_reason` is present only for "differs". Records written before budgets and
+/// source hashes lack `budget` … `command` (read as nil: such a record is never reused).
 public struct ClaimRecordFile: Codable, Equatable, Sendable {
     public var id: String
     public var paper: String
@@ -21,6 +22,21 @@ public struct ClaimRecordFile: Codable, Equatable, Sendable {
     public var verdictReason: String?
     public var numbers: ResultValue?
     public var error: String?
+    /// The budget of the run ("quick", "full", "paper").
+    public var budget: String?
+    /// The budget whose setting ran: "full" for a claim without a paper setting run under `paper`.
+    public var settingBudget: String?
+    /// True for a miniature paper run (``ReproductionContext/miniature``, a test hook).
+    public var miniature: Bool?
+    /// The data set specification the run was given (`--data`).
+    public var data: String?
+    /// The hash of the sources the run was built from (``ClaimSources/hash``) and per module.
+    public var sourceHash: String?
+    public var sourceModules: [String: String]?
+    /// When the run finished, ISO 8601 in UTC (e.g. 2026-12-06T03:10:00Z).
+    public var finished: String?
+    /// The command that ran it (e.g. `orbit reproduce all --budget full`).
+    public var command: String?
 
     public init(
         id: String, paper: String, title: String, verdict: String, seconds: Double, quick: Bool, seed: UInt64,
@@ -43,7 +59,12 @@ public struct ClaimRecordFile: Codable, Equatable, Sendable {
         case orbitResult = "orbit_result"
         case setting, differences
         case verdictReason = "verdict_reason"
-        case numbers, error
+        case numbers, error, budget
+        case settingBudget = "setting_budget"
+        case miniature, data
+        case sourceHash = "source_hash"
+        case sourceModules = "source_modules"
+        case finished, command
     }
 }
 

@@ -29,27 +29,36 @@ enum StarExperiments {
         }
     }
 
-    /// `count` minima trained independently (seeds seed+1 … seed+count) with `configuration`.
+    /// `count` minima trained independently (seeds seed+1 … seed+count) with `configuration`: its
+    /// epochs, or to the `plateau` of the epoch losses with its epochs as the cap. With `states`,
+    /// minimum k checkpoints to and resumes from `NAME-k-seedS` (S its seed).
     static func trainMinima(
         network: Network, dataset: Dataset, count: Int, configuration: TrainingConfiguration, seed: UInt64,
-        progress: ProgressReporter
-    ) throws -> [(parameters: ParameterVector<Float>, train: SplitMetrics)] {
+        progress: ProgressReporter, plateau: TrainingPlateau? = nil, states: ClaimStateStore? = nil,
+        name: String = "minimum"
+    ) throws -> [(parameters: ParameterVector<Float>, train: SplitMetrics, epochs: Int)] {
         try (1...count).map { k in
             var config = configuration
             config.seed = seed &+ UInt64(k)
             let trainer = try Trainer<Float>(
                 network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil),
                 configuration: config, progress: progress)
-            let state = try trainer.run(from: trainer.initialState())
-            return (state.parameters, network.evaluate(state.parameters, on: dataset.train, loss: config.loss))
+            let state = try states.train(trainer, name: "\(name)-\(k)-seed\(config.seed)", plateau: plateau)
+            return (
+                state.parameters, network.evaluate(state.parameters, on: dataset.train, loss: config.loss),
+                state.completedEpochs
+            )
         }
     }
 
     /// Two-layer ReLU student f(x) = Σ_i ReLU(w_i·x) of the paper (§4.1: no output weights, i.e. fixed
     /// at 1) as `mlp:d-m-1:relu:nobias` with the output row frozen at ones; trained with full-batch Adam.
-    /// Returns the parameters and the final training loss (mean squared error).
+    /// Returns the parameters and the final training loss (mean squared error). With `plateau`, `steps`
+    /// is the cap and training stops once the loss, read every `plateauBlock` steps as one epoch's,
+    /// has reached the plateau (``TrainingPlateau``).
     static func trainStudent(
-        width m: Int, dataset: Dataset, steps: Int, learningRate: Double, seed: UInt64
+        width m: Int, dataset: Dataset, steps: Int, learningRate: Double, seed: UInt64,
+        plateau: TrainingPlateau? = nil, plateauBlock: Int = 100
     ) throws -> (ParameterVector<Float>, Double) {
         let d = dataset.train.featureCount
         let network = try Network(parsing: "mlp:\(d)-\(m)-1:relu:nobias")
@@ -65,9 +74,14 @@ enum StarExperiments {
         loader.load(0..<n)
         let optimizer = OptimizerState<Float>(.adam(), count: theta.count)
         let frozen = network.layout.tensor(named: "layers.2.weight")!
-        for _ in 0..<steps {
+        var blockLosses: [Double] = []
+        for step in 0..<steps {
             workspace.forward(theta, inputs: loader.inputs)
-            _ = loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }
+            let loss = loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }
+            if let plateau, step > 0, step % plateauBlock == 0 {
+                blockLosses.append(loss.lossSum)
+                if plateau.isReached(blockLosses) { break }
+            }
             workspace.backward(theta, inputs: loader.inputs)
             var gradient = workspace.gradient
             gradient.withUnsafeMutableBufferPointer { buffer in
@@ -80,13 +94,14 @@ enum StarExperiments {
 
     /// Fits a centre for two minima with the penalty λ‖θ − θ_i‖² (Eq. 8's estimate) and returns it
     /// with the NGD bound and the fold-line's and direct line's path-max training loss.
+    /// With `states`, the fit checkpoints to and resumes from `name`.
     static func ngd(
         network: Network, dataset: Dataset, feet: [ParameterVector<Float>], configuration: CentreConfiguration,
-        points: Int, progress: ProgressReporter
+        points: Int, progress: ProgressReporter, states: ClaimStateStore? = nil, name: String = "centre"
     ) throws -> (bound: Double, foldMax: Double, directMax: Double, endpoints: Double, pair: StarPair) {
         let fitter = try CentreFitter(
             network: network, dataset: dataset, feet: feet, configuration: configuration, progress: progress)
-        let state = try fitter.run(from: try fitter.initialState())
+        let state = try states.fit(fitter, name: name)
         let evaluation = try evaluateStar(
             StarCentre(centre: state.centre, feet: feet), names: ["θ1", "θ2"],
             network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil), points: points,

@@ -82,15 +82,16 @@ public struct StarReLUWidthClaim: Claim {
     public let title = "Fig. 3: the NGD of two-layer ReLU student minima decreases towards 1 with width"
     public let estimatedSeconds = 120
     public static let penalty = 1e-3
+    public var hasPaperSetting: Bool { true }
 
     public init() {}
 
     public func run(in context: ReproductionContext) throws -> ClaimOutcome {
-        let quick = context.quick
-        let widths = quick ? [4, 8] : [4, 8, 16, 32, 64]
-        let runs = quick ? 1 : 3
-        let n = quick ? 200 : 1000
-        let steps = quick ? 300 : 3000
+        let budget = StarWidthSetting.relu(context)
+        let widths = budget.widths
+        let runs = budget.runs
+        let n = budget.n
+        let steps = budget.minimaLength
         let dataset = TeacherStudentData(
             dimension: 4, teacherNeurons: 4, trainCount: n, testCount: 0, seed: context.seed &+ 300
         ).generate()
@@ -101,15 +102,18 @@ public struct StarReLUWidthClaim: Claim {
             for run in 0..<runs {
                 let base = context.seed &+ 1000 &* UInt64(m) &+ 10 &* UInt64(run)
                 let a = try StarExperiments.trainStudent(
-                    width: m, dataset: dataset, steps: steps, learningRate: 0.01, seed: base &+ 1)
+                    width: m, dataset: dataset, steps: steps, learningRate: 0.01, seed: base &+ 1,
+                    plateau: budget.plateau)
                 let b = try StarExperiments.trainStudent(
-                    width: m, dataset: dataset, steps: steps, learningRate: 0.01, seed: base &+ 2)
+                    width: m, dataset: dataset, steps: steps, learningRate: 0.01, seed: base &+ 2,
+                    plateau: budget.plateau)
                 let result = try StarExperiments.ngd(
                     network: network, dataset: dataset, feet: [a.0, b.0],
                     configuration: CentreConfiguration(
-                        epochs: quick ? 10 : 100, batchSize: 100, learningRate: 0.01, penalty: Self.penalty,
+                        epochs: budget.centreEpochs, batchSize: 100, learningRate: 0.01, penalty: Self.penalty,
                         seed: base, loss: .meanSquaredError, frozenTensors: ["layers.2.weight"]),
-                    points: quick ? 7 : 13, progress: context.progress)
+                    points: budget.points, progress: context.progress, states: budget.states,
+                    name: "centre-m\(m)-run\(run)-seed\(base)")
                 row.bounds.append(result.bound)
                 row.footLosses += [a.1, b.1]
                 row.foldMax.append(result.foldMax)
@@ -123,10 +127,11 @@ public struct StarReLUWidthClaim: Claim {
             paperStatement:
                 "Fig. 3 (left): for SGD-trained two-layer ReLU students of an M = 4 teacher, the NGD estimated with the §5 algorithm decreases monotonically towards 1 as the width m grows.",
             setting:
-                "x ~ Unif(S³) (n = \(n)), teacher Σ_{j≤4} ReLU(x_j); students mlp:4-m-1:relu:nobias with the output row frozen at 1 (the paper's student), full-batch Adam 0.01 for \(steps) steps from N(0, 1/m²) weights; centre: Adam 0.01, batch 100, B_r = 1, B_t = 3, λ = \(Self.penalty), output row frozen; widths \(widths), \(runs) run(s) each",
+                "x ~ Unif(S³) (n = \(n)), teacher Σ_{j≤4} ReLU(x_j); students mlp:4-m-1:relu:nobias with the output row frozen at 1 (the paper's student), full-batch Adam 0.01 for \(budget.plateau == nil ? "" : "at most ")\(steps) steps from N(0, 1/m²) weights; centre: Adam 0.01, batch 100, \(budget.centreEpochs) epochs, B_r = 1, B_t = 3, λ = \(Self.penalty), output row frozen; widths \(widths), \(runs) run(s) each",
             differences:
                 "full-batch Adam instead of SGD; λ = \(Self.penalty) chosen a priori (not stated); \(runs) run(s) per width"
-                + (quick ? "; quick mode: widths 4 and 8, n = 200" : ""),
+                + (budget.paperNote(minima: "100 steps").map { "; " + $0 } ?? "")
+                + (budget.reducedSizes.map { "; " + $0 } ?? ""),
             penalty: Self.penalty)
     }
 }
@@ -139,14 +144,15 @@ public struct StarLinearWidthClaim: Claim {
     public let title = "Fig. 4: the NGD of two-layer linear network minima decreases towards 1 with width"
     public let estimatedSeconds = 120
     public static let penalty = 1e-3
+    public var hasPaperSetting: Bool { true }
 
     public init() {}
 
     public func run(in context: ReproductionContext) throws -> ClaimOutcome {
-        let quick = context.quick
-        let widths = quick ? [2, 4] : [2, 4, 8, 16, 32]
-        let runs = quick ? 1 : 5
-        let n = quick ? 200 : 1000
+        let budget = StarWidthSetting.linear(context)
+        let widths = budget.widths
+        let runs = budget.runs
+        let n = budget.n
         var rows: [NGDWidthRow] = []
         for m in widths {
             var row = NGDWidthRow(width: m, bounds: [], footLosses: [], foldMax: [], directMax: [])
@@ -160,15 +166,17 @@ public struct StarLinearWidthClaim: Claim {
                 let minima = try StarExperiments.trainMinima(
                     network: network, dataset: dataset, count: 2,
                     configuration: TrainingConfiguration(
-                        epochs: quick ? 40 : 200, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 0,
+                        epochs: budget.minimaLength, batchSize: 50, learningRate: 0.01, optimizer: .adam(), seed: 0,
                         loss: .meanSquaredError),
-                    seed: base, progress: ProgressReporter(style: .quiet))
+                    seed: base, progress: ProgressReporter(style: .quiet), plateau: budget.plateau,
+                    states: budget.states, name: "minimum-m\(m)-run\(run)")
                 let result = try StarExperiments.ngd(
                     network: network, dataset: dataset, feet: minima.map(\.parameters),
                     configuration: CentreConfiguration(
-                        epochs: quick ? 10 : 100, batchSize: 50, learningRate: 0.01, penalty: Self.penalty, seed: base,
-                        loss: .meanSquaredError),
-                    points: quick ? 7 : 13, progress: context.progress)
+                        epochs: budget.centreEpochs, batchSize: 50, learningRate: 0.01, penalty: Self.penalty,
+                        seed: base, loss: .meanSquaredError),
+                    points: budget.points, progress: context.progress, states: budget.states,
+                    name: "centre-m\(m)-run\(run)-seed\(base)")
                 row.bounds.append(result.bound)
                 row.footLosses += minima.map(\.train.loss)
                 row.foldMax.append(result.foldMax)
@@ -182,10 +190,11 @@ public struct StarLinearWidthClaim: Claim {
             paperStatement:
                 "Fig. 4: for two-layer linear networks with d = m, the NGD (centre trained by the §5 algorithm, average of 5 runs) decreases towards 1 as the width grows (not proven).",
             setting:
-                "y = Qx, Q ~ N(0, 1/d) (1×d), x ~ N(0, I_d), n = \(n); linear:m-m-1 minima from PyTorch-style initialisation, Adam 0.01 batch 50; centre: Adam 0.01, batch 50, B_r = 1, B_t = 3, λ = \(Self.penalty); widths \(widths), \(runs) run(s) each",
+                "y = Qx, Q ~ N(0, 1/d) (1×d), x ~ N(0, I_d), n = \(n); linear:m-m-1 minima from PyTorch-style initialisation, Adam 0.01 batch 50, \(budget.plateau == nil ? "" : "at most ")\(budget.minimaLength) epochs; centre: Adam 0.01, batch 50, \(budget.centreEpochs) epochs, B_r = 1, B_t = 3, λ = \(Self.penalty); widths \(widths), \(runs) run(s) each",
             differences:
                 "the paper's data distribution, training and λ are not stated; λ = \(Self.penalty) chosen a priori"
-                + (quick ? "; quick mode: widths 2 and 4, 1 run, n = 200" : ""),
+                + (budget.paperNote(minima: "epoch").map { "; " + $0 } ?? "")
+                + (budget.reducedSizes.map { "; " + $0 } ?? ""),
             penalty: Self.penalty)
     }
 }

@@ -14,42 +14,43 @@ public struct StarTableClaim: Claim {
     public let paper = Paper.lin2024
     public let title = "Table 1: five FNN minima see one centre along straight lines; direct lines have barriers"
     public let estimatedSeconds = 180
+    public var hasPaperSetting: Bool { true }
 
     public init() {}
 
     public func run(in context: ReproductionContext) throws -> ClaimOutcome {
-        let quick = context.quick
-        let architecture = quick ? "mlp:784-32-10:relu" : "mlp:784-500-300-10:relu"
+        let budget = StarFNNSetting(context)
+        let architecture = budget.architecture
         let (loaded, fallback) = StarExperiments.classificationData(
-            context.data, limit: quick ? 2000 : nil, seed: context.seed)
+            context.data, limit: budget.dataLimit, seed: context.seed)
         var dataset = loaded
         if dataset.train.featureCount != 784 {
             throw StarError.invalidConfiguration(
                 "\(dataset.name) has samples of \(dataset.sampleDescription), the FNN takes 784 features")
         }
         let network = try Network(parsing: architecture)
-        let minimaEpochs = quick ? 1 : 3
-        let centreEpochs = quick ? 1 : 5
+        let minimaEpochs = budget.minimaEpochs
+        let centreEpochs = budget.centreEpochs
         let training = TrainingConfiguration(
             epochs: minimaEpochs, batchSize: 200, learningRate: 1e-3, optimizer: .adam(), seed: 0)
         let minima = try StarExperiments.trainMinima(
             network: network, dataset: dataset, count: 5, configuration: training, seed: context.seed &+ 100,
-            progress: context.progress)
+            progress: context.progress, plateau: budget.plateau, states: budget.states)
         let feet = minima.map(\.parameters)
         let centreConfig = CentreConfiguration(
             epochs: centreEpochs, batchSize: 200, learningRate: 0.01, seed: context.seed)
         let fitter = try CentreFitter(
             network: network, dataset: Dataset(name: dataset.name, train: dataset.train, test: nil), feet: feet,
             configuration: centreConfig, progress: context.progress)
-        let state = try fitter.run(from: try fitter.initialState())
+        let state = try budget.states.fit(fitter, name: "centre-seed\(context.seed)")
         // Evaluate on at most 10 000 training samples (the paper's barrier is on the training loss) and the test split.
-        let evaluationTrain = dataset.train.prefix(quick ? 2000 : 10000)
+        let evaluationTrain = dataset.train.prefix(budget.evaluationSamples)
         dataset = Dataset(
-            name: dataset.name, train: evaluationTrain, test: dataset.test.map { $0.prefix(quick ? 500 : 10000) })
+            name: dataset.name, train: evaluationTrain, test: dataset.test.map { $0.prefix(budget.testSamples) })
         let names = (1...5).map { "θ\($0)" }
         let evaluation = try evaluateStar(
             StarCentre(centre: state.centre, feet: feet), names: names, network: network, dataset: dataset,
-            points: quick ? 7 : 13)
+            points: budget.points)
         let reportContext = StarReportContext(
             models: names, data: dataset.name, loss: "cross_entropy", network: network, configuration: centreConfig,
             history: state.history, centreSource: "fitted from the feet's mean",
@@ -90,10 +91,16 @@ public struct StarTableClaim: Claim {
         section.links([("star report (every pair, every barrier definition)", "report.html")])
         var differences = [
             "Fashion-MNIST instead of MNIST (the paper's FNN column is MNIST)",
-            "minima trained \(minimaEpochs) epoch(s) (the paper does not state its count), centre \(centreEpochs) epoch(s) instead of 200",
+            budget.minimaTraining,
+            centreEpochs == 200
+                ? "centre 200 epochs as in the paper" : "centre \(centreEpochs) epoch(s) instead of 200",
             "barriers evaluated on \(evaluationTrain.count) training samples at \(evaluation.t.count) points per arm",
         ]
-        if quick { differences.append("quick mode: 784-32-10 on 2000 samples") }
+        if context.budget == .paper {
+            differences.append(
+                "the paper does not state the centre's batch size (200 here) or initialisation (the feet's mean here)")
+        }
+        if let reduced = budget.reducedSizes { differences.append(reduced) }
         if let fallback { differences.insert(fallback, at: 0) }
         return ClaimOutcome(
             paperStatement:
@@ -110,7 +117,8 @@ public struct StarTableClaim: Claim {
                 "paper": [
                     "direct_loss": 1.25, "fold_loss": 1.1e-3, "direct_accuracy": 0.6809, "fold_accuracy": 0.9996,
                 ],
-                "minima_train_loss": minima.map(\.train.loss), "centre_history": state.history,
+                "minima_train_loss": minima.map(\.train.loss), "minima_epochs": minima.map { Double($0.epochs) },
+                "centre_history": state.history,
                 "ngd_bounds": pairs.map(\.normalizedGeodesicDistanceBound),
                 "criterion":
                     "reproduced iff the fold-lines' mean-endpoint barrier ≤ 0.1 × the direct lines' and their min accuracy is higher",
