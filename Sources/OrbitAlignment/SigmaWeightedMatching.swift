@@ -116,7 +116,7 @@ func inputSecondMoments(
         let node: Int
         let geometry: Conv2dGeometry?
     }
-    let keys = layers.map { Key(node: $0.input, geometry: $0.geometry) }
+    let keys = layers.map { Key(node: $0.geometry == nil ? $0.observed : $0.input, geometry: $0.geometry) }
     var distinct: [Key] = []
     for k in keys where !distinct.contains(k) { distinct.append(k) }
     var moments = distinct.map { k -> Matrix<Double> in
