@@ -6,7 +6,7 @@ import OrbitNumerics
 /// activations of that group's units over the data — the Pearson correlation (Git Re-Basin) or the
 /// centred covariance (Ferbach et al.'s notebook).
 ///
-/// On any graph (docs/math/alignment.md §8) a group's observation points are the outputs its readers
+/// On any graph (docs/math/alignment.md §11) a group's observation points are the outputs its readers
 /// see: the input node of every Linear/Conv2d whose input columns the group permutes (post-activation;
 /// for a residual stream every block output read by the next block; a Linear after a Flatten reads
 /// the C×H×W node before it). A convolution channel is one unit whose spatial positions are samples
@@ -73,7 +73,8 @@ public struct ActivationMatching: Sendable {
                 guard columns % g.size == 0 else {
                     throw AlignmentError.unsupported(
                         method: "activation matching",
-                        reason: "node '\(network.plan.nodes[node].name)' has \(columns) features, not \(g.size) channels of group '\(g.name)'"
+                        reason:
+                            "node '\(network.plan.nodes[node].name)' has \(columns) features, not \(g.size) channels of group '\(g.name)'"
                     )
                 }
                 points.append((g.name, g.size, node))
@@ -85,8 +86,10 @@ public struct ActivationMatching: Sendable {
             observing: Set(points.map(\.node).filter { $0 >= 0 })
         ) { x, workspaces in
             for (p, point) in points.enumerated() {
-                let oa = channelObservations(observedOutput(point.node, batch: x, in: workspaces[0]), channels: point.size)
-                let ob = channelObservations(observedOutput(point.node, batch: x, in: workspaces[1]), channels: point.size)
+                let oa = channelObservations(
+                    observedOutput(point.node, batch: x, in: workspaces[0]), channels: point.size)
+                let ob = channelObservations(
+                    observedOutput(point.node, batch: x, in: workspaces[1]), channels: point.size)
                 moments[p].add(oa, ob)
             }
         }

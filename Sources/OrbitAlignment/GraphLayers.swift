@@ -25,7 +25,7 @@ struct WeightedLayer {
 
 /// The Linear and Conv2d nodes of a network, in graph order, labelled by a spec's groups — what
 /// activation matching, Σ-weighted matching and layer-wise OT read instead of a dense chain
-/// (docs/math/alignment.md §8). O(nodes + tensors).
+/// (docs/math/alignment.md §11). O(nodes + tensors).
 struct GraphLayers {
     let layers: [WeightedLayer]
     /// The node owning each tensor, by name.
@@ -54,7 +54,9 @@ struct GraphLayers {
             guard let weight = plan.tensor("weight", of: k) else { continue }
             let input = plan.inputIndices[k][0]
             var observed = input
-            while observed >= 0, case .flatten = plan.nodes[observed].layer { observed = plan.inputIndices[observed][0] }
+            while observed >= 0, case .flatten = plan.nodes[observed].layer {
+                observed = plan.inputIndices[observed][0]
+            }
             layers.append(
                 WeightedLayer(
                     node: k, weight: weight, input: input, observed: observed, geometry: geometry,

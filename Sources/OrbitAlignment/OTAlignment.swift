@@ -98,10 +98,6 @@ struct NeuronClouds {
     }
 }
 
-func appendColumn(_ m: Matrix<Double>, _ c: [Double]) -> Matrix<Double> {
-    concatenateColumns([m, Matrix(rows: c.count, columns: 1, flat: c)])
-}
-
 func concatenateColumns(_ parts: [Matrix<Double>]) -> Matrix<Double> {
     guard let first = parts.first else { return Matrix(rows: 0, columns: 0) }
     let columns = parts.reduce(0) { $0 + $1.columns }

@@ -12,6 +12,14 @@ import OrbitNumerics
 /// are permuted with their rows but not matched, as in the authors' notebook [C].
 /// With `metric: .identity` (Σ = I, no data needed) this is the paper's "Naive WM".
 ///
+/// On any graph (docs/math/alignment.md §11) the layers ℓ are the Linear and Conv2d nodes whose
+/// rows the group permutes (every producer of a residual stream), W_ℓ read as out × (in·block) with
+/// its input column blocks permuted by their group; h is what the weight multiplies — a Linear's
+/// whole input (C·H·W after a Flatten), a convolution's im2col patch of C·kH·kW entries, Σ averaged
+/// over samples and output positions (a (C·k²)² matrix per distinct input and geometry). Norm
+/// parameters, like biases, move with their channels but are not matched. Σ is measured in
+/// evaluation mode (BatchNorm's running statistics), in Float64, reading the data once.
+///
 /// The groups are solved by the same coordinate descent as ``WeightMatching`` (random order per sweep,
 /// the input side of W^B using the current permutation of the previous group): for an MLP one sweep
 /// already visits the groups in a valid order only by chance, so sweeps continue until none changes
@@ -48,7 +56,8 @@ public struct SigmaWeightedMatching: Sendable {
         let sigmas: [Matrix<Double>]?
         if metric == .secondMoment {
             try requireInputs(network, inputs)
-            sigmas = inputSecondMoments(network: network, layers: producers, parameters: a, inputs: inputs, batchSize: batchSize)
+            sigmas = inputSecondMoments(
+                network: network, layers: producers, parameters: a, inputs: inputs, batchSize: batchSize)
         } else {
             sigmas = nil
         }
@@ -74,7 +83,9 @@ public struct SigmaWeightedMatching: Sendable {
             let n = spec.groups[g].size
             var cost = Matrix<Double>(rows: n, columns: n)
             for t in terms[g] {
-                let wb = t.inputGroup.map { gatherColumnBlocks(t.wb, state.current[spec.groups[$0].name]!, block: t.block) }
+                let wb = t.inputGroup.map {
+                    gatherColumnBlocks(t.wb, state.current[spec.groups[$0].name]!, block: t.block)
+                }
                 cost.add(Matrix.product(t.m, wb ?? t.wb, transposeB: .transposed))
             }
             return cost
@@ -123,7 +134,8 @@ func inputSecondMoments(
         let size = k.geometry?.patchSize ?? layers[keys.firstIndex(of: k)!].weight.matrixShape.columns
         return Matrix(rows: size, columns: size)
     }
-    var columns = distinct.map { k in k.geometry.map { Matrix<Double>(rows: $0.patchSize, columns: $0.outputPositions) } }
+    var columns = distinct.map { k in k.geometry.map { Matrix<Double>(rows: $0.patchSize, columns: $0.outputPositions) }
+    }
     var count = Array(repeating: 0, count: distinct.count)
     streamObservations(
         network: network, models: [parameters], inputs: inputs, batchSize: batchSize,

@@ -10,7 +10,9 @@ import OrbitNumerics
 ///
 ///     W̃_ℓ = R_out · W^B_ℓ · R_inᵀ,   b̃_ℓ = R_out · b^B_ℓ,
 ///
-/// which for a permutation plan is exactly π(θ_B). ``match(network:_:_:spec:)`` rounds each plan to
+/// which for a permutation plan is exactly π(θ_B). On a graph (docs/math/alignment.md §11) the neuron
+/// clouds are those of ``OTAlignment`` and every tensor of B is carried through the weight-space
+/// table (column blocks of a convolution or a Flatten by R_in, block by block). ``match(network:_:_:spec:)`` rounds each plan to
 /// the permutation maximising Σ_i T[i, π(i)] (equal widths). Cost: O(n_A·n_B) exponentials per
 /// Sinkhorn iteration and group.
 public struct SinkhornAlignment: Sendable {
@@ -60,7 +62,8 @@ public struct SinkhornAlignment: Sendable {
         let sizesB = Dictionary(uniqueKeysWithValues: specB.groups.map { ($0.name, $0.size) })
         guard specA.groups.map(\.name) == specB.groups.map(\.name) else {
             throw AlignmentError.unsupported(
-                method: "sinkhorn alignment", reason: "A and B need the same structure (they may differ only in widths)")
+                method: "sinkhorn alignment", reason: "A and B need the same structure (they may differ only in widths)"
+            )
         }
         let clouds = NeuronClouds(network: networkA, spec: specA)
         var bary: [String: Matrix<Double>] = [:]
@@ -94,7 +97,8 @@ public struct SinkhornAlignment: Sendable {
             guard m.count == t.count else {
                 throw AlignmentError.unsupported(
                     method: "sinkhorn alignment",
-                    reason: "'\(t.name)' of B has shape \(b.layout.tensor(named: t.name)!.shape), which no change of widths maps to A's \(t.shape)"
+                    reason:
+                        "'\(t.name)' of B has shape \(b.layout.tensor(named: t.name)!.shape), which no change of widths maps to A's \(t.shape)"
                 )
             }
             result.aligned.setTensor(t.name, to: m.converted(to: Float.self))
@@ -128,7 +132,8 @@ func requireSameGraph(_ a: Network, _ b: Network) throws(AlignmentError) {
     for (x, y) in zip(na, nb) where x.name != y.name || x.layer.typeName != y.layer.typeName || x.inputs != y.inputs {
         throw .unsupported(
             method: "sinkhorn alignment",
-            reason: "A and B differ at node '\(x.name)' (B has '\(y.name)', \(y.layer.typeName) of \(y.inputs)); they may differ only in widths"
+            reason:
+                "A and B differ at node '\(x.name)' (B has '\(y.name)', \(y.layer.typeName) of \(y.inputs)); they may differ only in widths"
         )
     }
     guard na.count == nb.count else {

@@ -78,13 +78,15 @@ import Testing
         #expect(stream.name == "conv1")
         // The stem's ReLU and the first stage's block outputs (read by the next block or the stage-2 entry).
         let points = names(layers.observationPoints(of: stream.name))
-        #expect(points.count == 4 && points.allSatisfy { !$0.hasPrefix("layer2") && !$0.hasPrefix("layer3") }, "\(points)")
+        #expect(
+            points.count == 4 && points.allSatisfy { !$0.hasPrefix("layer2") && !$0.hasPrefix("layer3") }, "\(points)")
         // A Linear after a Flatten reads the 4×4×4 node before it, as 4 blocks of 16 features.
         let cnn = try Network(parsing: "cnn:1x8x8-c4-p-3:relu")
         let cnnLayers = GraphLayers(network: cnn, spec: try PermutationSpec(network: cnn))
         let linear = try #require(cnnLayers.layers.last)
         #expect(linear.geometry == nil && linear.block == 16 && linear.inputGroup == "layers.0")
-        if case .flatten = cnn.plan.nodes[linear.input].layer {} else {
+        if case .flatten = cnn.plan.nodes[linear.input].layer {
+        } else {
             Issue.record("the Linear should read a Flatten")
         }
         #expect(cnn.plan.outputShapes[linear.observed] == [4, 4, 4])
@@ -163,7 +165,9 @@ import Testing
                 var s = 0.0
                 for r in 0..<5 {
                     for p in 0..<3 {
-                        for q in 0..<3 { s += pixel(r, cu, p + iu - 1, q + ju - 1) * pixel(r, cv, p + iv - 1, q + jv - 1) }
+                        for q in 0..<3 {
+                            s += pixel(r, cu, p + iu - 1, q + ju - 1) * pixel(r, cv, p + iv - 1, q + jv - 1)
+                        }
                     }
                 }
                 #expect(abs(conv[u, v] - s / 45) <= 1e-6 * max(1, abs(s / 45)), "Σ[\(u), \(v)]")

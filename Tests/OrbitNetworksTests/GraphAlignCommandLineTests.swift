@@ -23,9 +23,13 @@ import Testing
                 for r in 0..<v.rows { for c in 0..<v.columns { v[r, c] += Float(0.2 * g.nextGaussian()) } }
             }
         }
-        try ModelFile.write(Model(network: network, parameters: a), to: dir.appendingPathComponent("a.safetensors").path)
+        try ModelFile.write(
+            Model(network: network, parameters: a), to: dir.appendingPathComponent("a.safetensors").path)
         let permute = try Self.orbit(
-            ["symmetry", "transform", "a.safetensors", "--action", "permutation", "--seed", "5", "--out", "b.safetensors"],
+            [
+                "symmetry", "transform", "a.safetensors", "--action", "permutation", "--seed", "5", "--out",
+                "b.safetensors",
+            ],
             in: dir)
         #expect(permute.status == 0, "\(permute.error)")
         let b: Model<Float> = try ModelFile.read(dir.appendingPathComponent("b.safetensors").path)
