@@ -84,7 +84,7 @@ func unitRows(_ theta: ParameterVector<Float>, _ tensor: TensorSpec) -> Matrix<D
         rows: rows, columns: tensor.count / Swift.max(rows, 1), flat: theta.tensor(tensor.name)!.flat.map(Double.init))
 }
 
-/// Streams `inputs` once in batches of at most `batchSize` rows through one evaluation-mode Float64
+/// Streams `inputs` once in batches of at most `batchSize` rows (fewer for wide conv nets) through one evaluation-mode Float64
 /// workspace per model (BatchNorm uses its running statistics), each keeping the outputs of
 /// `observing`; `body` receives the batch (Float64) and the workspaces after their forward passes.
 /// Cost: one forward pass per model and batch; no allocation per batch.
@@ -92,7 +92,13 @@ func streamObservations(
     network: Network, models: [ParameterVector<Float>], inputs: Matrix<Float>, batchSize: Int,
     observing: Set<Int>, body: (MatrixView<Double>, [NetworkWorkspace<Double>]) throws -> Void
 ) rethrows {
-    let capacity = Swift.max(1, Swift.min(batchSize, inputs.rows))
+    // Rows per batch: at most `batchSize`, fewer when the observed outputs (kept) and the widest
+    // node would pass ~2²⁴ doubles (128 MB) per workspace — a conv net's nodes are C·H·W wide.
+    let plan = network.plan
+    let perSample =
+        observing.reduce(0) { $0 + plan.outputShapes[$1].reduce(1, *) }
+        + 4 * (plan.outputShapes.map { $0.reduce(1, *) }.max() ?? 1)
+    let capacity = Swift.max(1, Swift.min(batchSize, inputs.rows, (1 << 24) / Swift.max(perSample, 1)))
     let parameters = models.map { $0.converted(to: Double.self) }
     let workspaces = models.map { _ in
         NetworkWorkspace<Double>(network: network, capacity: capacity, inference: true, observing: observing)

@@ -46,5 +46,21 @@ import Testing
             #expect(aligned.network == network)
             #expect(aligned.parameters.distance(to: a) <= 1e-5 * max(1, a.norm), "\(method): not brought back onto A")
         }
+        // Merging A with its permutation by activation matching gives A's parameters back (its
+        // BatchNorm statistics recomputed on the images, --bn reset).
+        let merge = try Self.orbit(
+            [
+                "merge", "a.safetensors", "b.safetensors", "--method", "activation", "--data", "npz:img.npz", "--out",
+                "m.safetensors",
+            ],
+            in: dir)
+        #expect(merge.status == 0, "\(merge.error)")
+        #expect(
+            merge.output.contains("aligned b.safetensors to a.safetensors (activation-correlation"), "\(merge.output)")
+        let merged: Model<Float> = try ModelFile.read(dir.appendingPathComponent("m.safetensors").path)
+        for t in network.layout.tensors where t.role == .parameter {
+            let (x, y) = (merged.parameters.tensor(t.name)!, a.tensor(t.name)!)
+            #expect(zip(x.flat, y.flat).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(t.name)")
+        }
     }
 }
