@@ -174,7 +174,7 @@ import Testing
                 #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(command)")
             }
         }
-        // Every matcher takes any graph (alignment.md §11): naive matching aligns and merges a ResNet.
+        // Every matcher takes any graph (docs/math/alignment.md §11): naive matching aligns and merges a ResNet.
         for command in [
             [
                 "align", "r.safetensors", "r.safetensors", "--method", "naive", "--no-eval", "--out",
