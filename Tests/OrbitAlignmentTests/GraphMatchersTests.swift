@@ -5,14 +5,16 @@ import Testing
 @testable import OrbitNumerics
 
 /// Every matcher on layer graphs with the spec derived from the graph: a planted permutation of every
-/// free channel space of a conv net with BatchNorm, ResNet-20s with projection shortcuts (BatchNorm
-/// and LayerNorm) and a VGG (blocks after a Flatten) is recovered exactly by activation, Σ-weighted,
+/// free channel space of conv nets with BatchNorm (one with blocks after a Flatten), ResNet-20s with
+/// projection shortcuts (BatchNorm and LayerNorm) and a VGG-11 is recovered exactly by activation, Σ-weighted,
 /// naive, OT and Sinkhorn matching; the activation statistics of a conv space equal a per-position
 /// brute force; Sinkhorn refuses two different graphs naming the node.
 @Suite struct GraphMatchersTests {
     static let graphs = [
         "cnn:1x8x8-c4-p-c6s2-a-3:relu:bn", "resnet20:w=4:bn:in=1x8x8:out=5", "resnet20:w=4:ln:in=1x8x8:out=5",
         "vgg11:w=0.0625:bn:in=1x32x32:out=4",
+        // A Linear reading 6 blocks of 4×4 features after a Flatten (a VGG of 32×32 flattens 1×1 maps).
+        "cnn:1x8x8-c5-p-c6-3:relu:bn",
     ]
 
     /// A perturbed initialisation (no two units tie), calibrated to the inputs (``calibrateToInputs``), B = π(A) for a random π of every group, and 48 Gaussian images.
