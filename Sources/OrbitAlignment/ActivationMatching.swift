@@ -3,13 +3,22 @@ import OrbitNumerics
 
 /// Git Re-Basin activation matching (Ainsworth et al. 2023, §3.1; docs/math/alignment.md §6 "AM"): for each
 /// group, the permutation maximising Σ_i S[i, π(i)], S the cross-statistic between A's and B's
-/// post-activations of that group's units over the data — the Pearson correlation (Git Re-Basin) or
-/// the centred covariance (Ferbach et al.'s notebook). A residual stream observed after several layers
-/// sums the per-layer statistics (as Git Re-Basin does for ResNets).
+/// activations of that group's units over the data — the Pearson correlation (Git Re-Basin) or the
+/// centred covariance (Ferbach et al.'s notebook).
 ///
-/// Statistics are streamed over `inputs` in batches in Float64: Σa, Σb, Σa², Σb² and AᵀB (GEMM).
-/// Each group's cost is fixed (it does not depend on other groups), so one assignment per group
-/// suffices (sweeps = 1). Cost: two forward passes plus 2·N·n² flops per group, one O(n³) assignment.
+/// On any graph (docs/math/alignment.md §12) a group's observation points are the outputs its readers
+/// see: the input node of every Linear/Conv2d whose input columns the group permutes (post-activation;
+/// for a residual stream every block output read by the next block; a Linear after a Flatten reads
+/// the C×H×W node before it). A convolution channel is one unit whose spatial positions are samples
+/// of it: a node's batch (rows × C·P) becomes rows·P observations of C units
+/// (``channelObservations(_:channels:)``). A group observed at several points sums their statistics
+/// (as Git Re-Basin does for ResNets).
+///
+/// Statistics are streamed over `inputs` in batches in Float64 (Σa, Σb, Σa², Σb² and AᵀB by one GEMM),
+/// reading the data once: both models run forward on each batch in evaluation mode (BatchNorm uses its
+/// running statistics). Each group's cost is fixed (it does not depend on other groups), so one
+/// assignment per group suffices (sweeps = 1). Cost: two forward passes plus 2·N·P·n² flops per
+/// observation point, one O(n³) assignment per group.
 public struct ActivationMatching: Sendable {
     public enum Statistic: String, Sendable, CaseIterable {
         case correlation
@@ -43,36 +52,51 @@ public struct ActivationMatching: Sendable {
     }
 
     /// The n × n statistic S of every group (rows: A's units, columns: B's).
+    ///
+    /// - Throws: ``AlignmentError/invalidData(reason:)`` for inputs of the wrong width or none;
+    ///   ``AlignmentError/unsupported(method:reason:)`` for a group no layer reads.
     public func crossStatistics(
         network: Network, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>, inputs: Matrix<Float>,
         spec: PermutationSpec
     ) throws -> [String: Matrix<Double>] {
         try requireInputs(network, inputs)
-        try requireDenseChain(network, method: "activation matching")
-        let structure = NetworkStructure(network)
-        let fa = LayerwiseForward(structure: structure, parameters: a)
-        let fb = LayerwiseForward(structure: structure, parameters: b)
-        let observed = structure.steps.indices.filter { structure.steps[$0].outputGroup != nil }
-        var moments: [Int: CrossMoments] = [:]
-        for k in observed { moments[k] = CrossMoments(size: structure.steps[k].outputs) }
-        var start = 0
-        while start < inputs.rows {
-            let end = min(start + max(batchSize, 1), inputs.rows)
-            let x = batchRows(inputs, start..<end)
-            var outA: [Int: Matrix<Double>] = [:]
-            fa.run(x) { k, _, _, act in if moments[k] != nil { outA[k] = act } }
-            fb.run(x) { k, _, _, act in if moments[k] != nil { moments[k]!.add(outA[k]!, act) } }
-            start = end
+        let layers = GraphLayers(network: network, spec: spec)
+        var points: [(group: String, size: Int, node: Int)] = []
+        for g in spec.groups {
+            let nodes = layers.observationPoints(of: g.name)
+            guard !nodes.isEmpty else {
+                throw AlignmentError.unsupported(
+                    method: "activation matching", reason: "group '\(g.name)' has no observable activations")
+            }
+            for node in nodes {
+                let columns = node < 0 ? network.inputSize : network.plan.outputShapes[node].reduce(1, *)
+                guard columns % g.size == 0 else {
+                    throw AlignmentError.unsupported(
+                        method: "activation matching",
+                        reason:
+                            "node '\(network.plan.nodes[node].name)' has \(columns) features, not \(g.size) channels of group '\(g.name)'"
+                    )
+                }
+                points.append((g.name, g.size, node))
+            }
+        }
+        var moments = points.map { CrossMoments(size: $0.size) }
+        streamObservations(
+            network: network, models: [a, b], inputs: inputs, batchSize: batchSize,
+            observing: Set(points.map(\.node).filter { $0 >= 0 })
+        ) { x, workspaces in
+            for (p, point) in points.enumerated() {
+                let oa = channelObservations(
+                    observedOutput(point.node, batch: x, in: workspaces[0]), channels: point.size)
+                let ob = channelObservations(
+                    observedOutput(point.node, batch: x, in: workspaces[1]), channels: point.size)
+                moments[p].add(oa, ob)
+            }
         }
         var result: [String: Matrix<Double>] = [:]
-        for k in observed {
-            let g = structure.steps[k].outputGroup!
-            let s = moments[k]!.statistic(statistic)
-            if result[g] == nil { result[g] = s } else { result[g]!.add(s) }
-        }
-        for g in spec.groups where result[g.name] == nil {
-            throw AlignmentError.unsupported(
-                method: "activation matching", reason: "group '\(g.name)' has no observable activations")
+        for (point, m) in zip(points, moments) {
+            let s = m.statistic(statistic)
+            if result[point.group] == nil { result[point.group] = s } else { result[point.group]!.add(s) }
         }
         return result
     }

@@ -2,16 +2,18 @@ import OrbitNetworks
 import OrbitNumerics
 
 /// Layer-by-layer optimal-transport alignment (Ferbach et al. 2024, §4; docs/math/alignment.md §4
-/// Singh & Jaggi 2020 with exact OT): groups are solved in network order; for each, the
-/// neurons of A and B are the rows [w_i, b_i] of the layers producing it, with B's input side already
-/// permuted by the earlier groups, and the permutation solves the exact OT problem between the two
-/// uniform empirical measures under the squared Euclidean cost
+/// Singh & Jaggi 2020 with exact OT): groups are solved in the spec's order (a derived spec lists its
+/// channel spaces in graph order); for each, a neuron of A or B is the unit's row of every parameter
+/// tensor living in the group (weights, biases, norm scales and shifts; every producer of a residual
+/// stream concatenated), with the input column blocks of B's weights already permuted by the earlier
+/// groups, and the permutation solves the exact OT problem between the two uniform empirical measures
+/// under the squared Euclidean cost
 ///
 ///     min_π (1/n) Σ_i ‖θ^A_i − θ^B_{π(i)}‖²  = W₂²(μ̂_A, μ̂_B)   (Birkhoff, Lemma B.3),
 ///
 /// an assignment problem (``LinearAssignment``). One pass (sweeps = 1); `objective` is Σ over groups of
 /// that W₂² (smaller is better). A layer whose input group is solved later (the last layer of a
-/// residual block, read before the block's inner group) is left out of its group's cost.
+/// residual block, read before the block's inner group) is left out of its group's cost with its bias.
 /// Cost: one n×n GEMM and one O(n³) assignment per group.
 public struct OTAlignment: Sendable {
     public init() {}
@@ -20,16 +22,13 @@ public struct OTAlignment: Sendable {
         network: Network, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>, spec: PermutationSpec
     ) throws -> MatchingResult {
         try requireLayouts(a, b, spec: spec)
-        try requireDenseChain(network, method: "OT alignment")
-        let structure = NetworkStructure(network)
+        let clouds = NeuronClouds(network: network, spec: spec)
         var solved: [String: [Int]] = [:]
         var objective = 0.0
         for g in spec.groups {
-            let (na, nb) = neuronClouds(
-                structure, group: g.name, a, b,
-                transform: { name, w in
-                    gatherColumns(w, solved[name]!)
-                }, isSolved: { solved[$0] != nil })
+            let (na, nb) = clouds.clouds(
+                of: g.name, sizes: (g.size, g.size), a, b, isSolved: { solved[$0] != nil },
+                carryColumns: { group, m, block in gatherColumnBlocks(m, solved[group]!, block: block) })
             let distances = squaredDistances(na, nb)
             let assignment: Assignment
             do {
@@ -46,31 +45,57 @@ public struct OTAlignment: Sendable {
     }
 }
 
-/// The neuron clouds of a group: rows [W_ℓ[i, :], b_ℓ[i]] of every layer producing it, concatenated
-/// over those layers, for A and for B (B's input side transformed by `transform` with the input group's
-/// name). Layers whose input group is not yet solved are skipped; `widthA`/`widthB` come from the weights.
-func neuronClouds(
-    _ structure: NetworkStructure, group: String, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>,
-    transform: (String, Matrix<Double>) -> Matrix<Double>, isSolved: (String) -> Bool
-) -> (Matrix<Double>, Matrix<Double>) {
-    var partsA: [Matrix<Double>] = [], partsB: [Matrix<Double>] = []
-    for step in structure.steps where step.outputGroup == group {
-        if let input = step.inputGroup, !isSolved(input) { continue }
-        var wa = a.tensor(step.weight)!.converted(to: Double.self)
-        var wb = b.tensor(step.weight)!.converted(to: Double.self)
-        if let input = step.inputGroup { wb = transform(input, wb) }
-        if let bias = step.bias {
-            wa = appendColumn(wa, a.tensor(bias)!.flat.map(Double.init))
-            wb = appendColumn(wb, b.tensor(bias)!.flat.map(Double.init))
-        }
-        partsA.append(wa)
-        partsB.append(wb)
+/// The neuron clouds of the groups of a spec on any graph: per group, the parameter tensors whose
+/// rows it permutes, and the group permuting each one's input column blocks.
+struct NeuronClouds {
+    struct Part {
+        let tensor: TensorSpec
+        let node: Int
+        let inputGroup: String?
+        let block: Int
     }
-    return (concatenateColumns(partsA), concatenateColumns(partsB))
-}
 
-func appendColumn(_ m: Matrix<Double>, _ c: [Double]) -> Matrix<Double> {
-    concatenateColumns([m, Matrix(rows: c.count, columns: 1, flat: c)])
+    let parts: [String: [Part]]
+
+    init(network: Network, spec: PermutationSpec) {
+        let groups = spec.axisGroups
+        var blocks: [String: Int] = [:]
+        for g in spec.groups { for a in g.axes where a.axis == 1 { blocks[a.tensor] = a.block } }
+        var parts: [String: [Part]] = [:]
+        for (k, owned) in network.plan.nodeTensors.enumerated() {
+            for t in owned where t.role == .parameter {
+                guard let g = groups[PermutedAxis(tensor: t.name, axis: 0)] else { continue }
+                parts[g, default: []].append(
+                    Part(
+                        tensor: t, node: k, inputGroup: groups[PermutedAxis(tensor: t.name, axis: 1)],
+                        block: blocks[t.name] ?? 1))
+            }
+        }
+        self.parts = parts
+    }
+
+    /// Rows [every tensor's unit row] of A and of B for group `group` (`sizes` units; B may have other
+    /// widths when its parameters come from another network of the same graph), B's input column
+    /// blocks carried by `carryColumns(inputGroup, matrix, block)`. A node reading a group not yet
+    /// solved is left out with all its tensors. With no part left, both clouds are n × 1 zeros.
+    func clouds(
+        of group: String, sizes: (a: Int, b: Int), _ a: ParameterVector<Float>, _ b: ParameterVector<Float>,
+        isSolved: (String) -> Bool, carryColumns: (String, Matrix<Double>, Int) -> Matrix<Double>
+    ) -> (Matrix<Double>, Matrix<Double>) {
+        let all = parts[group] ?? []
+        let skipped = Set(all.filter { p in p.inputGroup.map { !isSolved($0) } ?? false }.map(\.node))
+        var partsA: [Matrix<Double>] = [], partsB: [Matrix<Double>] = []
+        for p in all where !skipped.contains(p.node) {
+            partsA.append(unitRows(a, p.tensor))
+            let specB = b.layout.tensor(named: p.tensor.name)!
+            let wb = unitRows(b, specB)
+            partsB.append(p.inputGroup.map { carryColumns($0, wb, p.block) } ?? wb)
+        }
+        guard !partsA.isEmpty else {
+            return (Matrix(rows: sizes.a, columns: 1), Matrix(rows: sizes.b, columns: 1))
+        }
+        return (concatenateColumns(partsA), concatenateColumns(partsB))
+    }
 }
 
 func concatenateColumns(_ parts: [Matrix<Double>]) -> Matrix<Double> {

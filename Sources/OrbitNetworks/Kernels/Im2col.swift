@@ -9,8 +9,8 @@ import OrbitNumerics
 /// position it was read from: it is im2colᵀ, which makes the input gradient colᵀ-shaped GEMM output
 /// scattered by col2im. Both cost O(C·kH·kW·H_out·W_out), with the padding tests hoisted out of the
 /// inner loop (only the valid output-column range is looped over).
-enum Im2col {
-    static func im2col<Scalar: BLASScalar>(
+public enum Im2col {
+    public static func im2col<Scalar: BLASScalar>(
         _ g: Conv2dGeometry, input: UnsafePointer<Scalar>, columns: UnsafeMutablePointer<Scalar>
     ) {
         switch Precision(Scalar.self) {
