@@ -11,6 +11,7 @@ public enum Paper: String, Sendable, CaseIterable {
     case ferbach2024 = "Ferbach et al. 2024"
     /// Lin, Li & Wu 2024: star-shaped and geodesic connectivity.
     case lin2024 = "Lin, Li & Wu 2024"
+    case sonthalia2025 = "Sonthalia et al. 2025"
 }
 
 /// Whether Orbit's number agrees with the paper's.

@@ -84,7 +84,7 @@ public struct StarNGDPairClaim: Claim {
         ]
         if quick { differences.append("quick mode: 784-32-10 on 2000 samples") }
         if let fallback { differences.insert(fallback, at: 0) }
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Table 2 (FNN + MNIST): NGD upper bound 1.003 with a 'barrier' (the fold-line's minimum accuracy) of 99.89%.",
             orbitResult:
@@ -104,5 +104,7 @@ public struct StarNGDPairClaim: Claim {
                 "paper": ["ngd_bound": 1.003, "fold_accuracy": 0.9989], "penalty": Self.penalty,
                 "centre_history": state.history,
             ])
+        return try FNNDiagnosis.addTableTwo(
+            to: outcome, context: context, centreEpochs: centreEpochs, penalty: Self.penalty)
     }
 }

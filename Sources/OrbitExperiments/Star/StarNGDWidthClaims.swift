@@ -117,7 +117,7 @@ public struct StarReLUWidthClaim: Claim {
             }
             rows.append(row)
         }
-        return try ngdWidthOutcome(
+        let outcome = try ngdWidthOutcome(
             rows: rows, context: context, file: "ngd-width-relu.svg",
             title: "NGD bound vs width: two-layer ReLU students (M = 4, d = 4)",
             paperStatement:
@@ -128,6 +128,8 @@ public struct StarReLUWidthClaim: Claim {
                 "full-batch Adam instead of SGD; λ = \(Self.penalty) chosen a priori (not stated); \(runs) run(s) per width"
                 + (quick ? "; quick mode: widths 4 and 8, n = 200" : ""),
             penalty: Self.penalty)
+        return try ReLUDiagnosis.add(
+            to: outcome, context: context, widths: widths, centreEpochs: quick ? 10 : 100, penalty: Self.penalty)
     }
 }
 
