@@ -1,6 +1,10 @@
 import Foundation
-import OrbitExperiments
+import OrbitData
+import OrbitNetworks
+import OrbitPaths
 import Testing
+
+@testable import OrbitExperiments
 
 /// The diagnoses of the star claims that differ (issue 19): each claim's quick run carries every
 /// ablation row, with finite numbers, and its conclusion in the report; the Starlight claim's quick
@@ -64,6 +68,42 @@ import Testing
         // The verdict follows the stated criterion exactly.
         #expect((outcome.verdict == .reproduced) == below.allSatisfy { $0 })
         #expect(StarlightClaimAnchors.widths == [4, 32, 64, 128, 256])
+    }
+
+    /// With the centre at a foot (two feet), the fold-line θ1 → θ1 → θ2 is the direct line: the NGD
+    /// bound is 1 and the fold-line's barriers are the direct line's (the grid is symmetric, so the
+    /// second arm visits the direct line's points).
+    @Test func centreAtAFootMeasuresTheDirectLine() throws {
+        let network = try Network(parsing: "mlp:4-6-3:relu")
+        let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=4,k=3,n=60,test=10,seed=2").load()
+        let data = Dataset(name: dataset.name, train: dataset.train, test: nil)
+        let feet: [ParameterVector<Float>] = [network.initialParameters(seed: 1), network.initialParameters(seed: 2)]
+        let evaluator = PathEvaluator(network: network)
+        let t = PathProfile.grid(points: 9)
+        let direct = try StarDiagnosis.directLines(feet, evaluator: evaluator, evaluation: data, t: t)
+        let row = try StarDiagnosis.measure(
+            feet: StarDiagnosisFeet(feet: feet, trainLoss: [0, 0], lengths: [0, 0]), direct: direct,
+            centre: feet[0], evaluator: evaluator, evaluation: data, t: t)
+        #expect(abs(row.ngdBound - 1) < 1e-12)
+        #expect(abs(row.foldPathMax - row.directPathMax) < 1e-5 * max(1, row.directPathMax))
+        #expect(abs(row.foldMeanEndpoint - row.directMeanEndpoint) < 1e-5 * max(1, row.directPathMax))
+        #expect(row.foldAccuracyMin == row.directAccuracyMin)
+    }
+
+    /// The diagnosis's student trained for one chunk is the claim's student bit for bit; to a plateau
+    /// it trains whole chunks, within the cap, to a lower loss.
+    @Test func plateauStudentExtendsTheClaimsStudent() throws {
+        let dataset = TeacherStudentData(dimension: 4, teacherNeurons: 4, trainCount: 100, testCount: 0, seed: 5)
+            .generate()
+        let claim = try StarExperiments.trainStudent(
+            width: 6, dataset: dataset, steps: 150, learningRate: 0.01, seed: 9)
+        let one = try ReLUDiagnosis.trainStudent(
+            width: 6, dataset: dataset, chunk: 150, cap: 150, tolerance: 0.1, seed: 9)
+        #expect(one.0 == claim.0 && one.1 == claim.1 && one.2 == 150)
+        let plateau = try ReLUDiagnosis.trainStudent(
+            width: 6, dataset: dataset, chunk: 150, cap: 1500, tolerance: 0.1, seed: 9)
+        #expect(plateau.2 % 150 == 0 && plateau.2 <= 1500 && plateau.2 > 150)
+        #expect(plateau.1 < claim.1)
     }
 }
 
