@@ -166,7 +166,7 @@ enum StarDiagnosis {
             let s = try fit(budgetFeet, c).last!
             rows.append(
                 try row(
-                    "λ", starNumber(lambda), feet: budgetFeet, direct: budgetDirect, centre: s.centre,
+                    "λ", penaltyLabel(lambda), feet: budgetFeet, direct: budgetDirect, centre: s.centre,
                     history: s.history))
         }
         // Initial centre at a foot.
@@ -279,8 +279,8 @@ enum StarDiagnosis {
         var section = HTMLReport.Section(heading)
         section.paragraph(
             "Each row changes one thing from the baseline (the claim's recipe on the diagnosis's data: \(grid.description)). "
-                + "Grid: centre epochs \(grid.centreEpochs), λ ∈ \(grid.penalties.map(starNumber)), "
-                + "centre learning rate ∈ \(grid.learningRates), the initial centre at the feet's mean or at θ1, "
+                + "Grid: centre epochs \(grid.centreEpochs.map(String.init).joined(separator: ", ")), λ ∈ \(grid.penalties.map(penaltyLabel).joined(separator: ", ")), "
+                + "centre learning rate ∈ \(grid.learningRates.map(penaltyLabel).joined(separator: ", ")), the initial centre at the feet's mean or at θ1, "
                 + "minima trained for the claim's budget or to a plateau (\(plateauRule)). "
                 + "A row closes the gap when it meets the claim's criterion: \(criterion).")
         section.table(table(rows))
@@ -342,3 +342,6 @@ extension ClaimOutcome {
         return outcome
     }
 }
+
+/// λ or a learning rate as written in a grid: "0", "0.0001", "0.01".
+func penaltyLabel(_ x: Double) -> String { x == 0 ? "0" : String(format: "%g", x) }

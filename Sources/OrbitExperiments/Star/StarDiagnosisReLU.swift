@@ -176,8 +176,8 @@ struct ReLUDiagnosis {
         var section = HTMLReport.Section("Diagnosis: budget or method?")
         section.paragraph(
             "Each variant changes one thing from the baseline (the claim's recipe with one pair of students per width; \(diagnosis.grid.description)). "
-                + "Grid: centre epochs \(diagnosis.grid.centreEpochs), λ ∈ \(diagnosis.grid.penalties.map(starNumber)), "
-                + "centre learning rate ∈ \(diagnosis.grid.learningRates), the initial centre at the feet's mean or at θ1, "
+                + "Grid: centre epochs \(diagnosis.grid.centreEpochs.map(String.init).joined(separator: ", ")), λ ∈ \(diagnosis.grid.penalties.map(penaltyLabel).joined(separator: ", ")), "
+                + "centre learning rate ∈ \(diagnosis.grid.learningRates.map(penaltyLabel).joined(separator: ", ")), the initial centre at the feet's mean or at θ1, "
                 + "students trained \(diagnosis.steps) steps or to a plateau (\(diagnosis.plateauRule)). "
                 + "A variant closes the gap when the claim's criterion holds across widths: the bound at the largest width below the one at the smallest, every fold-line below its direct line."
         )
