@@ -13,6 +13,8 @@ public enum Paper: String, Sendable, CaseIterable {
     case lin2024 = "Lin, Li & Wu 2024"
     /// Zhan, Li & Wu 2025: the barrier modulo permutation against width.
     case zhan2025 = "Zhan, Li & Wu 2025"
+    /// Sonthalia et al. 2025 (Starlight): star domains, checked on held-out minima.
+    case sonthalia2025 = "Sonthalia et al. 2025"
 }
 
 /// Whether Orbit's number agrees with the paper's.

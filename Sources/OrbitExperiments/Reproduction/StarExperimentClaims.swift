@@ -2,6 +2,6 @@
 /// (``CentreFitter``) to independently trained minima.
 public enum StarExperimentClaims {
     public static var all: [any Claim] {
-        [StarTableClaim(), StarNGDPairClaim(), StarReLUWidthClaim(), StarLinearWidthClaim()]
+        [StarTableClaim(), StarNGDPairClaim(), StarReLUWidthClaim(), StarLinearWidthClaim(), StarlightClaim()]
     }
 }

@@ -90,7 +90,7 @@ public struct StarNGDPairClaim: Claim {
         }
         if let reduced = budget.reducedSizes { differences.append(reduced) }
         if let fallback { differences.insert(fallback, at: 0) }
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Table 2 (FNN + MNIST): NGD upper bound 1.003 with a 'barrier' (the fold-line's minimum accuracy) of 99.89%.",
             orbitResult:
@@ -110,5 +110,7 @@ public struct StarNGDPairClaim: Claim {
                 "paper": ["ngd_bound": 1.003, "fold_accuracy": 0.9989], "penalty": Self.penalty,
                 "centre_history": state.history, "minima_epochs": minima.map { Double($0.epochs) },
             ])
+        return try FNNDiagnosis.addTableTwo(
+            to: outcome, context: context, centreEpochs: centreEpochs, penalty: Self.penalty)
     }
 }

@@ -121,7 +121,7 @@ public struct StarReLUWidthClaim: Claim {
             }
             rows.append(row)
         }
-        return try ngdWidthOutcome(
+        let outcome = try ngdWidthOutcome(
             rows: rows, context: context, file: "ngd-width-relu.svg",
             title: "NGD bound vs width: two-layer ReLU students (M = 4, d = 4)",
             paperStatement:
@@ -133,6 +133,8 @@ public struct StarReLUWidthClaim: Claim {
                 + (budget.paperNote(minima: "100 steps").map { "; " + $0 } ?? "")
                 + (budget.reducedSizes.map { "; " + $0 } ?? ""),
             penalty: Self.penalty)
+        return try ReLUDiagnosis.add(
+            to: outcome, context: context, widths: widths, centreEpochs: quick ? 10 : 100, penalty: Self.penalty)
     }
 }
 

@@ -102,7 +102,7 @@ public struct StarTableClaim: Claim {
         }
         if let reduced = budget.reducedSizes { differences.append(reduced) }
         if let fallback { differences.insert(fallback, at: 0) }
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Table 1 (MNIST, FNN): averaged over 10 pairs of 5 minima, path-max train loss 1.25 on the direct line vs 1.1e-3 through the centre; path-min accuracy 68.09% vs 99.96%.",
             orbitResult:
@@ -123,5 +123,6 @@ public struct StarTableClaim: Claim {
                 "criterion":
                     "reproduced iff the fold-lines' mean-endpoint barrier ≤ 0.1 × the direct lines' and their min accuracy is higher",
             ])
+        return try FNNDiagnosis.addTableOne(to: outcome, context: context, centreEpochs: centreEpochs)
     }
 }
