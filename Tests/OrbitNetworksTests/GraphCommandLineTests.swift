@@ -159,7 +159,7 @@ import Testing
             to: dir.appendingPathComponent("r.safetensors").path)
         let data = "npz:img.npz"
         for command in [
-            ["symmetry", "check", "r.safetensors", "--action", "gl"],
+            ["symmetry", "check", "r.safetensors", "--action", "gl"]
         ] {
             let r = try Self.orbit(command, in: dir)
             let lines = r.error.split(separator: "\n")

@@ -134,7 +134,7 @@ public struct StarReLUWidthClaim: Claim {
                 + (budget.reducedSizes.map { "; " + $0 } ?? ""),
             penalty: Self.penalty)
         return try ReLUDiagnosis.add(
-            to: outcome, context: context, widths: widths, centreEpochs: quick ? 10 : 100, penalty: Self.penalty)
+            to: outcome, context: context, widths: widths, centreEpochs: budget.centreEpochs, penalty: Self.penalty)
     }
 }
 
