@@ -201,8 +201,9 @@ public final class NetworkWorkspace<Scalar: BLASScalar> {
 
     /// Σ_i ℓ_i of the last forward pass; with `gradient`, also seeds backward with ∂L/∂f for the
     /// batch mean L = (1/b)·Σ_i ℓ_i (or, with `meanOver`, for the mean over that many samples).
-    @_specialize(exported:true,where Scalar == Float)
-    @_specialize(exported:true,where Scalar == Double)
+    /// Not `@_specialize(exported:)`: Swift 6.3's whole-module optimiser dropped that specialization
+    /// once a second in-module caller inlined it (undefined symbol at link, release only); one
+    /// generic call per batch costs nothing, and LossKernels dispatches on the precision itself.
     public func loss(_ loss: LossFunction, targets: TargetBatch<Scalar>, gradient: Bool, meanOver: Int? = nil)
         -> BatchLoss
     {

@@ -154,7 +154,7 @@ extension FNNDiagnosis {
     static func addTableOne(to outcome: ClaimOutcome, context: ReproductionContext, centreEpochs: Int) throws
         -> ClaimOutcome
     {
-        let diagnosis = FNNDiagnosis(budget: context.budget, claimPenalty: 0)
+        let diagnosis = FNNDiagnosis(budget: context.miniature ? .quick : context.budget, claimPenalty: 0)
         let rows = try diagnosis.run(
             context: context, feetCount: 5, seedOffset: 100, centreEpochs: centreEpochs, penalty: 0
         ) { r in
@@ -170,7 +170,7 @@ extension FNNDiagnosis {
     static func addTableTwo(
         to outcome: ClaimOutcome, context: ReproductionContext, centreEpochs: Int, penalty: Double
     ) throws -> ClaimOutcome {
-        let diagnosis = FNNDiagnosis(budget: context.budget, claimPenalty: penalty)
+        let diagnosis = FNNDiagnosis(budget: context.miniature ? .quick : context.budget, claimPenalty: penalty)
         let rows = try diagnosis.run(
             context: context, feetCount: 2, seedOffset: 200, centreEpochs: centreEpochs, penalty: penalty
         ) { r in
