@@ -11,6 +11,10 @@ public enum Paper: String, Sendable, CaseIterable {
     case ferbach2024 = "Ferbach et al. 2024"
     /// Lin, Li & Wu 2024: star-shaped and geodesic connectivity.
     case lin2024 = "Lin, Li & Wu 2024"
+    /// Ainsworth, Hayase & Srinivasa, ICLR 2023: Git Re-Basin (weight matching).
+    case ainsworth2023 = "Ainsworth et al. 2023"
+    /// Jordan, Sedghi, Saukh, Entezari & Neyshabur, ICLR 2023: REPAIR.
+    case jordan2023 = "Jordan et al. 2023"
 }
 
 /// Whether Orbit's number agrees with the paper's.
