@@ -1,7 +1,7 @@
 import OrbitNetworks
 import OrbitNumerics
 
-/// The outcome of ``Merging/merge(models:network:spec:matcher:matchingInputs:checkInputs:repairInputs:maxIterations:seed:)``:
+/// The outcome of ``Merging/merge(models:network:spec:matcher:matchingInputs:checkInputs:repairInputs:repair:maxIterations:seed:)``:
 /// how the models were aligned, the aligned models and their merge.
 public struct AlignedMerge: Sendable {
     /// How the models were brought onto a common reference.
@@ -19,7 +19,7 @@ public struct AlignedMerge: Sendable {
     public var aligned: [ParameterVector<Float>]
     /// The mean of the aligned models, REPAIRed when ``repaired``.
     public var merged: ParameterVector<Float>
-    /// Whether REPAIR reset the merged model's hidden-unit statistics.
+    /// Whether REPAIR reset the merged model's channel statistics.
     public var repaired: Bool
 }
 
@@ -33,16 +33,18 @@ extension Merging {
     ///
     /// Every permutation is checked to leave its model's function unchanged on `checkInputs` (relative
     /// tolerance 1e-4, ``FunctionalEquivalence/applyChecked(_:spec:network:to:inputs:relativeTolerance:)``).
-    /// With `repairInputs`, REPAIR resets each hidden unit's pre-activation mean and std to the average
-    /// of the aligned models' on those inputs. Cost: the matching (or one weight matching per model and
-    /// MergeMany iteration), three forward passes per check, one per repaired layer.
+    /// With `repairInputs`, `repair` (``REPAIR``, on any graph) resets the output mean and std of every
+    /// repaired channel (BatchNorm, LayerNorm, biased Linear/Conv2d onto a free space) to the average of
+    /// the aligned models' on those inputs, after recomputing BatchNorm statistics on them unless
+    /// `repair.resetsBatchNormStatistics` is off. Cost: the matching (or one weight matching per model
+    /// and MergeMany iteration), three forward passes per check, one per model and per repaired node.
     ///
     /// - Throws: ``AlignmentError`` from the matching, the checks or REPAIR; `unsupported` for fewer than
     ///   two models.
     public static func merge(
         models: [ParameterVector<Float>], network: Network, spec: PermutationSpec, matcher: any PermutationMatcher,
         matchingInputs: Matrix<Float>?, checkInputs: Matrix<Float>, repairInputs: Matrix<Float>? = nil,
-        maxIterations: Int = 20, seed: UInt64 = 0
+        repair: REPAIR = REPAIR(), maxIterations: Int = 20, seed: UInt64 = 0
     ) throws -> AlignedMerge {
         guard models.count >= 2 else {
             throw AlignmentError.unsupported(
@@ -71,7 +73,7 @@ extension Merging {
         let weights = Array(repeating: 1 / Double(aligned.count), count: aligned.count)
         var merged = ParameterVector.combination(weights.map { Float($0) }, aligned)
         if let repairInputs {
-            merged = try REPAIR().repair(network: network, models: aligned, weights: weights, inputs: repairInputs)
+            merged = try repair.repair(network: network, models: aligned, weights: weights, inputs: repairInputs)
         }
         return AlignedMerge(alignment: alignment, aligned: aligned, merged: merged, repaired: repairInputs != nil)
     }

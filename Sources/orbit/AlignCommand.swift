@@ -60,7 +60,10 @@ struct AlignCommand: ParsableCommand {
             --data), sigma (Ferbach et al.'s Σ-weighted weight matching, needs --data), naive (incoming weights
             only), ot (layer-wise exact optimal transport), sinkhorn (entropic OT, rounded to a permutation).
             Writes π(B); its outputs are checked against B's (largest |Δoutput| printed; an error above 1e-4
-            relative). With --data and without --no-eval prints the barriers of A→B and A→π(B).
+            relative). With --data and without --no-eval prints one table side by side: naive (line A→B), aligned
+            (line A→π(B)), aligned + BatchNorm reset (BatchNorm networks), aligned + REPAIR (every point
+            repaired, after a BatchNorm reset unless --bn interpolate) — loss and accuracy at t = 1/2 and the
+            mean-endpoint barrier on every split; --out-json writes it as JSON with the whole profiles.
             Example: orbit align a.safetensors b.safetensors --method weight --data fashion-mnist --out b-aligned.safetensors
             """)
 
@@ -75,6 +78,9 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Most coordinate-descent sweeps.") var maxSweeps = 100
     @Option(help: "Sinkhorn ε, relative to the mean cost.") var epsilon = 0.01
     @Option(help: "Points on [0, 1] for the barriers.") var points = 25
+    @OptionGroup var batchNorm: BatchNormOptions
+    @Option(name: .customLong("out-json"), help: "Also write the comparison table (and profiles) as JSON here.")
+    var outJSON: String?
     @Flag(
         help: "Print the permutation spec derived from the graph (channel spaces and the tensor axes in each) and stop."
     )
@@ -132,7 +138,7 @@ struct AlignCommand: ParsableCommand {
         try finish(network: network, pa, pb, aligned: aligned, deviation: deviation, dataset: dataset)
     }
 
-    /// The check, the distances, and — with data — the barriers of A→B and A→π(B).
+    /// The check, the distances, and — with data — the four-column comparison (``AlignmentComparison``).
     func finish(
         network: Network, _ pa: ParameterVector<Float>, _ pb: ParameterVector<Float>,
         aligned: ParameterVector<Float>, deviation: Double, dataset: Dataset?
@@ -146,12 +152,15 @@ struct AlignCommand: ParsableCommand {
             print("no --data: barriers not measured")
             return
         }
-        let evaluator = PathEvaluator(network: network)
-        let t = PathProfile.grid(points: points)
-        let before = try evaluator.profile(AffinePath.line(pa, pb), on: dataset, t: t, name: "line A→B")
-        let after = try evaluator.profile(AffinePath.line(pa, aligned), on: dataset, t: t, name: "line A→π(B)")
-        print(pathSummary([before, after]))
-        if network.plan.hasBatchNorm { print("BatchNorm: \(evaluator.batchNorm.reportDescription)") }
+        let comparison = try AlignmentComparison.line(
+            network: network, a: pa, b: pb, aligned: aligned, on: dataset, t: PathProfile.grid(points: points),
+            batchNorm: batchNorm.bn)
+        print(comparison.table)
+        if let outJSON {
+            try ensureParentDirectory(outJSON)
+            try JSONReport.write(comparison, to: outJSON)
+            print("saved \(outJSON)")
+        }
     }
 
     /// The derived spec as a table: each channel space, its size, whether it may be permuted, and the

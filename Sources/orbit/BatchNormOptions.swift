@@ -2,7 +2,7 @@ import ArgumentParser
 import OrbitKit
 
 /// `--bn reset|interpolate`, shared by every command that measures points between networks (`path`,
-/// `curve`, `plane`, `landscape`, `star`, `ngd`, `merge`): how BatchNorm's running statistics are set
+/// `curve`, `plane`, `landscape`, `star`, `ngd`, `merge`, `align`): how BatchNorm's running statistics are set
 /// at each point (``BatchNormHandling``; `docs/math/layer-graph.md §4`). Reset, the default, recomputes
 /// them on the train split at every point (Garipov et al.'s and REPAIR's practice); interpolate uses
 /// the points' own interpolated buffers. Networks without BatchNorm ignore it, and their reports say

@@ -9,8 +9,11 @@ struct MergeCommand: ParsableCommand {
         discussion: """
             Two models: B is aligned to A with --method, then θ = (θ_A + π(θ_B)) / 2. More models: Git Re-Basin
             MergeMany (weight matching of each model to the mean of the others, repeated until stable). Every
-            permutation is checked to leave its model's function unchanged. --repair (needs --data) resets each
-            hidden unit's pre-activation mean and std to the average of the models' (Jordan et al. 2023).
+            permutation is checked to leave its model's function unchanged. --repair (needs --data) resets the
+            output mean and std of every BatchNorm, LayerNorm and biased hidden layer's channels to the average
+            of the models' (Jordan et al. 2023; BatchNorm statistics reset first unless --bn interpolate). With
+            --data prints naive (plain average) / aligned / aligned + BatchNorm reset / aligned + REPAIR side by
+            side (loss, accuracy and barrier at the merge); --out-json writes that table as JSON.
             Example: orbit merge a.safetensors b.safetensors c.safetensors --repair --data fashion-mnist --out m.safetensors
             """)
 
@@ -24,6 +27,8 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Seed of the orders of visits.") var seed: UInt64 = 0
     @Option(help: "Most MergeMany iterations.") var maxIterations = 20
     @OptionGroup var batchNorm: BatchNormOptions
+    @Option(name: .customLong("out-json"), help: "Also write the comparison table as JSON here (needs --data).")
+    var outJSON: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -34,6 +39,9 @@ struct MergeCommand: ParsableCommand {
         }
         if method.needsInputs && data.data == nil { throw ValidationError("--method \(method.rawValue) needs --data") }
         if repair && data.data == nil { throw ValidationError("--repair needs --data (REPAIR measures activations)") }
+        if outJSON != nil && data.data == nil {
+            throw ValidationError("--out-json needs --data (it holds the comparison)")
+        }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
     }
 
@@ -44,8 +52,10 @@ struct MergeCommand: ParsableCommand {
             throw ValidationError("--bn reset recomputes the merged model's BatchNorm statistics; it needs --data")
         }
         let dataset = try data.load(for: network)
-        var merged = try mergeModels(network: network, parameters, dataset: dataset)
-        if let dataset, batchNorm.bn == .reset, network.plan.hasBatchNorm {
+        let merge = try mergeModels(network: network, parameters, dataset: dataset)
+        var merged = merge.merged
+        // REPAIR has already reset the statistics it measured with (--bn reset); they stay.
+        if let dataset, batchNorm.bn == .reset, network.plan.hasBatchNorm, !merge.repaired {
             // The averaged running statistics are not the merged weights' (Jordan et al. 2023): recompute them.
             var points = [merged]
             network.resetBatchNormStatistics(&points, on: dataset.train)
@@ -71,19 +81,31 @@ struct MergeCommand: ParsableCommand {
                     [("train", train)] + (test.map { [("test", $0)] } ?? []), loss: dataset.train.targets.defaultLoss))
         }
         print("saved \(out)")
+        if let dataset {
+            let comparison = try AlignmentComparison.merge(
+                network: network, models: parameters, aligned: merge.aligned, on: dataset, batchNorm: batchNorm.bn,
+                repaired: merge.repaired ? merge.merged : nil)
+            print(comparison.table)
+            if let outJSON {
+                try ensureParentDirectory(outJSON)
+                try JSONReport.write(comparison, to: outJSON)
+                print("saved \(outJSON)")
+            }
+        }
     }
 
     /// The models aligned (the spec derived from the graph, docs/math/layer-graph.md §5), every
     /// permutation checked, then averaged (REPAIRed with --repair).
     func mergeModels(network: Network, _ parameters: [ParameterVector<Float>], dataset: Dataset?) throws
-        -> ParameterVector<Float>
+        -> AlignedMerge
     {
         let spec = try PermutationSpec(network: network)
         let merge = try Merging.merge(
             models: parameters, network: network, spec: spec, matcher: method.matcher(seed: seed),
             matchingInputs: dataset?.train.features,
             checkInputs: FunctionalEquivalence.checkInputs(from: dataset?.train.features, network: network),
-            repairInputs: repair ? dataset?.train.features : nil, maxIterations: maxIterations, seed: seed)
+            repairInputs: repair ? dataset?.train.features : nil,
+            repair: REPAIR(resetsBatchNormStatistics: batchNorm.bn == .reset), maxIterations: maxIterations, seed: seed)
         switch merge.alignment {
         case .pairwise(let result, let deviation):
             print(
@@ -95,7 +117,14 @@ struct MergeCommand: ParsableCommand {
             }
             print("MergeMany: \(iterations) iteration(s)")
         }
-        if merge.repaired { print("REPAIR: hidden-unit statistics reset to the models' average") }
-        return merge.merged
+        if merge.repaired {
+            print(
+                "REPAIR: channel statistics of \(REPAIR.nodes(of: network).repaired.count) node(s) reset to the models' average"
+                    + (network.plan.hasBatchNorm
+                        ? (batchNorm.bn == .reset
+                            ? " (BatchNorm statistics reset on the train split first, --bn reset)"
+                            : " (BatchNorm statistics interpolated, --bn interpolate)") : ""))
+        }
+        return merge
     }
 }
