@@ -42,7 +42,8 @@ enum GraphClaimSupport {
             }
         }
         return DataSplit(
-            features: Matrix(rows: n, columns: out * out, flat: flat), targets: split.targets, sampleShape: [1, out, out])
+            features: Matrix(rows: n, columns: out * out, flat: flat), targets: split.targets,
+            sampleShape: [1, out, out])
     }
 
     /// Networks trained on `dataset.train` from seeds `seeds` (one run each, no test evaluation).

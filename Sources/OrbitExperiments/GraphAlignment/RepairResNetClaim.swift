@@ -12,7 +12,7 @@ import OrbitTraining
 /// matching with the BatchNorm statistics reset on training images, and after weight matching with
 /// REPAIR. Without a reset the midpoint keeps the interpolated running statistics.
 ///
-/// Normalisation: BatchNorm. anchors-2.md §1 reads REPAIR's `fashionmnist_resnet20_barriers.pt`,
+/// Normalisation: BatchNorm. The project's anchor notes read REPAIR's `fashionmnist_resnet20_barriers.pt`,
 /// whose second number is `permute_renorm` (BatchNorm reset, REPAIR's correction for BN networks);
 /// REPAIR keeps LayerNorm and Fixup ResNet-20s in separate files (`layernorm_…`, `fixup_…`), so the
 /// data-set sweep is of the BatchNorm network.
@@ -20,7 +20,7 @@ public struct RepairResNetClaim: Claim {
     public let id = "repair-resnet20-fmnist"
     public let paper = Paper.jordan2023
     public let title = "Fashion-MNIST ResNet-20 ×1/×2/×4: matched midpoints collapse until BatchNorm reset or REPAIR"
-    public let estimatedSeconds = 1800
+    public let estimatedSeconds = 600
 
     public init() {}
 
@@ -43,9 +43,9 @@ public struct RepairResNetClaim: Claim {
                     epochs: 1, batchSize: 64, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
         case .full:
             return Setting(
-                widths: [16, 32, 64], trainSamples: 3000, testSamples: 2000, statisticsSamples: 2000,
+                widths: [16, 32, 64], trainSamples: 2000, testSamples: 1000, statisticsSamples: 1000,
                 training: TrainingConfiguration(
-                    epochs: 2, batchSize: 128, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
+                    epochs: 1, batchSize: 64, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
         case .paper:
             return Setting(
                 widths: [16, 32, 64], trainSamples: 60000, testSamples: 10000, statisticsSamples: 10000,
@@ -55,7 +55,7 @@ public struct RepairResNetClaim: Claim {
         }
     }
 
-    /// REPAIR's figure data (anchors-2.md §1): midpoint test accuracy after matching, without and
+    /// REPAIR's figure data (KellerJordan/REPAIR `notebooks/figure_objects/fashionmnist_resnet20_barriers.pt`): midpoint test accuracy after matching, without and
     /// with BatchNorm reset, by width multiplier; end points 94.7–95.5 %.
     static let paperMidpoints: [Int: (permuted: Double, reset: Double)] = [1: (0.112, 0.782), 4: (0.130, 0.928)]
 
@@ -110,6 +110,9 @@ public struct RepairResNetClaim: Claim {
                 row.append("–")
             }
             rows.append(row)
+            // Long runs: each width's row as soon as it is measured.
+            context.progress.note(
+                zip(["width"] + columns + ["paper"], row).map { "\($0): \($1)" }.joined(separator: ", "))
             let accuracies: [Double] = metrics.map { $0.accuracy ?? .nan } + [repaired?.accuracy ?? .nan]
             let losses: [Double] = metrics.map(\.loss) + [repaired?.loss ?? .nan]
             perWidth.append([
@@ -141,7 +144,9 @@ public struct RepairResNetClaim: Claim {
                 + "derived spec. Without a reset the midpoint uses the interpolated running statistics; with one they "
                 + "are recomputed on \(statistics.count) training images. REPAIR: "
                 + (repairFailure.map { "not available on this build (\($0))." }
-                    ?? "per-channel statistics reset to the interpolation of the end points', folded into the weights."))
+                    ?? "BatchNorm statistics reset on the same images, then each channel's mean and standard deviation set to "
+                    + "the interpolation of the end points' and folded into the BatchNorm parameters (REPAIR's "
+                    + "\"reset BN, then REPAIR\"); evaluated with the statistics REPAIR returns."))
         var differences = [
             "\(dataset.train.count) training images, \(s.training.epochs) epoch(s), SGD (Nesterov momentum 0.9, weight decay 5e-4) lr \(s.training.learningRate) \(s.training.schedule), batch \(s.training.batchSize), no augmentation (REPAIR trains on the full set with flips and translations for longer; its epochs for this figure are not stated in the anchors)",
             "test accuracy on the first \(test.count) test images",

@@ -2,7 +2,9 @@
 /// symmetry paper's, then the optimal-transport paper's, then the star-shaped paper's, then issue 17's graph-network
 /// alignment claims (REPAIR, Git Re-Basin, Lin et al.'s VGG16 row).
 public enum ClaimRegistry {
-    public static var all: [any Claim] { SymmetryClaims.all + AlignmentClaims.all + StarClaims.all + GraphAlignmentClaims.all }
+    public static var all: [any Claim] {
+        SymmetryClaims.all + AlignmentClaims.all + StarClaims.all + GraphAlignmentClaims.all
+    }
 
     /// The claim with identifier `id`, if any.
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }
