@@ -40,9 +40,9 @@ public struct GitReBasinVGGWidthClaim: Claim {
                 training: TrainingConfiguration(epochs: 1, batchSize: 64, learningRate: 1e-3, optimizer: .adam()))
         case .full:
             return Setting(
-                widths: [0.03125, 0.0625, 0.125], trainSamples: 2000, testSamples: 1000, evaluationSamples: 1000,
+                widths: [0.03125, 0.0625, 0.125], trainSamples: 4000, testSamples: 1000, evaluationSamples: 1000,
                 points: 7,
-                training: TrainingConfiguration(epochs: 2, batchSize: 100, learningRate: 1e-3, optimizer: .adam()))
+                training: TrainingConfiguration(epochs: 3, batchSize: 100, learningRate: 1e-3, optimizer: .adam()))
         case .paper:
             // Git Re-Basin's MNIST VGG16: SGD momentum 0.9, weight decay 5e-4, warm-up cosine peaking at
             // 1e-3, 25 epochs, batch 100, 25 values of λ.
