@@ -18,7 +18,7 @@ struct OrbitBench: ParsableCommand {
     static var workloads: [Workload] {
         GEMMWorkloads.all + AssignmentWorkloads.all + MatrixFunctionWorkloads.all + TrainingWorkloads.all
             + PathWorkloads.all + AlignmentWorkloads.all + SymmetryWorkloads.all + StarWorkloads.all
-            + CurvatureWorkloads.all + GraphWorkloads.all
+            + CurvatureWorkloads.all + GraphWorkloads.all + GraphMatchingWorkloads.all
     }
 
     func run() throws {

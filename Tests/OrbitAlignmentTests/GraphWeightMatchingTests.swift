@@ -11,6 +11,7 @@ import Testing
     static let graphs = [
         "cnn:1x8x8-c4-p-c6s2-a-3:relu:bn", "resnet20:w=4:bn:in=1x8x8:out=5", "resnet20:w=4:ln:in=1x8x8:out=5",
         "vgg11:w=0.0625:bn:in=1x32x32:out=4", "cnn:1x8x8-c5-p-c6-3:relu", "resmlp:6-5x2-3:relu",
+        "vgg11:w=0.0625:ln:in=1x32x32:out=4",
     ]
 
     /// A perturbed initialisation (so no two units tie) and a uniformly random permutation of each group.

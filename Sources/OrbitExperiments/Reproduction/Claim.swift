@@ -15,6 +15,10 @@ public enum Paper: String, Sendable, CaseIterable {
     case zhan2025 = "Zhan, Li & Wu 2025"
     /// Sonthalia et al. 2025 (Starlight): star domains, checked on held-out minima.
     case sonthalia2025 = "Sonthalia et al. 2025"
+    /// Ainsworth, Hayase & Srinivasa, ICLR 2023: Git Re-Basin (weight matching).
+    case ainsworth2023 = "Ainsworth et al. 2023"
+    /// Jordan, Sedghi, Saukh, Entezari & Neyshabur, ICLR 2023: REPAIR.
+    case jordan2023 = "Jordan et al. 2023"
 }
 
 /// Whether Orbit's number agrees with the paper's.

@@ -1,6 +1,7 @@
-/// `vgg11:w=F[:bn][:in=CxHxW][:out=K]` and `vgg16:…` — Simonyan & Zisserman's configurations A and
-/// D with torchvision's `features.N` numbering (Conv2d 3×3 pad 1, [BatchNorm2d], ReLU; MaxPool2d(2)
-/// at each M), channel counts scaled by F (w=0.25: 16, M, 32, M, …), then Flatten and a CIFAR-style
+/// `vgg11:w=F[:bn|:ln][:in=CxHxW][:out=K]` and `vgg16:…` — Simonyan & Zisserman's configurations A and
+/// D with torchvision's `features.N` numbering (Conv2d 3×3 pad 1, [norm], ReLU; MaxPool2d(2) at each
+/// M; the norm is BatchNorm2d with `bn`, with `ln` a LayerNorm over each sample's whole C×H×W
+/// activation as in Git Re-Basin's VGG16-LN, and absent by default), channel counts scaled by F (w=0.25: 16, M, 32, M, …), then Flatten and a CIFAR-style
 /// classifier `classifier.0` Linear(flat → 512F) · ReLU · `classifier.2` Linear(512F → 512F) · ReLU ·
 /// `classifier.4` Linear(512F → K). Five poolings need inputs of at least 32×32; default
 /// in=3x32x32, out=10.
@@ -11,7 +12,10 @@ enum VGGPreset {
     ]
 
     static func network(kind: String, options: [String], description: String) throws(NetworkError) -> Network {
-        let o = try PresetOptions(options, description: description, allowed: ["w", "in", "out"], flags: ["bn"])
+        let o = try PresetOptions(options, description: description, allowed: ["w", "in", "out"], flags: ["bn", "ln"])
+        guard o.flags.count <= 1 else {
+            throw .unparsable(description: description, part: "bn:ln", reason: "choose one of bn, ln")
+        }
         var factor = 1.0
         if let text = o.values["w"] {
             guard let f = Double(text), f > 0, f <= 64 else {
@@ -32,6 +36,9 @@ enum VGGPreset {
                 index += 1
                 if o.flags.contains("bn") {
                     g.add("features.\(index)", .batchNorm(BatchNormLayer()))
+                    index += 1
+                } else if o.flags.contains("ln") {
+                    g.add("features.\(index)", .layerNorm(LayerNormLayer()))
                     index += 1
                 }
                 g.add("features.\(index)", .activation(ActivationLayer(.relu)))
