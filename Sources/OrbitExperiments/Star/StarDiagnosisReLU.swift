@@ -147,7 +147,8 @@ struct ReLUDiagnosis {
     static func add(
         to outcome: ClaimOutcome, context: ReproductionContext, widths: [Int], centreEpochs: Int, penalty: Double
     ) throws -> ClaimOutcome {
-        let diagnosis = ReLUDiagnosis(budget: context.miniature ? .quick : context.budget, widths: widths, penalty: penalty)
+        let diagnosis = ReLUDiagnosis(
+            budget: context.miniature ? .quick : context.budget, widths: widths, penalty: penalty)
         let perWidth = try diagnosis.run(context: context, centreEpochs: centreEpochs, penalty: penalty)
         // One summary row per variant: its rows at every width (the same variants at every width, in order).
         let variants = perWidth[0].rows.indices.map { k in perWidth.map { $0.rows[k] } }
