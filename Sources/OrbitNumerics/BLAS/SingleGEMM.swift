@@ -28,18 +28,22 @@ public enum SingleGEMMBackend: String, Sendable {
     }()
 }
 
-/// C = α·op(A)·op(B) + β·C in row-major Float through ``SingleGEMMBackend/current``. oneDNN is given
-/// the calling thread's BLAS thread count as its OpenMP team (one inside a part of a split minibatch,
-/// ``Threading/withSingleThreadedBLAS(when:_:)``), so the two libraries share the cores the same way.
+/// C = α·op(A)·op(B) + β·C in row-major Float through ``SingleGEMMBackend/current`` for the calls made
+/// with one BLAS thread (inside a part of a split minibatch, ``Threading/withSingleThreadedBLAS(when:_:)``,
+/// where Orbit's hot GEMMs run); multi-threaded calls stay with OpenBLAS, so two thread pools never
+/// compete for the cores.
 @usableFromInline
 func singleGEMM(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>,
     lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     #if canImport(CDNNL)
-        // Below 32³ multiply-adds OpenBLAS's lighter call wins (BENCHMARKS.md, "GEMM backend").
-        if SingleGEMMBackend.current == .oneDNN, m * n * k >= 32_768 {
-            omp_set_num_threads(Int32(max(1, BLASBackend.threads)))
+        // Below 32³ multiply-adds OpenBLAS's lighter call wins; and only single-threaded calls (each
+        // part of a split batch, or --threads 1) go to oneDNN: a multi-threaded one would wake an
+        // OpenMP team whose spinning threads then starve OpenBLAS's own (weight matching ran 2.4×
+        // slower so) — BENCHMARKS.md, "GEMM backend".
+        if SingleGEMMBackend.current == .oneDNN, m * n * k >= 32_768, BLASBackend.threads == 1 {
+            omp_set_num_threads(1)
             let status = dnnl_sgemm(
                 transA == .none ? 78 : 84, transB == .none ? 78 : 84, Int64(m), Int64(n), Int64(k), alpha, a,
                 Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
