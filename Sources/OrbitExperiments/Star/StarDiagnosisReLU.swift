@@ -105,40 +105,20 @@ struct ReLUDiagnosis {
     static func trainStudent(
         width m: Int, dataset: Dataset, chunk: Int, cap: Int, tolerance: Double, seed: UInt64
     ) throws -> (ParameterVector<Float>, Double, Int) {
-        let d = dataset.train.featureCount
-        let network = try Network(parsing: "mlp:\(d)-\(m)-1:relu:nobias")
-        var g = SeededGenerator(seed: seed)
-        var theta = ParameterVector<Float>(layout: network.layout)
-        theta.setTensor(
-            "layers.0.weight",
-            to: Matrix<Float>.normal(rows: m, columns: d, standardDeviation: 1 / Double(m), generator: &g))
-        theta.setTensor("layers.2.weight", to: Matrix(rows: 1, columns: m, repeating: 1))
-        let n = dataset.train.count
-        let workspace = NetworkWorkspace<Float>(network: network, capacity: n)
-        let loader = BatchLoader<Float>(split: dataset.train, capacity: n)
-        loader.load(0..<n)
-        let optimizer = OptimizerState<Float>(.adam(), count: theta.count)
-        let frozen = network.layout.tensor(named: "layers.2.weight")!
-        var gradient = ParameterVector<Float>(layout: network.layout)
+        var student = try StarExperiments.Student(width: m, dataset: dataset, seed: seed)
         var done = 0
         var previous = Double.infinity
         while done < cap {
             var last = 0.0
             for _ in 0..<min(chunk, cap - done) {
-                workspace.forward(theta, inputs: loader.inputs)
-                last = loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }.lossSum
-                workspace.backward(theta, inputs: loader.inputs)
-                gradient = workspace.gradient
-                gradient.withUnsafeMutableBufferPointer { buffer in
-                    for i in frozen.offset..<(frozen.offset + frozen.count) { buffer[i] = 0 }
-                }
-                optimizer.step(&theta, gradient: gradient, learningRate: 0.01)
+                last = student.loss()
+                student.update(learningRate: 0.01)
                 done += 1
             }
             if last > (1 - tolerance) * previous { break }
             previous = last
         }
-        return (theta, network.evaluate(theta, on: dataset.train, loss: .meanSquaredError).loss, done)
+        return (student.theta, student.trainLoss, done)
     }
 
     /// Attaches the diagnosis to Fig. 3's outcome: the ablation table per width, the bound per width

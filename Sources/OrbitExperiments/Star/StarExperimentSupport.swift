@@ -60,28 +60,58 @@ enum StarExperiments {
         width m: Int, dataset: Dataset, steps: Int, learningRate: Double, seed: UInt64,
         plateau: TrainingPlateau? = nil, plateauBlock: Int = 100
     ) throws -> (ParameterVector<Float>, Double) {
-        let d = dataset.train.featureCount
-        let network = try Network(parsing: "mlp:\(d)-\(m)-1:relu:nobias")
-        var g = SeededGenerator(seed: seed)
-        var theta = ParameterVector<Float>(layout: network.layout)
-        theta.setTensor(
-            "layers.0.weight",
-            to: Matrix<Float>.normal(rows: m, columns: d, standardDeviation: 1 / Double(m), generator: &g))
-        theta.setTensor("layers.2.weight", to: Matrix(rows: 1, columns: m, repeating: 1))
-        let n = dataset.train.count
-        let workspace = NetworkWorkspace<Float>(network: network, capacity: n)
-        let loader = BatchLoader<Float>(split: dataset.train, capacity: n)
-        loader.load(0..<n)
-        let optimizer = OptimizerState<Float>(.adam(), count: theta.count)
-        let frozen = network.layout.tensor(named: "layers.2.weight")!
+        var student = try Student(width: m, dataset: dataset, seed: seed)
         var blockLosses: [Double] = []
         for step in 0..<steps {
-            workspace.forward(theta, inputs: loader.inputs)
-            let loss = loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }
+            let loss = student.loss()
             if let plateau, step > 0, step % plateauBlock == 0 {
-                blockLosses.append(loss.lossSum)
+                blockLosses.append(loss)
                 if plateau.isReached(blockLosses) { break }
             }
+            student.update(learningRate: learningRate)
+        }
+        return (student.theta, student.trainLoss)
+    }
+
+    /// The teacher–student student of Lin, Li & Wu's Fig. 3 in training: `mlp:d-m-1:relu:nobias` with
+    /// an N(0, 1/m²) first layer and the output row frozen at ones, full-batch Adam on the training
+    /// split. ``loss()`` runs the forward pass and seeds the gradient; ``update(learningRate:)``
+    /// back-propagates and steps with the output row's gradient zeroed. O(n·m·d) per step.
+    struct Student {
+        let network: Network
+        let dataset: Dataset
+        var theta: ParameterVector<Float>
+        let workspace: NetworkWorkspace<Float>
+        let loader: BatchLoader<Float>
+        let optimizer: OptimizerState<Float>
+        let frozen: TensorSpec
+
+        init(width m: Int, dataset: Dataset, seed: UInt64) throws {
+            let d = dataset.train.featureCount
+            network = try Network(parsing: "mlp:\(d)-\(m)-1:relu:nobias")
+            self.dataset = dataset
+            var g = SeededGenerator(seed: seed)
+            theta = ParameterVector<Float>(layout: network.layout)
+            theta.setTensor(
+                "layers.0.weight",
+                to: Matrix<Float>.normal(rows: m, columns: d, standardDeviation: 1 / Double(m), generator: &g))
+            theta.setTensor("layers.2.weight", to: Matrix(rows: 1, columns: m, repeating: 1))
+            let n = dataset.train.count
+            workspace = NetworkWorkspace<Float>(network: network, capacity: n)
+            loader = BatchLoader<Float>(split: dataset.train, capacity: n)
+            loader.load(0..<n)
+            optimizer = OptimizerState<Float>(.adam(), count: theta.count)
+            frozen = network.layout.tensor(named: "layers.2.weight")!
+        }
+
+        /// The training loss sum at θ (mean squared error), the gradient seeded.
+        func loss() -> Double {
+            workspace.forward(theta, inputs: loader.inputs)
+            return loader.withTargets { workspace.loss(.meanSquaredError, targets: $0, gradient: true) }.lossSum
+        }
+
+        /// One Adam step from the gradient seeded by ``loss()``, the output row held fixed.
+        mutating func update(learningRate: Double) {
             workspace.backward(theta, inputs: loader.inputs)
             var gradient = workspace.gradient
             gradient.withUnsafeMutableBufferPointer { buffer in
@@ -89,7 +119,9 @@ enum StarExperiments {
             }
             optimizer.step(&theta, gradient: gradient, learningRate: learningRate)
         }
-        return (theta, network.evaluate(theta, on: dataset.train, loss: .meanSquaredError).loss)
+
+        /// The mean squared error over the training split at θ.
+        var trainLoss: Double { network.evaluate(theta, on: dataset.train, loss: .meanSquaredError).loss }
     }
 
     /// Fits a centre for two minima with the penalty λ‖θ − θ_i‖² (Eq. 8's estimate) and returns it

@@ -78,20 +78,12 @@ public struct StarTableVGGClaim: Claim {
         try writeStarReport(evaluation, context: reportContext, directory: context.directory)
 
         let pairs = evaluation.pairs
-        func m(_ direct: Bool, _ metric: String = "loss", _ d: BarrierDefinition = .pathMaximum) -> Double {
-            StarEvaluation.mean(pairs, direct: direct, definition: d, split: "train", metric: metric) ?? .nan
-        }
-        let directLoss = m(true), foldLoss = m(false)
-        let directAccuracy = m(true, "accuracy"), foldAccuracy = m(false, "accuracy")
-        let directExcess = m(true, "loss", .meanEndpoint), foldExcess = m(false, "loss", .meanEndpoint)
-        // The criterion of the FNN row (StarTableClaim), fixed before running.
-        let reproduced = foldExcess <= 0.1 * directExcess && foldAccuracy >= directAccuracy
-        let verdict: Verdict =
-            reproduced
-            ? .reproduced
-            : .differs(
-                "the fold-lines' mean-endpoint loss barrier (\(starNumber(foldExcess))) is not ≤ 10% of the direct lines' (\(starNumber(directExcess))) with a higher minimum accuracy"
-            )
+        // The criterion of Table 1 (StarTableSummary), fixed before running.
+        let summary = StarTableSummary(pairs)
+        let (directLoss, foldLoss) = (summary.directLoss, summary.foldLoss)
+        let (directAccuracy, foldAccuracy) = (summary.directAccuracy, summary.foldAccuracy)
+        let (directExcess, foldExcess) = (summary.directExcess, summary.foldExcess)
+        let verdict = summary.verdict
         var section = HTMLReport.Section("Table 1 analogue, VGG16 (train split, averaged over 10 pairs)")
         section.table(
             HTMLReport.Table(
