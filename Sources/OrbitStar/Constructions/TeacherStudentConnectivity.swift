@@ -57,20 +57,9 @@ extension TeacherStudentMinimum {
             default: if a == b && shared[a] == nil { shared[a] = i }
             }
         }
-        var assignment: [(neuron: Int, type: Int)] = []
-        var nextFree = 0
-        for j in 1...teacherM {
-            if let i = shared[j] ?? oneSided[j] {
-                assignment.append((i, j))
-            } else if nextFree < free.count {
-                assignment.append((free[nextFree], j))
-                nextFree += 1
-            } else {
-                return nil
-            }
-        }
-        return try .sparse(
-            teacherWidth: teacherM, inputDimension: inputDimension, studentWidth: m, assignment: assignment)
+        return try .sparseCentre(
+            teacherWidth: teacherM, inputDimension: inputDimension, studentWidth: m,
+            preferred: (0...teacherM).map { shared[$0] ?? oneSided[$0] }, free: free)
     }
 
     func requireSameSetting(_ other: TeacherStudentMinimum) throws(ConstructionError) {

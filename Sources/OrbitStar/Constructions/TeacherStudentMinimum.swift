@@ -156,4 +156,27 @@ public struct TeacherStudentMinimum: Sendable, Hashable {
         return try TeacherStudentMinimum(
             teacherWidth: teacherWidth, inputDimension: inputDimension, types: types, scales: scales)
     }
+
+    /// The sparse centre that gives each teacher direction j its preferred neuron `preferred[j]`, or
+    /// else the next neuron of `free` (dead in every foot), in order; nil when the free neurons run
+    /// out (no centre of this form exists).
+    static func sparseCentre(
+        teacherWidth: Int, inputDimension: Int, studentWidth: Int, preferred: [Int?], free: [Int]
+    ) throws(ConstructionError) -> TeacherStudentMinimum? {
+        var assignment: [(neuron: Int, type: Int)] = []
+        var nextFree = 0
+        for j in 1...teacherWidth {
+            if let i = preferred[j] {
+                assignment.append((i, j))
+            } else if nextFree < free.count {
+                assignment.append((free[nextFree], j))
+                nextFree += 1
+            } else {
+                return nil
+            }
+        }
+        return try .sparse(
+            teacherWidth: teacherWidth, inputDimension: inputDimension, studentWidth: studentWidth,
+            assignment: assignment)
+    }
 }

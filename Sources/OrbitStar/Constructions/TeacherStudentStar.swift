@@ -41,20 +41,9 @@ public enum TeacherStudentStar {
                 if dedicated[live] == nil { dedicated[live] = i }
             }
         }
-        var assignment: [(neuron: Int, type: Int)] = []
-        var nextFree = 0
-        for j in 1...teacherM {
-            if let i = unanimous[j] ?? dedicated[j] {
-                assignment.append((i, j))
-            } else if nextFree < free.count {
-                assignment.append((free[nextFree], j))
-                nextFree += 1
-            } else {
-                return nil
-            }
-        }
-        return try .sparse(
-            teacherWidth: teacherM, inputDimension: first.inputDimension, studentWidth: m, assignment: assignment)
+        return try .sparseCentre(
+            teacherWidth: teacherM, inputDimension: first.inputDimension, studentWidth: m,
+            preferred: (0...teacherM).map { unanimous[$0] ?? dedicated[$0] }, free: free)
     }
 
     /// Theorem 11's extended star (m ≥ kM): each foot θ_i ↔ merge(θ_i) ↔ θ*, where θ* is a common
