@@ -40,7 +40,7 @@ public struct GitReBasinVGGWidthClaim: Claim {
                 training: TrainingConfiguration(epochs: 1, batchSize: 64, learningRate: 1e-3, optimizer: .adam()))
         case .full:
             return Setting(
-                widths: [0.03125, 0.0625, 0.125], trainSamples: 4000, testSamples: 1000, evaluationSamples: 1000,
+                widths: [0.03125, 0.0625, 0.125, 0.25], trainSamples: 10000, testSamples: 2000, evaluationSamples: 2000,
                 points: 7,
                 training: TrainingConfiguration(epochs: 3, batchSize: 100, learningRate: 1e-3, optimizer: .adam()))
         case .paper:

@@ -20,7 +20,7 @@ public struct RepairResNetClaim: Claim {
     public let id = "repair-resnet20-fmnist"
     public let paper = Paper.jordan2023
     public let title = "Fashion-MNIST ResNet-20 ×1/×2/×4: matched midpoints collapse until BatchNorm reset or REPAIR"
-    public let estimatedSeconds = 600
+    public let estimatedSeconds = 1200
 
     public init() {}
 
@@ -43,9 +43,9 @@ public struct RepairResNetClaim: Claim {
                     epochs: 1, batchSize: 64, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
         case .full:
             return Setting(
-                widths: [16, 32, 64], trainSamples: 2000, testSamples: 1000, statisticsSamples: 1000,
+                widths: [16, 32, 64], trainSamples: 10000, testSamples: 2000, statisticsSamples: 2000,
                 training: TrainingConfiguration(
-                    epochs: 1, batchSize: 64, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
+                    epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: sgd, schedule: .cosine))
         case .paper:
             return Setting(
                 widths: [16, 32, 64], trainSamples: 60000, testSamples: 10000, statisticsSamples: 10000,
