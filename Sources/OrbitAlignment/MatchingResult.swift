@@ -40,8 +40,16 @@ func fisherYates(_ n: Int, _ generator: inout SeededGenerator) -> [Int] {
 /// Solves a maximisation assignment, mapping solver failures to ``AlignmentError``.
 func assignMaximum(_ cost: Matrix<Double>, group: String) throws(AlignmentError) -> (permutation: [Int], value: Double)
 {
+    var cold: AssignmentPrices? = nil
+    return try assignMaximum(cost, group: group, prices: &cold)
+}
+
+/// The same, warm-started from (and leaving) the group's dual prices of its previous solve.
+func assignMaximum(_ cost: Matrix<Double>, group: String, prices: inout AssignmentPrices?) throws(AlignmentError)
+    -> (permutation: [Int], value: Double)
+{
     do {
-        let a = try LinearAssignment.solve(cost, objective: .maximize)
+        let a = try LinearAssignment.solve(cost, objective: .maximize, prices: &prices)
         return (a.permutation, a.cost)
     } catch {
         throw .numerics(error)

@@ -98,38 +98,4 @@ extension PermutationSpec {
         precondition(θ.layout == layout, "parameters do not have the permutation spec's layout")
         return θ.permuted(tensorPermutations(p))
     }
-
-    /// ⟨θ_A, π(θ_B)⟩ over the parameters (buffers move with their channels but are not matched) =
-    /// Σ_tensors Σ_ij A[i, j]·B[π_out(i), π_in(j)], accumulated in Float64 without forming π(θ_B):
-    /// weight matching's objective, evaluated once per sweep. One pass over both vectors, O(P).
-    func permutedInnerProduct(_ p: Permutations, _ a: ParameterVector<Float>, _ b: ParameterVector<Float>) -> Double {
-        precondition(a.layout == layout && b.layout == layout, "parameters do not have the permutation spec's layout")
-        let permuted = Dictionary(uniqueKeysWithValues: tensorPermutations(p).map { ($0.tensor.name, $0) })
-        var total = 0.0
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                for spec in layout.tensors where spec.role == .parameter {
-                    let base = spec.offset
-                    guard let t = permuted[spec.name] else {
-                        for i in 0..<spec.count { total += Double(x[base + i]) * Double(y[base + i]) }
-                        continue
-                    }
-                    for r in 0..<t.rows {
-                        let xr = base + r * t.columns, yr = base + (t.rowPermutation?[r] ?? r) * t.columns
-                        var sum = 0.0
-                        if let columnPermutation = t.columnPermutation {
-                            for unit in 0..<columnPermutation.count {
-                                let xs = xr + unit * t.block, ys = yr + columnPermutation[unit] * t.block
-                                for q in 0..<t.block { sum += Double(x[xs + q]) * Double(y[ys + q]) }
-                            }
-                        } else {
-                            for c in 0..<t.columns { sum += Double(x[xr + c]) * Double(y[yr + c]) }
-                        }
-                        total += sum
-                    }
-                }
-            }
-        }
-        return total
-    }
 }

@@ -44,6 +44,8 @@ public struct WeightMatching: Sendable {
                 ProductTerm(axis: axis, spec: spec, a: a, b: b)
             }
         }
+        var objective = PermutedInnerProduct(spec: spec, a: a, b: b)
+        var scratch: [Float] = []
         let descent = CoordinateDescent(spec: spec, seed: seed, maxSweeps: maxSweeps, tolerance: tolerance)
         let result = try descent.run(
             initial: initial ?? .identity(spec), neighbours: terms.map { $0.compactMap(\.otherGroup) }
@@ -55,13 +57,13 @@ public struct WeightMatching: Sendable {
                 let version = term.otherGroup.map { perms.version[$0] } ?? 0
                 if cache[g][k]?.version != version {
                     let other = term.otherGroup.map { perms.current[spec.groups[$0].name]! }
-                    cache[g][k] = (version, term.product(permutation: other))
+                    cache[g][k] = (version, term.product(permutation: other, scratch: &scratch))
                 }
                 cost.add(cache[g][k]!.matrix)
             }
             return cost
         } objective: { perms in
-            spec.permutedInnerProduct(perms, a, b)
+            objective(perms)
         }
         return MatchingResult(
             permutations: result.permutations, objective: result.history.last ?? 0, sweeps: result.sweeps,
@@ -84,113 +86,144 @@ func requireLayouts(_ a: ParameterVector<Float>, _ b: ParameterVector<Float>, sp
 /// other axis permuted by its own group. A tensor is read as its matrix view (shape[0] × rest, a
 /// vector as a column) whose columns come in blocks of `block` per unit of the group reading them
 /// (a convolution's kH·kW, a Linear's H·W after a Flatten; docs/math/layer-graph.md §5).
+///
+/// W^A is read in place in θ_A; W^B is gathered into a reused scratch buffer only when its other axis
+/// is permuted, so a product allocates nothing but its n × n result.
 struct ProductTerm {
     let axis: Int
     let otherGroup: Int?
     let isVector: Bool
     let block: Int
-    let wa: Matrix<Float>
-    let wb: Matrix<Float>
+    let rows: Int
+    let columns: Int
+    let offset: Int
+    let a: ParameterVector<Float>
+    let b: ParameterVector<Float>
+    /// `regroupBlocks(W^A)` for a blocked column axis: constant, so formed once, not at every product.
+    let regroupedA: Matrix<Float>?
 
     init(axis: PermutedAxis, spec: PermutationSpec, a: ParameterVector<Float>, b: ParameterVector<Float>) {
         let tensor = spec.layout.tensor(named: axis.tensor)!
         self.axis = axis.axis
+        self.a = a
+        self.b = b
+        offset = tensor.offset
         isVector = tensor.shape.count <= 1
-        let columns = isVector ? 1 : tensor.shape.dropFirst().reduce(1, *)
+        rows = tensor.shape.first ?? 1
+        columns = isVector ? 1 : tensor.shape.dropFirst().reduce(1, *)
         let columnAxis = spec.groups.lazy.flatMap(\.axes).first { $0.tensor == axis.tensor && $0.axis == 1 }
         block = columnAxis?.block ?? 1
-        wa = Matrix(rows: tensor.shape.first ?? 1, columns: columns, flat: a.tensor(axis.tensor)!.flat)
-        wb = Matrix(rows: tensor.shape.first ?? 1, columns: columns, flat: b.tensor(axis.tensor)!.flat)
         let otherAxis = isVector ? nil : 1 - axis.axis
         otherGroup = otherAxis.flatMap { o in
             spec.group(of: axis.tensor, axis: o).flatMap { name in spec.groups.firstIndex { $0.name == name } }
         }
+        let (offset, rows, columns, block) = (offset, rows, columns, block)
+        regroupedA =
+            !isVector && self.axis == 1 && block > 1
+            ? a.withUnsafeBufferPointer { x in
+                regroupBlocks(
+                    MatrixView(baseAddress: x.baseAddress! + offset, rows: rows, columns: columns), block: block)
+            } : nil
     }
 
-    /// The n × n product for this axis given the other axis's permutation (nil: not permuted).
-    func product(permutation other: [Int]?) -> Matrix<Double> {
+    /// The n × n product for this axis given the other axis's permutation (nil: not permuted);
+    /// `scratch` holds the permuted W^B between calls.
+    func product(permutation other: [Int]?, scratch: inout [Float]) -> Matrix<Double> {
         if isVector {
             // b^A b^Bᵀ (rank one).
-            let x = wa.flat, y = wb.flat
-            return Matrix<Double>(
-                rows: x.count, columns: y.count, flat: x.flatMap { xi in y.map { Double(xi) * Double($0) } })
+            return a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    Matrix<Double>(rows: rows, columns: rows) { out in
+                        for i in 0..<rows {
+                            for j in 0..<rows { out[i * rows + j] = Double(x[offset + i]) * Double(y[offset + j]) }
+                        }
+                    }
+                }
+            }
         }
-        if axis == 0 {
-            // W^A · (W^B with its column blocks permuted)ᵀ.
-            let b = other.map { gatherColumnBlocks(wb, $0, block: block) } ?? wb
-            return Matrix.product(wa, b, transposeB: .transposed).converted(to: Double.self)
-        } else if block == 1 {
-            // W^Aᵀ · (P_out W^B): gather B's rows.
-            let b = other.map { gatherRows(wb, $0) } ?? wb
-            return Matrix.product(wa, b, transposeA: .transposed).converted(to: Double.self)
+        if scratch.count < rows * columns { scratch = [Float](repeating: 0, count: rows * columns) }
+        let n = axis == 0 ? rows : columns / block
+        var result = Matrix<Float>(rows: n, columns: n)
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    let wa = MatrixView(baseAddress: x.baseAddress! + offset, rows: rows, columns: columns)
+                    let wb = MatrixView(baseAddress: y.baseAddress! + offset, rows: rows, columns: columns)
+                    result.withMutableView { c in
+                        if axis == 0 {
+                            // W^A · (W^B with its column blocks permuted)ᵀ.
+                            let operand = other.map { gatherColumnBlocks(wb, $0, block: block, into: s.baseAddress!) } ?? wb
+                            gemm(wa, operand, into: c, transposeB: .transposed)
+                        } else if block == 1 {
+                            // W^Aᵀ · (P_out W^B): gather B's rows.
+                            let operand = other.map { gatherRows(wb, $0, into: s.baseAddress!) } ?? wb
+                            gemm(wa, operand, into: c, transposeA: .transposed)
+                        } else {
+                            // Regrouped so that row i holds column block i of every row: Â · B̂ᵀ, B's rows permuted.
+                            let operand = regroupBlocks(wb, block: block, rowOrder: other, into: s.baseAddress!)
+                            regroupedA!.withView { ra in gemm(ra, operand, into: c, transposeB: .transposed) }
+                        }
+                    }
+                }
+            }
+        }
+        return result.converted(to: Double.self)
+    }
+}
+
+/// M with column block c ← block π[c], written to `target` (m.rows × m.columns); returns its view.
+func gatherColumnBlocks<S: BLASScalar>(
+    _ m: MatrixView<S>, _ p: [Int], block: Int, into target: UnsafeMutablePointer<S>
+) -> MatrixView<S> {
+    for i in 0..<m.rows {
+        let s = m.row(i).baseAddress!, d = target + i * m.columns
+        if block == 1 {
+            for c in 0..<p.count { d[c] = s[p[c]] }
         } else {
-            // Regrouped so that row i holds column block i of every row: Â · B̂ᵀ, B's rows permuted.
-            let b = other.map { gatherRows(wb, $0) } ?? wb
-            return Matrix.product(
-                regroupBlocks(wa, block: block), regroupBlocks(b, block: block), transposeB: .transposed
-            )
-            .converted(to: Double.self)
+            for c in 0..<p.count { (d + c * block).update(from: s + p[c] * block, count: block) }
         }
     }
+    return MatrixView(baseAddress: target, rows: m.rows, columns: m.columns)
 }
 
-/// M with column block c ← block π[c] (blocks of `block` consecutive columns).
-func gatherColumnBlocks<S: BLASScalar>(_ m: Matrix<S>, _ p: [Int], block: Int) -> Matrix<S> {
-    guard block > 1 else { return gatherColumns(m, p) }
-    var out = Matrix<S>(rows: m.rows, columns: m.columns)
-    m.withView { src in
-        out.withMutableView { dst in
-            for i in 0..<src.rows {
-                let s = src.row(i), d = dst.row(i)
-                for c in 0..<p.count {
-                    (d.baseAddress! + c * block).update(from: s.baseAddress! + p[c] * block, count: block)
-                }
-            }
-        }
-    }
-    return out
+/// M[π, :] written to `target`; returns its view.
+func gatherRows<S: BLASScalar>(_ m: MatrixView<S>, _ p: [Int], into target: UnsafeMutablePointer<S>) -> MatrixView<S> {
+    for r in 0..<p.count { (target + r * m.columns).update(from: m.row(p[r]).baseAddress!, count: m.columns) }
+    return MatrixView(baseAddress: target, rows: m.rows, columns: m.columns)
 }
 
-/// The units × (rows·block) matrix whose row i holds column block i of every row of `m`, in row order.
-func regroupBlocks<S: BLASScalar>(_ m: Matrix<S>, block: Int) -> Matrix<S> {
+/// The units × (rows·block) matrix whose row i holds column block i of every row of `m`, in row order
+/// (or in the order `rowOrder`: row r of m replaced by row rowOrder[r], the gather fused into the
+/// copy), written to `target`; returns its view.
+func regroupBlocks<S: BLASScalar>(
+    _ m: MatrixView<S>, block: Int, rowOrder: [Int]? = nil, into target: UnsafeMutablePointer<S>
+) -> MatrixView<S> {
     let units = m.columns / block
-    var out = Matrix<S>(rows: units, columns: m.rows * block)
-    m.withView { src in
-        out.withMutableView { dst in
-            for r in 0..<src.rows {
-                let s = src.row(r)
-                for i in 0..<units {
-                    (dst.row(i).baseAddress! + r * block).update(from: s.baseAddress! + i * block, count: block)
-                }
-            }
-        }
+    let width = m.rows * block
+    for r in 0..<m.rows {
+        let s = m.row(rowOrder?[r] ?? r).baseAddress!
+        for i in 0..<units { (target + i * width + r * block).update(from: s + i * block, count: block) }
     }
+    return MatrixView(baseAddress: target, rows: units, columns: width)
+}
+
+/// `regroupBlocks` into a new matrix.
+func regroupBlocks<S: BLASScalar>(_ m: MatrixView<S>, block: Int) -> Matrix<S> {
+    var out = Matrix<S>(rows: m.columns / block, columns: m.rows * block)
+    out.withUnsafeMutableBufferPointer { _ = regroupBlocks(m, block: block, into: $0.baseAddress!) }
     return out
 }
 
-/// M[:, π] (column r of the result is column π[r]).
-func gatherColumns<S: BLASScalar>(_ m: Matrix<S>, _ p: [Int]) -> Matrix<S> {
-    var out = Matrix<S>(rows: m.rows, columns: m.columns)
-    m.withView { src in
-        out.withMutableView { dst in
-            for i in 0..<src.rows {
-                let s = src.row(i), d = dst.row(i)
-                for c in 0..<p.count { d[c] = s[p[c]] }
-            }
-        }
-    }
-    return out
+/// `regroupBlocks` of a matrix into a new matrix.
+func regroupBlocks<S: BLASScalar>(_ m: Matrix<S>, block: Int) -> Matrix<S> {
+    m.withView { regroupBlocks($0, block: block) }
 }
 
-/// M[π, :] (row r of the result is row π[r]).
-func gatherRows<S: BLASScalar>(_ m: Matrix<S>, _ p: [Int]) -> Matrix<S> {
+/// `gatherColumnBlocks` of a matrix into a new matrix.
+func gatherColumnBlocks<S: BLASScalar>(_ m: Matrix<S>, _ p: [Int], block: Int) -> Matrix<S> {
     var out = Matrix<S>(rows: m.rows, columns: m.columns)
-    m.withView { src in
-        out.withMutableView { dst in
-            for r in 0..<p.count {
-                dst.row(r).baseAddress!.update(from: src.row(p[r]).baseAddress!, count: src.columns)
-            }
-        }
+    m.withView { v in
+        out.withUnsafeMutableBufferPointer { _ = gatherColumnBlocks(v, p, block: block, into: $0.baseAddress!) }
     }
     return out
 }
@@ -222,6 +255,9 @@ struct CoordinateDescent {
         }
         // The neighbour versions each group saw when last solved (nil: never solved).
         var solvedAt: [[Int]?] = Array(repeating: nil, count: spec.groups.count)
+        // Each group's dual prices from its last solve: its next cost differs only through the
+        // neighbours that moved, so they warm-start the assignment (same optimum, less work).
+        var prices: [AssignmentPrices?] = Array(repeating: nil, count: spec.groups.count)
         var generator = SeededGenerator(seed: seed)
         var history: [Double] = []
         var sweeps = 0
@@ -234,7 +270,7 @@ struct CoordinateDescent {
                 let c = try cost(g, state, &cache)
                 let name = spec.groups[g].name
                 let old = assignmentValue(c, state.current[name]!)
-                let (perm, new) = try assignMaximum(c, group: name)
+                let (perm, new) = try assignMaximum(c, group: name, prices: &prices[g])
                 solvedAt[g] = seen
                 if new > old + tolerance * max(abs(old), 1e-300), perm != state.current[name]! {
                     state.current[name] = perm

@@ -31,6 +31,31 @@ import Testing
         return (a, spec.apply(planted, to: a), planted)
     }
 
+    /// Weight matching's objective ⟨θ_A, π(θ_B)⟩, with its per-tensor memory, equals the Float64 inner
+    /// product of θ_A with the permuted θ_B (parameters only) for a sequence of permutations that
+    /// revisits earlier ones and moves one group at a time.
+    @Test(arguments: ["resnet20:w=4:bn:in=1x8x8:out=5", "cnn:1x8x8-c5-p-c6-3:relu", "mlp:7-9-6-3:relu"])
+    func objectiveEqualsTheInnerProductOfThePermutedNetwork(_ description: String) throws {
+        let network = try Network(parsing: description)
+        let spec = try PermutationSpec(network: network)
+        let a: ParameterVector<Float> = network.initialParameters(.he, seed: 1)
+        let b: ParameterVector<Float> = network.initialParameters(.he, seed: 2)
+        var objective = PermutedInnerProduct(spec: spec, a: a, b: b)
+        let first = Permutations.random(spec, seed: 3)
+        var onlyOne = first.byGroup
+        onlyOne[spec.groups[0].name] = Permutations.random(spec, seed: 4).byGroup[spec.groups[0].name]
+        for p in [Permutations.identity(spec), first, Permutations(byGroup: onlyOne), first, .identity(spec)] {
+            let permuted = spec.apply(p, to: b)
+            var expected = 0.0
+            for t in network.layout.tensors where t.role == .parameter {
+                let x = a.tensor(t.name)!.flat, y = permuted.tensor(t.name)!.flat
+                for i in x.indices { expected += Double(x[i]) * Double(y[i]) }
+            }
+            let value = objective(p)
+            #expect(abs(value - expected) <= 1e-12 * max(1, abs(expected)), "\(value) vs \(expected)")
+        }
+    }
+
     @Test(arguments: graphs)
     func recoversAPlantedPermutation(_ description: String) throws {
         let network = try Network(parsing: description)

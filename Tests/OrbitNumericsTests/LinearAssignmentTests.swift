@@ -361,3 +361,44 @@ private func coreCost(_ m: Matrix<Double>, initialize: Bool) -> Double? {
     let inf = Double.infinity
     #expect(coreCost(Matrix([[1, inf, inf], [2, inf, inf], [3, 4, 5]]), initialize: false) == nil)
 }
+
+// MARK: - Warm start
+
+/// Prices carried from one solve to the next (as weight matching's coordinate descent does) never
+/// change the optimum: brute force on small matrices, the Hungarian reference at 200, for a matrix
+/// perturbed a little, perturbed completely, with integer ties, and with prices of another size or
+/// objective (ignored: a cold start).
+@Test func linearAssignmentWarmStartKeepsTheOptimum() throws {
+    for n in [1, 2, 5, 7] {
+        for objective in [AssignmentObjective.minimize, .maximize] {
+            var prices: AssignmentPrices? = nil
+            var m = uniform(n, n, seed: UInt64(300 + n))
+            for step in 0..<4 {
+                let a = try LinearAssignment.solve(m, objective: objective, prices: &prices)
+                expectValid(a, for: m)
+                #expect(close(a.cost, bruteForce(m, objective: objective)), "n=\(n) step \(step) \(objective)")
+                #expect(prices != nil)
+                m = m + 0.1 * uniform(n, n, seed: UInt64(400 + 10 * n + step))
+            }
+        }
+    }
+    var prices: AssignmentPrices? = nil
+    let base = uniform(200, 200, seed: 91)
+    for (k, next) in [base, base + 0.01 * uniform(200, 200, seed: 92), uniform(200, 200, seed: 93),
+        integers(200, 200, levels: 4, seed: 94)].enumerated()
+    {
+        let warm = try LinearAssignment.solve(next, objective: .maximize, prices: &prices)
+        let cold = try LinearAssignment.solve(next, objective: .maximize)
+        expectValid(warm, for: next)
+        #expect(close(warm.cost, hungarianCost(next, objective: .maximize)), "step \(k)")
+        #expect(close(warm.cost, cold.cost), "step \(k)")
+    }
+    // Prices of another objective or size are not used.
+    let small = uniform(6, 6, seed: 95)
+    let other = try LinearAssignment.solve(small, objective: .minimize, prices: &prices)
+    #expect(close(other.cost, bruteForce(small)))
+    let rectangular = uniform(4, 6, seed: 96)
+    var none: AssignmentPrices? = nil
+    let r = try LinearAssignment.solve(rectangular, prices: &none)
+    #expect(close(r.cost, bruteForce(rectangular)) && none == nil)
+}

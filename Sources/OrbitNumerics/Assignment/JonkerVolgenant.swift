@@ -35,9 +35,15 @@ enum JonkerVolgenant {
     /// Writes the optimal column of each row to `assignment` (`rows` entries) and returns `true`, or
     /// returns `false` when no assignment with finite cost exists. `initialize: false` skips phases
     /// 1–3 (plain shortest augmenting paths; for tests).
+    ///
+    /// Warm start (square problems): `prices`, when given with `warm`, holds column prices to start
+    /// from instead of phases 1–2 — any prices are sound, since every row starts free and phases 3–4
+    /// keep each assigned row on a column of least reduced cost whatever the prices; prices close to
+    /// optimal (those of a previous, similar matrix) leave little for phases 3–4 to do. When `prices`
+    /// is given, the final prices are written to it.
     static func solve(
         cost: UnsafePointer<Double>, rows: Int, columns: Int, assignment x: UnsafeMutablePointer<Int>,
-        initialize: Bool = true
+        initialize: Bool = true, prices: UnsafeMutablePointer<Double>? = nil, warm: Bool = false
     ) -> Bool {
         precondition(0 <= rows && rows <= columns, "JonkerVolgenant needs rows ≤ columns")
         if rows == 0 { return true }
@@ -54,7 +60,14 @@ enum JonkerVolgenant {
             pred: pred, scanned: ints + columns, scannedPrice: doubles + 2 * columns,
             free: ints + 2 * columns, matches: ints + 2 * columns + rows)
         var freeCount: Int
-        if rows == columns && initialize {
+        defer { if let prices { prices.update(from: w.v, count: columns) } }
+        if let prices, warm, rows == columns, initialize {
+            w.v.update(from: prices, count: columns)
+            w.y.initialize(repeating: -1, count: columns)
+            x.initialize(repeating: -1, count: rows)
+            for i in 0..<rows { w.free[i] = i }
+            freeCount = rows
+        } else if rows == columns && initialize {
             guard let count = w.reduceColumns() else { return false }
             freeCount = count
         } else {

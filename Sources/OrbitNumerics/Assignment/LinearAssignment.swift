@@ -24,6 +24,14 @@ public struct Assignment: Sendable, Equatable {
     }
 }
 
+/// The column prices (dual variables) of a solved square assignment problem, in the solver's internal
+/// minimising orientation: opaque, to warm-start ``LinearAssignment/solve(_:objective:prices:)`` on a
+/// similar matrix of the same size and objective.
+public struct AssignmentPrices: Sendable, Equatable {
+    let objective: AssignmentObjective
+    let values: [Double]
+}
+
 /// Dense linear assignment (the linear sum assignment problem): choose one entry in each row and
 /// column of a cost matrix — `min(rows, columns)` entries — with the smallest (or largest) total.
 ///
@@ -64,6 +72,40 @@ public enum LinearAssignment {
     public static func solve(
         cost: UnsafeBufferPointer<Double>, rows: Int, columns: Int, objective: AssignmentObjective = .minimize
     ) throws(LinearAlgebraError) -> Assignment {
+        try solve(cost: cost, rows: rows, columns: columns, objective: objective, prices: nil)
+    }
+
+    /// Solves the assignment problem on a square `cost`, starting from the dual prices of an earlier
+    /// solve (``AssignmentPrices``; nil, or prices of another size or objective: a cold start) and
+    /// leaving this solve's prices in `prices`. The assignment is optimal whatever the prices
+    /// (``JonkerVolgenant``); near-optimal prices only make it faster — coordinate descent solves each
+    /// group again after its neighbours moved a little (``WeightMatching``-style alignment).
+    public static func solve(
+        _ cost: Matrix<Double>, objective: AssignmentObjective = .minimize, prices: inout AssignmentPrices?
+    ) throws(LinearAlgebraError) -> Assignment {
+        let n = cost.columns
+        var values =
+            prices.flatMap { $0.objective == objective && $0.values.count == n && cost.rows == n ? $0.values : nil }
+        let warm = values != nil
+        if values == nil { values = [Double](repeating: 0, count: n) }
+        let result: Result<Assignment, LinearAlgebraError> = cost.withUnsafeBufferPointer { buffer in
+            values!.withUnsafeMutableBufferPointer { v in
+                Result { () throws(LinearAlgebraError) in
+                    try solve(
+                        cost: buffer, rows: cost.rows, columns: cost.columns, objective: objective,
+                        prices: (v.baseAddress!, warm))
+                }
+            }
+        }
+        let assignment = try result.get()
+        prices = cost.rows == n ? AssignmentPrices(objective: objective, values: values!) : nil
+        return assignment
+    }
+
+    private static func solve(
+        cost: UnsafeBufferPointer<Double>, rows: Int, columns: Int, objective: AssignmentObjective,
+        prices: (values: UnsafeMutablePointer<Double>, warm: Bool)?
+    ) throws(LinearAlgebraError) -> Assignment {
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard rows >= 0, columns >= 0, !overflow, cost.count == count else {
             throw .dimensionMismatch(
@@ -95,7 +137,7 @@ public enum LinearAssignment {
         let feasible = assigned.withUnsafeMutableBufferPointer { x in
             JonkerVolgenant.solve(
                 cost: UnsafePointer(oriented) ?? base, rows: orientedRows, columns: orientedColumns,
-                assignment: x.baseAddress!)
+                assignment: x.baseAddress!, prices: transposed ? nil : prices?.values, warm: prices?.warm ?? false)
         }
         guard feasible else { throw .infeasibleAssignment }
 
