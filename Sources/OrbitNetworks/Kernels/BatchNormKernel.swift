@@ -45,7 +45,7 @@ public final class BatchNormKernel<Scalar: BLASScalar> {
         }
         switch Precision(Scalar.self) {
         case .float:
-            Self.statisticsKernel(
+            ChannelReductions.statistics(
                 rows, channels, spatial, input.reinterpreted(as: Float.self), mean.reinterpreted(as: Float.self),
                 m2.reinterpreted(as: Float.self))
         case .double:
@@ -123,7 +123,7 @@ public final class BatchNormKernel<Scalar: BLASScalar> {
     ) {
         switch Precision(Scalar.self) {
         case .float:
-            Self.sumsKernel(
+            ChannelReductions.gradientSums(
                 rows, channels, spatial, outputGradient.reinterpreted(as: Float.self),
                 normalized.reinterpreted(as: Float.self), sumGradient.reinterpreted(as: Float.self),
                 sumGradientNormalized.reinterpreted(as: Float.self))

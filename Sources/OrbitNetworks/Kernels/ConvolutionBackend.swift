@@ -56,4 +56,27 @@ protocol FloatConvolution: AnyObject {
     func backwardWeight(
         rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?)
+    /// ``backwardWeight`` and then, when `inputGradient` is given, ``backwardInput`` for the same output
+    /// gradient (a backend may share work between the two, e.g. one copy of dy in its own layout).
+    func backward(
+        rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool)
+}
+
+extension FloatConvolution {
+    func backward(
+        rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
+    ) {
+        backwardWeight(
+            rows: rows, input: input, outputGradient: outputGradient, weightGradient: weightGradient,
+            biasGradient: biasGradient)
+        if let inputGradient {
+            backwardInput(
+                rows: rows, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient,
+                accumulate: accumulate)
+        }
+    }
 }

@@ -179,11 +179,34 @@
         func run(_ stream: dnnl_stream_t, adding: Bool = false) {
             let arena = OneDNNArena.current
             arena.reserve(arenaBytes)
-            let base = arena.base!
+            run(stream, adding: adding, base: arena.base!)
+        }
+
+        /// ``run(_:adding:)`` with this pass's arena region at `base` (``arenaBytes`` long), and input
+        /// `shared.input` read from a copy in its wanted layout that an earlier pass left at
+        /// `shared.address` (its own reorder skipped).
+        @inline(__always)
+        func run(
+            _ stream: dnnl_stream_t, adding: Bool = false, base: UnsafeMutableRawPointer,
+            shared: (input: Int, address: UnsafeMutableRawPointer)? = nil
+        ) {
             for copy in copies { copy.memory.bind(base + copy.offset) }
-            for input in inputs { input.reorder?.execute(stream, scratch: base) }
+            for (k, input) in inputs.enumerated() {
+                if let shared, shared.input == k {
+                    input.wanted.bind(shared.address)
+                } else {
+                    input.reorder?.execute(stream, scratch: base)
+                }
+            }
             primitive.execute(stream, scratch: base)
             (adding ? output.addingReorder : output.reorder)?.execute(stream, scratch: base)
+        }
+
+        /// Where the last run put input `k`'s copy, as an offset from its base; nil when the input is read
+        /// in place.
+        func copyOffset(ofInput k: Int) -> Int? {
+            let memory = inputs[k].wanted
+            return copies.first { $0.memory === memory }?.offset
         }
     }
 #endif

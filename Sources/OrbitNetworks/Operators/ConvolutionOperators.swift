@@ -49,23 +49,19 @@ final class Conv2dOperator<Scalar: BLASScalar>: StepOperator {
     func backward(_ c: StepContext<Scalar>) {
         let (x, w) = (c.value(input), c.theta + weight.offset)
         let (dw, db) = (c.gradient! + weight.offset, bias.map { c.gradient! + $0.offset })
+        let routed = c.routing.wants(input) ? c.routing.target(input) : nil
         if let floatKernel {
-            floatKernel.backwardWeight(
+            // Both passes in one call, so the backend can share its copy of dy.
+            floatKernel.backward(
                 rows: c.rows, input: x.reinterpreted(as: Float.self),
-                outputGradient: dy.baseAddress.reinterpreted(as: Float.self),
-                weightGradient: dw.reinterpreted(as: Float.self), biasGradient: db?.reinterpreted(as: Float.self))
-        } else {
-            kernel!.backwardWeight(
-                rows: c.rows, input: x, outputGradient: dy.baseAddress, weightGradient: dw, biasGradient: db)
+                outputGradient: dy.baseAddress.reinterpreted(as: Float.self), weight: w.reinterpreted(as: Float.self),
+                weightGradient: dw.reinterpreted(as: Float.self), biasGradient: db?.reinterpreted(as: Float.self),
+                inputGradient: routed?.0.reinterpreted(as: Float.self), accumulate: routed?.1 ?? false)
+            return
         }
-        guard c.routing.wants(input) else { return }
-        let (target, accumulate) = c.routing.target(input)
-        if let floatKernel {
-            floatKernel.backwardInput(
-                rows: c.rows, outputGradient: dy.baseAddress.reinterpreted(as: Float.self),
-                weight: w.reinterpreted(as: Float.self), inputGradient: target.reinterpreted(as: Float.self),
-                accumulate: accumulate)
-        } else {
+        kernel!.backwardWeight(
+            rows: c.rows, input: x, outputGradient: dy.baseAddress, weightGradient: dw, biasGradient: db)
+        if let (target, accumulate) = routed {
             kernel!.backwardInput(
                 rows: c.rows, outputGradient: dy.baseAddress, weight: w, inputGradient: target,
                 accumulate: accumulate)
