@@ -176,7 +176,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OrbitStudiesTests",
-            dependencies: ["OrbitFormats", "OrbitStar", "OrbitStudies", "OrbitTestSupport"]
+            dependencies: [
+                "OrbitFormats", "OrbitNetworks", "OrbitData", "OrbitCheckpoints", "OrbitTraining", "OrbitCurvature",
+                "OrbitStar", "OrbitStudies", "OrbitTestSupport",
+            ]
         ),
         .testTarget(name: "OrbitNumericsTests", dependencies: ["OrbitNumerics"]),
         .testTarget(

@@ -55,14 +55,29 @@ public struct PathCurvatureRecord: Codable, Sendable {
     /// Measures the curvature at each t of the curve θ(t) given by `point` (a line, a fitted curve, an
     /// orbit curve) on `samples`. Cost per point: `steps` + `probes` Hessian-vector products and one
     /// loss evaluation over the samples.
+    ///
+    /// A BatchNorm network's Hessian is taken in evaluation mode at the point whose running statistics
+    /// `batchNorm` sets, as a path's profile does: `.reset` recomputes them at every t on `statistics`
+    /// in batches of `statisticsBatchSize` (one training-mode pass per point); `.interpolate` keeps
+    /// the point's own. The record's `batch_norm` says which.
     public static func measure<Scalar: BLASScalar>(
         name: String, t: [Double], network: Network, samples: DataSplit, sampleSelection: String,
-        loss: LossFunction, settings: PathCurvatureSettings, point: (Double) throws -> ParameterVector<Scalar>
+        loss: LossFunction, settings: PathCurvatureSettings, batchNorm: BatchNormHandling = .interpolate,
+        statistics: DataSplit? = nil, statisticsBatchSize: Int = 1000,
+        point: (Double) throws -> ParameterVector<Scalar>
     ) throws -> PathCurvatureRecord {
+        precondition(
+            batchNorm == .interpolate || statistics != nil, "PathCurvatureRecord.measure: reset needs statistics data")
+        let resets = batchNorm == .reset && network.plan.hasBatchNorm
         var points: [Point] = []
         var products = 0
         for ti in t {
-            let theta = try point(ti)
+            var theta = try point(ti)
+            if resets {
+                var one = [theta]
+                network.resetBatchNormStatistics(&one, on: statistics!, batchSize: statisticsBatchSize)
+                theta = one[0]
+            }
             let op = try HessianOperator(
                 network: network, parameters: theta, samples: samples, loss: loss,
                 pointDescription: "\(name) t = \(ti)")
@@ -83,6 +98,7 @@ public struct PathCurvatureRecord: Codable, Sendable {
             path: name, samples: samples.count, sampleSelection: sampleSelection,
             lanczosStepLimit: settings.topEigenvalue ? settings.steps : nil,
             probes: settings.trace ? settings.probes : nil, hessianVectorProducts: products,
-            batchNorm: HessianOperator<Scalar>.batchNormHandling(network), points: points)
+            batchNorm: HessianOperator<Scalar>.batchNormHandling(network).map { "\($0); \(batchNorm.reportDescription)" },
+            points: points)
     }
 }

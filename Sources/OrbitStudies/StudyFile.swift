@@ -127,21 +127,10 @@ public struct StudyFile: Sendable, Equatable {
                 current = byName[next]!
             }
         }
-        for group in models where group.hessian != nil {
-            try requireDenseChains(group, for: "the Hessian", key: "hessian", line: group.line)
-        }
         for comparison in comparisons {
             guard let group = byName[comparison.models] else {
                 throw StudyError.unknownReference(
                     file: path, line: comparison.modelsLine, key: "models", name: comparison.models)
-            }
-            if comparison.method != .line {
-                try requireDenseChains(
-                    group, for: "the comparison method '\(comparison.method.rawValue)'", key: "method",
-                    line: comparison.line)
-            }
-            if comparison.hessian != nil {
-                try requireDenseChains(group, for: "the Hessian along a path", key: "hessian", line: comparison.line)
             }
             if comparison.path == .star, group.seeds.count < 2 {
                 throw StudyError.badValue(
@@ -154,19 +143,6 @@ public struct StudyFile: Sendable, Equatable {
                         file: path, line: comparison.pairsLine, key: "pairs",
                         reason: "the pair [\(a), \(b)] names a seed that '\(group.name)' does not train")
                 }
-            }
-        }
-    }
-
-    /// Throws, naming the first node of another kind, unless every network of `group` is a dense chain:
-    /// permutation alignment and the Hessian are written for dense chains, so a study that asks for
-    /// them on a graph network is refused before anything is trained.
-    private func requireDenseChains(_ group: ModelGroup, for purpose: String, key: String, line: Int) throws {
-        for width in group.widths ?? [nil] as [Int?] {
-            let network = try Network(parsing: group.architecture(width: width))
-            do { try network.requireDenseChain(for: purpose) } catch {
-                throw StudyError.badValue(
-                    file: path, line: line, key: key, reason: "'\(group.architecture(width: width))': \(error)")
             }
         }
     }

@@ -2,6 +2,7 @@ import OrbitCurvature
 import OrbitData
 import OrbitNetworks
 import OrbitPaths
+import OrbitTraining
 
 /// What a comparison with a `hessian` object writes to `curvature.json`: `orbit path --hessian`'s
 /// record (``PathCurvatureRecord``), the curvature at each evaluated t with its error bars and counts.
@@ -9,10 +10,11 @@ typealias ComparisonCurvatureRecord = PathCurvatureRecord
 
 extension PathCurvatureRecord {
     /// The curvature at each t of `path` on the first `settings.samples` training samples, with the
-    /// same Lanczos start and probes at every t (``PathCurvatureRecord/measure(name:t:network:samples:sampleSelection:loss:settings:point:)``).
+    /// same Lanczos start and probes at every t, and a BatchNorm network's running statistics set at
+    /// each t as the comparison's profile sets them (``PathCurvatureRecord/measure(name:t:network:samples:sampleSelection:loss:settings:batchNorm:statistics:statisticsBatchSize:point:)``).
     static func measure(
         _ path: AffinePath<Float>, name: String, t: [Double], network: Network, dataset: Dataset,
-        loss: LossFunction, settings: StudyHessian
+        loss: LossFunction, settings: StudyHessian, batchNorm: BatchNormHandling, statisticsBatchSize: Int
     ) throws -> PathCurvatureRecord {
         let samples = try dataset.train.curvatureSamples(count: settings.samples, seed: nil)
         return try measure(
@@ -21,6 +23,7 @@ extension PathCurvatureRecord {
             settings: PathCurvatureSettings(
                 topEigenvalue: settings.measuresTop, trace: settings.measuresTrace, steps: settings.steps,
                 probes: settings.probes, seed: settings.seed),
+            batchNorm: batchNorm, statistics: dataset.train, statisticsBatchSize: statisticsBatchSize,
             point: path.point(at:))
     }
 

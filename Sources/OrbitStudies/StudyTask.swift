@@ -149,7 +149,9 @@ public struct StudyTask {
         let curvature = try configuration.hessian.map {
             try ComparisonCurvatureRecord.measure(
                 path, name: name, t: t, network: network, dataset: dataset,
-                loss: dataset.train.targets.defaultLoss, settings: $0)
+                loss: dataset.train.targets.defaultLoss, settings: $0,
+                batchNorm: configuration.evaluation.batchNormHandling,
+                statisticsBatchSize: configuration.evaluation.batchSize)
         }
         metrics.merge(curvature?.metrics ?? [:]) { old, _ in old }
         try store.commit(run.key, configuration: configuration, inputs: run.inputs, label: run.label) { folder in

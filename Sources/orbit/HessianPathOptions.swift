@@ -50,7 +50,6 @@ struct HessianPathOptions: ParsableArguments {
     ) throws -> [PathCurvatureRecord] {
         guard let settings = try settings() else { return [] }
         let samples = try dataset.train.curvatureSamples(count: hessianSamples, seed: nil)
-        let resets = batchNorm == .reset && network.plan.hasBatchNorm
         if let note = HessianOperator<Scalar>.batchNormHandling(network) {
             FileHandle.standardError.write(Data("curvature: \(note); \(batchNorm.reportDescription)\n".utf8))
         }
@@ -58,14 +57,8 @@ struct HessianPathOptions: ParsableArguments {
             let start = Date()
             let record = try PathCurvatureRecord.measure(
                 name: name, t: t, network: network, samples: samples,
-                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings
-            ) { s in
-                var theta = [try point(s)]
-                if resets {
-                    network.resetBatchNormStatistics(&theta, on: dataset.train, batchSize: statisticsBatchSize)
-                }
-                return theta[0]
-            }
+                sampleSelection: "the first \(samples.count) training samples", loss: loss, settings: settings,
+                batchNorm: batchNorm, statistics: dataset.train, statisticsBatchSize: statisticsBatchSize, point: point)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             FileHandle.standardError.write(Data("\(name): curvature at \(t.count) points in \(seconds) s\n".utf8))
             return record
