@@ -2,6 +2,8 @@ import Foundation
 import OrbitData
 import OrbitNetworks
 import OrbitPaths
+import OrbitStar
+import OrbitTraining
 import Testing
 
 @testable import OrbitExperiments
@@ -68,6 +70,40 @@ import Testing
         // The verdict follows the stated criterion exactly.
         #expect((outcome.verdict == .reproduced) == below.allSatisfy { $0 })
         #expect(StarlightClaimAnchors.widths == [4, 32, 64, 128, 256])
+    }
+
+    /// At the paper's budget the single-change variants run the grid's `ablationEpochs` centre epochs
+    /// (their objective traces are that long and their labels say so) while the long fit still runs
+    /// to the claim's count and is read off at every count of the grid.
+    @Test func variantsRunTheAblationEpochs() throws {
+        let network = try Network(parsing: "mlp:4-6-3:relu")
+        let dataset = try DatasetSpec(parsing: "synthetic:random-labels:d=4,k=3,n=60,test=10,seed=2").load()
+        let data = Dataset(name: dataset.name, train: dataset.train, test: nil)
+        let feet: [ParameterVector<Float>] = (1...3).map { network.initialParameters(seed: UInt64($0)) }
+        let setup = StarDiagnosisSetup(
+            network: network, dataset: data, evaluation: data,
+            centre: CentreConfiguration(epochs: 6, batchSize: 20, learningRate: 0.01, penalty: 0, seed: 1),
+            points: 5,
+            grid: StarDiagnosisGrid(
+                centreEpochs: [2, 6], penalties: [0, 1e-3], learningRates: [0.01, 0.001], ablationEpochs: 2,
+                description: "test"),
+            trainFeet: { _ in StarDiagnosisFeet(feet: feet, trainLoss: [0, 0, 0], lengths: [0, 0, 0]) },
+            plateauRule: "none", criterion: { _ in false }, progress: ProgressReporter(style: .quiet))
+        let rows = try StarDiagnosis.run(setup)
+        let baseline = try #require(rows.first)
+        #expect(baseline.isBaseline && baseline.objective.count == 6)
+        let readOff = try #require(rows.first { $0.ablation == "centre epochs" })
+        #expect(readOff.variant == "2" && readOff.objective.count == 2)
+        let variants = rows.filter { ["λ", "initial centre", "centre learning rate", "minima"].contains($0.ablation) }
+        #expect(variants.count == 4)
+        for row in variants {
+            #expect(row.objective.count == 2, "\(row.ablation) \(row.variant): \(row.objective.count) epochs")
+            #expect(row.variant.hasSuffix("(2 centre epochs)"), "\(row.variant)")
+        }
+        // The same centre and data: the λ = 0 variant at 2 epochs would be the read-off itself; the
+        // learning-rate variant differs from it.
+        let rate = try #require(rows.first { $0.ablation == "centre learning rate" })
+        #expect(rate.objective != readOff.objective)
     }
 
     /// With the centre at a foot (two feet), the fold-line θ1 → θ1 → θ2 is the direct line: the NGD

@@ -21,7 +21,9 @@ import OrbitTraining
 /// Each variant reports the NGD bound (Eq. 8), the fold-line and direct-line barriers and whether it
 /// meets the claim's own criterion ("closes the gap"). Cost: one centre fit per variant (the epochs
 /// ablation one fit to its largest count) of B_r·B_t passes per step, one extra set of minima, and
-/// r arms of `points` evaluations per variant (the direct lines once per set of feet).
+/// r arms of `points` evaluations per variant (the direct lines once per set of feet). At the paper's
+/// budget the single-change variants run ``StarDiagnosisGrid/ablationEpochs`` centre epochs and are
+/// read against the long fit's read-off at that count, so that a paper run stays near an hour.
 struct StarDiagnosisGrid: Sendable {
     /// Centre epochs at which the one long fit is read off (the baseline's count included).
     var centreEpochs: [Int]
@@ -29,6 +31,9 @@ struct StarDiagnosisGrid: Sendable {
     var penalties: [Double]
     /// Centre learning rates (the baseline's included).
     var learningRates: [Double]
+    /// Centre epochs of the λ, initial-centre, learning-rate and plateau variants (nil: the claim's);
+    /// when set, a count of ``centreEpochs`` — the row the variants are compared with.
+    var ablationEpochs: Int? = nil
     /// What the budget changes about the setting, for the report ("10 000 training samples", …).
     var description: String
 }
@@ -144,6 +149,13 @@ enum StarDiagnosis {
 
         var rows: [StarDiagnosisRow] = []
         // Centre epochs: one fit to the largest count, read off at each count.
+        let variantEpochs = setup.grid.ablationEpochs ?? base.epochs
+        precondition(
+            variantEpochs == base.epochs || setup.grid.centreEpochs.contains(variantEpochs),
+            "StarDiagnosis: the variants' centre epochs must be read off the long fit")
+        let suffix = variantEpochs == base.epochs ? "" : " (\(variantEpochs) centre epochs)"
+        var variant = base
+        variant.epochs = variantEpochs
         let epochs = Array(Set(setup.grid.centreEpochs + [base.epochs])).sorted()
         var long = base
         long.epochs = epochs.last!
@@ -161,38 +173,39 @@ enum StarDiagnosis {
         }
         // λ over the grid.
         for lambda in setup.grid.penalties where lambda != base.penalty {
-            var c = base
+            var c = variant
             c.penalty = lambda
             let s = try fit(budgetFeet, c).last!
             rows.append(
                 try row(
-                    "λ", penaltyLabel(lambda), feet: budgetFeet, direct: budgetDirect, centre: s.centre,
+                    "λ", penaltyLabel(lambda) + suffix, feet: budgetFeet, direct: budgetDirect, centre: s.centre,
                     history: s.history))
         }
         // Initial centre at a foot.
-        let atFoot = try fit(budgetFeet, base, fromFoot: true).last!
+        let atFoot = try fit(budgetFeet, variant, fromFoot: true).last!
         rows.append(
             try row(
-                "initial centre", "at foot θ1", feet: budgetFeet, direct: budgetDirect, centre: atFoot.centre,
+                "initial centre", "at foot θ1" + suffix, feet: budgetFeet, direct: budgetDirect, centre: atFoot.centre,
                 history: atFoot.history))
         // Learning rate.
         for rate in setup.grid.learningRates where rate != base.learningRate {
-            var c = base
+            var c = variant
             c.learningRate = rate
             let s = try fit(budgetFeet, c).last!
             rows.append(
                 try row(
-                    "centre learning rate", "\(rate)", feet: budgetFeet, direct: budgetDirect, centre: s.centre,
+                    "centre learning rate", "\(rate)" + suffix, feet: budgetFeet, direct: budgetDirect, centre: s.centre,
                     history: s.history))
         }
         // Minima trained to a plateau.
         let plateauFeet = try setup.trainFeet(true)
         let plateauDirect = try directLines(
             plateauFeet.feet, evaluator: evaluator, evaluation: setup.evaluation, t: t)
-        let plateau = try fit(plateauFeet, base).last!
+        let plateau = try fit(plateauFeet, variant).last!
         rows.append(
             try row(
-                "minima", "to a plateau (\(plateauFeet.lengths.map(String.init).joined(separator: ", ")))",
+                "minima",
+                "to a plateau (\(plateauFeet.lengths.map(String.init).joined(separator: ", ")))" + suffix,
                 feet: plateauFeet, direct: plateauDirect, centre: plateau.centre, history: plateau.history))
         return rows
     }
