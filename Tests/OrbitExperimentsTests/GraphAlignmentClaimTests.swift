@@ -37,8 +37,12 @@ import Testing
         }
         let collapsed = outcome.numbers["permuted_midpoint_accuracy"]!.doubles!
         let retention = outcome.numbers["reset_retention"]!.doubles!
+        // The claim's criterion: trained end points (≥ 85 % at every width), collapse, and the reset's
+        // retention.
+        let trained = perWidth.allSatisfy { $0["test_accuracy"]!.doubles!.prefix(2).allSatisfy { $0 >= 0.85 } }
         let expected =
-            collapsed.allSatisfy { $0 <= 0.3 } && retention.last! >= 0.9 && retention.last! > retention.first!
+            trained && collapsed.allSatisfy { $0 <= 0.3 } && retention.last! >= 0.9
+            && retention.last! > retention.first!
         #expect((outcome.verdict == .reproduced) == expected)
         #expect(outcome.paperStatement.contains("78.2 %") && !outcome.sections.isEmpty)
     }
