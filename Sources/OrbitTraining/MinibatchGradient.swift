@@ -52,6 +52,12 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
 
     var accumulated = true
 
+    /// The threads that run the parts of a BatchNorm network's ~40 phases per step in lockstep
+    /// (``LockstepTeam``: a spinning hand-over instead of waking a pool thread per phase); made on the
+    /// first exchanging step. `ORBIT_NO_LOCKSTEP` in the environment uses Dispatch instead (A/B timing).
+    private lazy var team: LockstepTeam? =
+        ProcessInfo.processInfo.environment["ORBIT_NO_LOCKSTEP"] == nil ? LockstepTeam(parts: parts) : nil
+
     /// The parts of a network with BatchNorm run in lockstep: forward to each BatchNorm, whose
     /// partial statistics the parts exchange so that every part normalises with the statistics of
     /// the whole minibatch (PyTorch's training mode on the unsplit batch), and likewise backward.
@@ -64,10 +70,15 @@ public final class MinibatchGradient<Scalar: BLASScalar> {
         defer { done.deallocate() }
         let shared = UncheckedSendable((workspaces, loader, results, done))
         func run(_ body: @escaping @Sendable (Int, MatrixView<Scalar>) -> Bool) -> Bool {
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let phase: @Sendable (Int) -> Void = { p in
                 let (_, loader, _, done) = shared.value
                 let rows = chunkRange(p, of: parts, count: b)
                 done[p] = body(p, loader.inputs.submatrix(rows: rows, columns: 0..<loader.inputs.columns))
+            }
+            if let team {
+                team.run(phase)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: parts, execute: phase)
             }
             return done.allSatisfy { $0 }
         }
