@@ -18,7 +18,8 @@ struct ReproduceCommand: ParsableCommand {
             A current record in OUT (same sources, budget, seed, data) is reused; a
             stale one (other sources) is rerun; --rerun runs the named claims again.
             --markdown FILE writes REPRODUCTION.md from every record in OUT: each
-            claim's full (or quick) row, then its paper row when there is one.
+            claim's full (or quick) row, then its paper row when there is one; with
+            status it writes it from the records as they are, running nothing.
             Examples: orbit reproduce all --budget full --markdown REPRODUCTION.md
               orbit reproduce star-table1-fnn --budget paper --markdown R.md
             """)
@@ -68,6 +69,14 @@ struct ReproduceCommand: ParsableCommand {
         if what == ["status"] {
             let budgets = budget.map { [$0] } ?? ReproductionBudget.allCases
             print(Self.status(out: out, budgets: budgets, seed: seed, data: data, miniature: miniature))
+            // The document from the records as they are, running nothing (stale rows say so).
+            if let markdown {
+                let text = ReproductionMarkdown.render(
+                    rows: ReproductionMarkdown.rows(in: out, claims: ClaimRegistry.all),
+                    command: "orbit reproduce status --out \(out) --markdown \(markdown)",
+                    machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threading.threadCount) threads")
+                try AtomicFile.write(text, to: markdown)
+            }
             return
         }
         let claims = what == ["all"] ? ClaimRegistry.all : what.compactMap(ClaimRegistry.claim)

@@ -157,6 +157,7 @@ private struct MarkingClaim: Claim {
             r.settingBudget = budget
             r.finished = finished
             r.command = command
+            r.sourceHash = budget == "paper" ? "fnv1a128:older" : ClaimSources.hash
             return r
         }
         let dir = try temporaryDirectory()
@@ -187,6 +188,9 @@ private struct MarkingClaim: Claim {
         #expect(text.contains("- **star-table1-fnn** (paper) — setting: s. Differences from the paper: d."))
         let full = text.range(of: "| full result")!, paper = text.range(of: "| paper result")!
         #expect(full.lowerBound < paper.lowerBound)
+        // The header names the sources behind the rows and which of them are this build's.
+        #expect(text.contains("- `\(ClaimSources.hash)`: 1 row(s), the sources of the build that wrote this document"))
+        #expect(text.contains("- `fnv1a128:older`: 1 row(s), other sources than the build that wrote this document"))
     }
 
     /// `orbit reproduce star-table1-fnn --budget paper` (the miniature hook) killed with SIGKILL once

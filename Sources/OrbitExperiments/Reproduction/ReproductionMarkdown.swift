@@ -79,6 +79,17 @@ public enum ReproductionMarkdown {
                 lines.append("- `\(c)` (\(budgets.sorted().joined(separator: ", ")) rows)")
             }
         }
+        // Which sources produced the rows, against the sources of the build writing the document: a
+        // later change of the code leaves the rows as they were measured, and says so here.
+        var hashes: [String: Int] = [:]
+        for row in rows { hashes[row.record.sourceHash ?? "unrecorded", default: 0] += 1 }
+        if !hashes.isEmpty {
+            lines += ["", "Sources of the rows (the hash each record stores; `orbit reproduce status` tells current from stale):"]
+            for (hash, count) in hashes.sorted(by: { $0.key < $1.key }) {
+                let note = hash == ClaimSources.hash ? "the sources of the build that wrote this document" : "other sources than the build that wrote this document (\(ClaimSources.hash))"
+                lines.append("- `\(hash)`: \(count) row(s), \(note)")
+            }
+        }
         lines += [
             "",
             "Verdicts: **reproduced** — Orbit's number agrees with the paper's statement; **differs** — it does",
