@@ -152,7 +152,8 @@ struct ProductTerm {
                     result.withMutableView { c in
                         if axis == 0 {
                             // W^A · (W^B with its column blocks permuted)ᵀ.
-                            let operand = other.map { gatherColumnBlocks(wb, $0, block: block, into: s.baseAddress!) } ?? wb
+                            let operand =
+                                other.map { gatherColumnBlocks(wb, $0, block: block, into: s.baseAddress!) } ?? wb
                             gemm(wa, operand, into: c, transposeB: .transposed)
                         } else if block == 1 {
                             // W^Aᵀ · (P_out W^B): gather B's rows.

@@ -98,7 +98,9 @@ public struct PathCurvatureRecord: Codable, Sendable {
             path: name, samples: samples.count, sampleSelection: sampleSelection,
             lanczosStepLimit: settings.topEigenvalue ? settings.steps : nil,
             probes: settings.trace ? settings.probes : nil, hessianVectorProducts: products,
-            batchNorm: HessianOperator<Scalar>.batchNormHandling(network).map { "\($0); \(batchNorm.reportDescription)" },
+            batchNorm: HessianOperator<Scalar>.batchNormHandling(network).map {
+                "\($0); \(batchNorm.reportDescription)"
+            },
             points: points)
     }
 }

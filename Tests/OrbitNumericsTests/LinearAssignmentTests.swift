@@ -384,9 +384,10 @@ private func coreCost(_ m: Matrix<Double>, initialize: Bool) -> Double? {
     }
     var prices: AssignmentPrices? = nil
     let base = uniform(200, 200, seed: 91)
-    for (k, next) in [base, base + 0.01 * uniform(200, 200, seed: 92), uniform(200, 200, seed: 93),
-        integers(200, 200, levels: 4, seed: 94)].enumerated()
-    {
+    for (k, next) in [
+        base, base + 0.01 * uniform(200, 200, seed: 92), uniform(200, 200, seed: 93),
+        integers(200, 200, levels: 4, seed: 94),
+    ].enumerated() {
         let warm = try LinearAssignment.solve(next, objective: .maximize, prices: &prices)
         let cold = try LinearAssignment.solve(next, objective: .maximize)
         expectValid(warm, for: next)

@@ -65,7 +65,8 @@ import Testing
         let loss = dataset.train.targets.defaultLoss
         func top(_ theta: ParameterVector<Float>) throws -> Double {
             let op = try HessianOperator(network: a.network, parameters: theta, samples: samples, loss: loss)
-            return try #require(PointCurvature.measure(op, top: true, trace: false, steps: 6, probes: 0, seed: 0).topEigenvalue)
+            return try #require(
+                PointCurvature.measure(op, top: true, trace: false, steps: 6, probes: 0, seed: 0).topEigenvalue)
         }
         // At each trained model: the library's number.
         for run in try #require(plan.stage("hessian")).runs {

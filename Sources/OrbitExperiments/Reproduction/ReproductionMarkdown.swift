@@ -84,9 +84,15 @@ public enum ReproductionMarkdown {
         var hashes: [String: Int] = [:]
         for row in rows { hashes[row.record.sourceHash ?? "unrecorded", default: 0] += 1 }
         if !hashes.isEmpty {
-            lines += ["", "Sources of the rows (the hash each record stores; `orbit reproduce status` tells current from stale):"]
+            lines += [
+                "",
+                "Sources of the rows (the hash each record stores; `orbit reproduce status` tells current from stale):",
+            ]
             for (hash, count) in hashes.sorted(by: { $0.key < $1.key }) {
-                let note = hash == ClaimSources.hash ? "the sources of the build that wrote this document" : "other sources than the build that wrote this document (\(ClaimSources.hash))"
+                let note =
+                    hash == ClaimSources.hash
+                    ? "the sources of the build that wrote this document"
+                    : "other sources than the build that wrote this document (\(ClaimSources.hash))"
                 lines.append("- `\(hash)`: \(count) row(s), \(note)")
             }
         }

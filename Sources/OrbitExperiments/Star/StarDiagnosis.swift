@@ -194,7 +194,8 @@ enum StarDiagnosis {
             let s = try fit(budgetFeet, c).last!
             rows.append(
                 try row(
-                    "centre learning rate", "\(rate)" + suffix, feet: budgetFeet, direct: budgetDirect, centre: s.centre,
+                    "centre learning rate", "\(rate)" + suffix, feet: budgetFeet, direct: budgetDirect,
+                    centre: s.centre,
                     history: s.history))
         }
         // Minima trained to a plateau.

@@ -61,7 +61,8 @@ struct FNNDiagnosis {
                 centreEpochs: [5, 50, 200], penalties: Self.withClaim([0, 1e-5, 1e-4, 1e-3, 1e-2], claimPenalty),
                 learningRates: rates, ablationEpochs: 50,
                 description:
-                    "paper: the FNN 784-500-300-10 on all training samples, barriers on 10 000 at 13 points per arm; the single-change variants run 50 centre epochs, against the baseline's read-off at 50")
+                    "paper: the FNN 784-500-300-10 on all training samples, barriers on 10 000 at 13 points per arm; the single-change variants run 50 centre epochs, against the baseline's read-off at 50"
+            )
         }
         plateauTolerance = 0.05
     }

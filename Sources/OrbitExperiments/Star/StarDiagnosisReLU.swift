@@ -57,7 +57,8 @@ struct ReLUDiagnosis {
                 penalties: FNNDiagnosis.withClaim([0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], penalty), learningRates: rates,
                 ablationEpochs: 200,
                 description:
-                    "paper: widths \(widths), n = 1000, one pair of students per width; the single-change variants run 200 centre epochs, against the baseline's read-off at 200")
+                    "paper: widths \(widths), n = 1000, one pair of students per width; the single-change variants run 200 centre epochs, against the baseline's read-off at 200"
+            )
         }
     }
 

@@ -37,7 +37,8 @@ public struct StarTableVGGClaim: Claim {
                 width: 0.0625, trainSamples: 256, evaluationSamples: 128, minimaEpochs: 1, centreEpochs: 1, points: 3)
         case .full:
             return Setting(
-                width: 0.0625, trainSamples: 4000, evaluationSamples: 1000, minimaEpochs: 5, centreEpochs: 10, points: 7)
+                width: 0.0625, trainSamples: 4000, evaluationSamples: 1000, minimaEpochs: 5, centreEpochs: 10, points: 7
+            )
         case .paper:
             return Setting(
                 width: 1, trainSamples: 60000, evaluationSamples: 10000, minimaEpochs: 10, centreEpochs: 200,
