@@ -80,7 +80,20 @@
             f.inputs[1].user.bind(weight)
             f.output.user.bind(output)
             if let bias { b.bias!.bind(bias) }
-            f.run(stream)
+            b.keptInput = nil
+            guard !inference, f.copyBytes(ofInput: 0) > 0 else {
+                f.run(stream)
+                return
+            }
+            // Training: the source's copy in oneDNN's layout is kept for the weight pass of the same
+            // step (``backward``), which would otherwise reorder the same array again.
+            if b.keptCopy == nil {
+                b.keptCopy = .allocate(byteCount: f.copyBytes(ofInput: 0), alignment: OneDNNArena.alignment)
+            }
+            let arena = OneDNNArena.current
+            arena.reserve(f.arenaBytes)
+            f.run(stream, base: arena.base!, kept: (0, b.keptCopy!))
+            b.keptInput = UnsafeRawPointer(input)
         }
 
         /// inputGradient[n] ← (or += when `accumulate`) Wᵀ ⋆ outputGradient[n]. oneDNN's backward data only
@@ -160,20 +173,26 @@
             d.inputs[0].user.bind(outputGradient)
             d.inputs[1].user.bind(weight)
             d.output.user.bind(inputGradient)
-            var first = w.inputs[1].wanted.descriptor, second = d.inputs[0].wanted.descriptor
-            guard let offset = w.copyOffset(ofInput: 1), d.copyOffset(ofInput: 0) != nil,
-                dnnl_memory_desc_equal(&first, &second) != 0
-            else {
-                w.run(stream)
-                d.run(stream, adding: accumulate)
-                return
-            }
             let arena = OneDNNArena.current
             let split = OneDNNArena.aligned(w.arenaBytes)
             arena.reserve(split + d.arenaBytes)
             let base = arena.base!
-            w.run(stream, base: base)
-            d.run(stream, adding: accumulate, base: base + split, shared: (0, base + offset))
+            // The source as the forward pass of this step left it in oneDNN's layout, when this is the
+            // same array in the same layout (the training step: forward, then backward on its values).
+            var sourceCopy: [(input: Int, address: UnsafeMutableRawPointer)] = []
+            if let kept = b.keptCopy, b.keptInput == UnsafeRawPointer(input), w.copyBytes(ofInput: 0) > 0 {
+                var forwardSource = b.forward.inputs[0].wanted.descriptor, weightSource = w.inputs[0].wanted.descriptor
+                if dnnl_memory_desc_equal(&forwardSource, &weightSource) != 0 { sourceCopy = [(0, kept)] }
+            }
+            w.run(stream, base: base, shared: sourceCopy)
+            var first = w.inputs[1].wanted.descriptor, second = d.inputs[0].wanted.descriptor
+            if let offset = w.copyOffset(ofInput: 1), d.copyOffset(ofInput: 0) != nil,
+                dnnl_memory_desc_equal(&first, &second) != 0
+            {
+                d.run(stream, adding: accumulate, base: base + split, shared: [(0, base + offset)])
+            } else {
+                d.run(stream, adding: accumulate, base: base + split)
+            }
         }
 
         // MARK: Primitives per batch size
@@ -191,6 +210,10 @@
             var backwardData: OneDNNPass?
             var backwardWeights: OneDNNPass?
             var biasGradient: OneDNNMemory?
+            /// Training: the last forward call's source in the forward primitive's layout, and the caller's
+            /// array it was copied from (nil once another call may have changed it).
+            var keptCopy: UnsafeMutableRawPointer?
+            var keptInput: UnsafeRawPointer?
 
             init(
                 rows: Int, threads: Int, forwardDescriptor: dnnl_primitive_desc_t, forward: OneDNNPass,
@@ -200,7 +223,10 @@
                 (self.forward, self.bias) = (forward, bias)
             }
 
-            deinit { dnnl_primitive_desc_destroy(forwardDescriptor) }
+            deinit {
+                dnnl_primitive_desc_destroy(forwardDescriptor)
+                keptCopy?.deallocate()
+            }
         }
 
         /// The primitives for `rows` at the calling thread's thread count (set here), created on first use.

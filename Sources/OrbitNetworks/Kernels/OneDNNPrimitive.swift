@@ -182,18 +182,21 @@
             run(stream, adding: adding, base: arena.base!)
         }
 
-        /// ``run(_:adding:)`` with this pass's arena region at `base` (``arenaBytes`` long), and input
-        /// `shared.input` read from a copy in its wanted layout that an earlier pass left at
-        /// `shared.address` (its own reorder skipped).
+        /// ``run(_:adding:)`` with this pass's arena region at `base` (``arenaBytes`` long); each input
+        /// listed in `shared` read from a copy in its wanted layout that an earlier pass left at its
+        /// address (its own reorder skipped), and the copy of input `kept.input`, when given, placed at
+        /// `kept.address` instead of the arena so that a later pass can read it.
         @inline(__always)
         func run(
             _ stream: dnnl_stream_t, adding: Bool = false, base: UnsafeMutableRawPointer,
-            shared: (input: Int, address: UnsafeMutableRawPointer)? = nil
+            shared: [(input: Int, address: UnsafeMutableRawPointer)] = [],
+            kept: (input: Int, address: UnsafeMutableRawPointer)? = nil
         ) {
             for copy in copies { copy.memory.bind(base + copy.offset) }
+            if let kept { inputs[kept.input].wanted.bind(kept.address) }
             for (k, input) in inputs.enumerated() {
-                if let shared, shared.input == k {
-                    input.wanted.bind(shared.address)
+                if let s = shared.first(where: { $0.input == k }) {
+                    input.wanted.bind(s.address)
                 } else {
                     input.reorder?.execute(stream, scratch: base)
                 }
@@ -201,6 +204,9 @@
             primitive.execute(stream, scratch: base)
             (adding ? output.addingReorder : output.reorder)?.execute(stream, scratch: base)
         }
+
+        /// The bytes of input `k`'s copy in its wanted layout (0: read in place).
+        func copyBytes(ofInput k: Int) -> Int { inputs[k].copyBytes }
 
         /// Where the last run put input `k`'s copy, as an offset from its base; nil when the input is read
         /// in place.
