@@ -70,6 +70,17 @@ extension FloatConvolution {
         weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
         inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
     ) {
+        backwardSeparately(
+            rows: rows, input: input, outputGradient: outputGradient, weight: weight, weightGradient: weightGradient,
+            biasGradient: biasGradient, inputGradient: inputGradient, accumulate: accumulate)
+    }
+
+    /// The two passes as two calls, sharing nothing.
+    func backwardSeparately(
+        rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
+    ) {
         backwardWeight(
             rows: rows, input: input, outputGradient: outputGradient, weightGradient: weightGradient,
             biasGradient: biasGradient)

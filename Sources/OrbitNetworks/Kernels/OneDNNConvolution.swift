@@ -141,22 +141,18 @@
 
         /// ``backwardWeight`` then ``backwardInput`` with one copy of dy: the weight pass reorders dy into
         /// oneDNN's layout and the data pass reads that copy when it wants the same layout (it does for
-        /// the JIT kernels), saving one of the six activation reorders of a training step.
+        /// the JIT kernels); the weight pass also reads the source copy the forward pass kept. Two of the
+        /// six activation reorders of a training step saved.
         public func backward(
             rows: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
             weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
             inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
         ) {
             guard let inputGradient, rows > 0 else {
-                backwardWeight(
-                    rows: rows, input: input, outputGradient: outputGradient, weightGradient: weightGradient,
-                    biasGradient: biasGradient)
-                if let inputGradient {
-                    backwardInput(
-                        rows: rows, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient,
-                        accumulate: accumulate)
-                }
-                return
+                return backwardSeparately(
+                    rows: rows, input: input, outputGradient: outputGradient, weight: weight,
+                    weightGradient: weightGradient, biasGradient: biasGradient, inputGradient: inputGradient,
+                    accumulate: accumulate)
             }
             precondition(rows <= capacity, "OneDNNConvolution.backward: \(rows) rows, capacity \(capacity)")
             precondition(!inference, "OneDNNConvolution.backward on an inference-only kernel")
