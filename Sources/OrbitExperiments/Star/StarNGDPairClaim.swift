@@ -12,7 +12,7 @@ public struct StarNGDPairClaim: Claim {
     public let id = "star-ngd-fnn"
     public let paper = Paper.lin2024
     public let title = "Table 2: the NGD bound of two FNN minima is close to 1 with a low-loss fold-line"
-    public let estimatedSeconds = 900
+    public let estimatedSeconds = 150
     /// λ, chosen before running (the paper does not state it).
     public static let penalty = 1e-4
     public var hasPaperSetting: Bool { true }

@@ -80,7 +80,7 @@ public struct StarReLUWidthClaim: Claim {
     public let id = "star-ngd-width-relu"
     public let paper = Paper.lin2024
     public let title = "Fig. 3: the NGD of two-layer ReLU student minima decreases towards 1 with width"
-    public let estimatedSeconds = 600
+    public let estimatedSeconds = 120
     public static let penalty = 1e-3
     public var hasPaperSetting: Bool { true }
 

@@ -13,7 +13,7 @@ public struct StarTableClaim: Claim {
     public let id = "star-table1-fnn"
     public let paper = Paper.lin2024
     public let title = "Table 1: five FNN minima see one centre along straight lines; direct lines have barriers"
-    public let estimatedSeconds = 900
+    public let estimatedSeconds = 180
     public var hasPaperSetting: Bool { true }
 
     public init() {}

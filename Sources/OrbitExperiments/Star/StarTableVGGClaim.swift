@@ -17,7 +17,7 @@ public struct StarTableVGGClaim: Claim {
     public let paper = Paper.lin2024
     public let title =
         "Table 1 (VGG16 row): five VGG minima see one centre along straight lines; direct lines have barriers"
-    public let estimatedSeconds = 600
+    public let estimatedSeconds = 120
 
     public init() {}
 
