@@ -5,11 +5,11 @@ import OrbitNumerics
 /// R{∂L/∂b} = Σ R{dy}, R{∂L/∂x} = Wᵀ ⋆ R{dy} + Vᵀ ⋆ dy. Every term is a call of the step's own
 /// kernels (oneDNN in Float, im2col + GEMM in Double) with other arguments: twice the gradient's
 /// convolutions, once as many when x is the network input (R{x} = 0).
-final class Conv2dCurvature<Scalar: BLASScalar>: StepCurvature {
+final class Conv2dCurvature<Scalar: BLASScalar>: RBufferHolding {
     let op: Conv2dOperator<Scalar>
     let geometry: Conv2dGeometry
-    let ry: AlignedBuffer<Scalar>
-    let rdy: AlignedBuffer<Scalar>
+    /// R{output} and R{∂L/∂output}.
+    let buffers: RBuffers<Scalar>
     /// V ⋆ x + V_b, before W ⋆ R{x} is added.
     let scratch: AlignedBuffer<Scalar>
     /// One term of R{∂L/∂W} and R{∂L/∂b} (the kernels overwrite their gradients).
@@ -21,16 +21,12 @@ final class Conv2dCurvature<Scalar: BLASScalar>: StepCurvature {
     init(_ op: Conv2dOperator<Scalar>, geometry: Conv2dGeometry, capacity: Int) {
         self.op = op
         self.geometry = geometry
-        ry = AlignedBuffer(repeating: 0, count: capacity * geometry.outputSize)
-        rdy = AlignedBuffer(repeating: 0, count: capacity * geometry.outputSize)
+        buffers = RBuffers(count: capacity * geometry.outputSize)
         scratch = AlignedBuffer(repeating: 0, count: op.input >= 0 ? capacity * geometry.outputSize : 1)
         weightScratch = AlignedBuffer(repeating: 0, count: geometry.weightCount)
         biasScratch = AlignedBuffer(repeating: 0, count: geometry.outChannels)
         zeroBias = AlignedBuffer(repeating: 0, count: geometry.outChannels)
     }
-
-    var rOutput: UnsafeMutablePointer<Scalar> { ry.baseAddress }
-    var rOutputGradient: UnsafeMutablePointer<Scalar> { rdy.baseAddress }
 
     private func convolve(
         _ rows: Int, _ x: UnsafePointer<Scalar>, _ w: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>?,
@@ -77,23 +73,23 @@ final class Conv2dCurvature<Scalar: BLASScalar>: StepCurvature {
         let v = r.direction + op.weight.offset, vb = op.bias.map { r.direction + $0.offset }
         let x = UnsafePointer(c.value(op.input))
         guard op.input >= 0 else {
-            convolve(c.rows, x, v, vb, ry.baseAddress)
+            convolve(c.rows, x, v, vb, rOutput)
             return
         }
         convolve(c.rows, x, v, vb, scratch.baseAddress)
         convolve(
             c.rows, r.rValue(op.input), c.theta + op.weight.offset, op.bias == nil ? nil : zeroBias.baseAddress,
-            ry.baseAddress)
+            rOutput)
         let count = c.rows * geometry.outputSize
         axpy(
             1, UnsafeBufferPointer(start: scratch.baseAddress, count: count),
-            UnsafeMutableBufferPointer(start: ry.baseAddress, count: count))
+            UnsafeMutableBufferPointer(start: rOutput, count: count))
     }
 
     func backwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
         let b = c.rows
         let (x, dy, rdyPointer) = (
-            UnsafePointer(c.value(op.input)), UnsafePointer(op.dy.baseAddress), UnsafePointer(rdy.baseAddress)
+            UnsafePointer(c.value(op.input)), UnsafePointer(op.dy.baseAddress), UnsafePointer(rOutputGradient)
         )
         weightGradient(b, x, rdyPointer)
         r.addToProduct(weightScratch.baseAddress, op.weight)
@@ -112,25 +108,21 @@ final class Conv2dCurvature<Scalar: BLASScalar>: StepCurvature {
 /// argmax is fixed (almost everywhere): R{y} = R{x} at the argmax the pass at θ recorded, and
 /// R{∂L/∂x} the scatter of R{∂L/∂y} to it. Average pooling is linear: R{y} = avgpool(R{x}),
 /// R{∂L/∂x} = avgpoolᵀ(R{∂L/∂y}). Neither has tensors.
-final class Pool2dCurvature<Scalar: BLASScalar>: StepCurvature {
+final class Pool2dCurvature<Scalar: BLASScalar>: RBufferHolding {
     let op: Pool2dOperator<Scalar>
-    let ry: AlignedBuffer<Scalar>
-    let rdy: AlignedBuffer<Scalar>
+    /// R{output} and R{∂L/∂output}.
+    let buffers: RBuffers<Scalar>
 
     init(_ op: Pool2dOperator<Scalar>, width: Int, capacity: Int) {
         self.op = op
-        ry = AlignedBuffer(repeating: 0, count: capacity * width)
-        rdy = AlignedBuffer(repeating: 0, count: capacity * width)
+        buffers = RBuffers(count: capacity * width)
     }
-
-    var rOutput: UnsafeMutablePointer<Scalar> { ry.baseAddress }
-    var rOutputGradient: UnsafeMutablePointer<Scalar> { rdy.baseAddress }
 
     func forwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
         if let maxKernel = op.maxKernel {
-            maxKernel.gather(rows: c.rows, input: r.rValue(op.input), output: ry.baseAddress)
+            maxKernel.gather(rows: c.rows, input: r.rValue(op.input), output: rOutput)
         } else {
-            op.averageKernel!.forward(rows: c.rows, input: r.rValue(op.input), output: ry.baseAddress)
+            op.averageKernel!.forward(rows: c.rows, input: r.rValue(op.input), output: rOutput)
         }
     }
 
@@ -139,36 +131,32 @@ final class Pool2dCurvature<Scalar: BLASScalar>: StepCurvature {
         let (target, accumulate) = r.routing.target(op.input)
         if let maxKernel = op.maxKernel {
             maxKernel.backward(
-                rows: c.rows, outputGradient: rdy.baseAddress, inputGradient: target, accumulate: accumulate)
+                rows: c.rows, outputGradient: rOutputGradient, inputGradient: target, accumulate: accumulate)
         } else {
             op.averageKernel!.backward(
-                rows: c.rows, outputGradient: rdy.baseAddress, inputGradient: target, accumulate: accumulate)
+                rows: c.rows, outputGradient: rOutputGradient, inputGradient: target, accumulate: accumulate)
         }
     }
 }
 
 /// The R-operator of global average pooling, a linear map: R{y} = GAP(R{x}), R{∂L/∂x} = GAPᵀ(R{∂L/∂y}).
-final class GlobalAveragePoolCurvature<Scalar: BLASScalar>: StepCurvature {
+final class GlobalAveragePoolCurvature<Scalar: BLASScalar>: RBufferHolding {
     let op: GlobalAveragePoolOperator<Scalar>
-    let ry: AlignedBuffer<Scalar>
-    let rdy: AlignedBuffer<Scalar>
+    /// R{output} and R{∂L/∂output}.
+    let buffers: RBuffers<Scalar>
 
     init(_ op: GlobalAveragePoolOperator<Scalar>, width: Int, capacity: Int) {
         self.op = op
-        ry = AlignedBuffer(repeating: 0, count: capacity * width)
-        rdy = AlignedBuffer(repeating: 0, count: capacity * width)
+        buffers = RBuffers(count: capacity * width)
     }
 
-    var rOutput: UnsafeMutablePointer<Scalar> { ry.baseAddress }
-    var rOutputGradient: UnsafeMutablePointer<Scalar> { rdy.baseAddress }
-
     func forwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
-        op.kernel.forward(rows: c.rows, input: r.rValue(op.input), output: ry.baseAddress)
+        op.kernel.forward(rows: c.rows, input: r.rValue(op.input), output: rOutput)
     }
 
     func backwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
         guard r.routing.wants(op.input) else { return }
         let (target, accumulate) = r.routing.target(op.input)
-        op.kernel.backward(rows: c.rows, outputGradient: rdy.baseAddress, inputGradient: target, accumulate: accumulate)
+        op.kernel.backward(rows: c.rows, outputGradient: rOutputGradient, inputGradient: target, accumulate: accumulate)
     }
 }

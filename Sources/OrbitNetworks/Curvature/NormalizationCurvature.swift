@@ -6,10 +6,10 @@ import OrbitNumerics
 /// fused ReLU's σ′ mask); backward R{∂L/∂x} = s·(γ·R{dy} + V_γ·dy), R{∂L/∂γ} = Σ R{dy}·x̂ + Σ dy·s·R{x},
 /// R{∂L/∂β} = Σ R{dy}. The Hessian of a BatchNorm network is thus taken in evaluation mode, as
 /// PyHessian's after `model.eval()`. Each term is a call of the evaluation-mode kernels; O(b·C·H·W).
-final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
+final class BatchNormCurvature<Scalar: BLASScalar>: RBufferHolding {
     let op: BatchNormOperator<Scalar>
-    let ry: AlignedBuffer<Scalar>
-    let rdy: AlignedBuffer<Scalar>
+    /// R{output} and R{∂L/∂output}.
+    let buffers: RBuffers<Scalar>
     /// V_γ·x̂, before γ·s·R{x} + V_β is added.
     let scratch: AlignedBuffer<Scalar>
     /// A zero mean (C), so the evaluation kernels compute γ·s·R{x} and Σ dy·s·R{x}.
@@ -20,15 +20,11 @@ final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
     init(_ op: BatchNormOperator<Scalar>, capacity: Int) {
         self.op = op
         let count = capacity * op.kernel.rowSize
-        ry = AlignedBuffer(repeating: 0, count: count)
-        rdy = AlignedBuffer(repeating: 0, count: count)
+        buffers = RBuffers(count: count)
         scratch = AlignedBuffer(repeating: 0, count: count)
         zeroMean = AlignedBuffer(repeating: 0, count: op.channels)
         sums = AlignedBuffer(repeating: 0, count: 3 * op.channels)
     }
-
-    var rOutput: UnsafeMutablePointer<Scalar> { ry.baseAddress }
-    var rOutputGradient: UnsafeMutablePointer<Scalar> { rdy.baseAddress }
 
     func forwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
         precondition(!c.training, "the R-operator of BatchNorm is written for evaluation mode")
@@ -36,17 +32,17 @@ final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
         let (mean, variance) = (c.theta + op.runningMean.offset, c.theta + op.runningVariance.offset)
         kernel.evaluationForward(
             rows: c.rows, input: r.rValue(op.input), runningMean: zeroMean.baseAddress, runningVariance: variance,
-            weight: c.theta + op.weight.offset, bias: r.direction + op.bias.offset, output: ry.baseAddress)
+            weight: c.theta + op.weight.offset, bias: r.direction + op.bias.offset, output: rOutput)
         kernel.evaluationForward(
             rows: c.rows, input: c.value(op.input), runningMean: mean, runningVariance: variance,
             weight: r.direction + op.weight.offset, bias: nil, output: scratch.baseAddress)
         let count = c.rows * kernel.rowSize
         axpy(
             1, UnsafeBufferPointer(start: scratch.baseAddress, count: count),
-            UnsafeMutableBufferPointer(start: ry.baseAddress, count: count))
+            UnsafeMutableBufferPointer(start: rOutput, count: count))
         if op.activation != .identity {
             ActivationKernels.multiplyByDerivative(
-                count: count, gradient: ry.baseAddress, z: UnsafePointer(op.y.baseAddress),
+                count: count, gradient: rOutput, z: UnsafePointer(op.y.baseAddress),
                 a: UnsafePointer(op.y.baseAddress), activation: op.activation)
         }
     }
@@ -55,7 +51,7 @@ final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
         // The fused ReLU: σ″ = 0, so only its σ′ mask (from the output, as the operator's backward).
         guard op.activation != .identity else { return }
         ActivationKernels.multiplyByDerivative(
-            count: c.rows * op.kernel.rowSize, gradient: rdy.baseAddress, z: UnsafePointer(op.y.baseAddress),
+            count: c.rows * op.kernel.rowSize, gradient: rOutputGradient, z: UnsafePointer(op.y.baseAddress),
             a: UnsafePointer(op.y.baseAddress), activation: op.activation)
     }
 
@@ -66,7 +62,7 @@ final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
         let s = sums.baseAddress
         // γ·s·R{dy} into R{∂L/∂x}; Σ R{dy}·x̂ and Σ R{dy}.
         kernel.evaluationBackward(
-            rows: c.rows, input: c.value(op.input), outputGradient: rdy.baseAddress, runningMean: mean,
+            rows: c.rows, input: c.value(op.input), outputGradient: rOutputGradient, runningMean: mean,
             runningVariance: variance, weight: c.theta + op.weight.offset, inputGradient: target?.pointer,
             accumulate: target?.accumulate ?? false, weightGradient: s, biasGradient: s + channels)
         // V_γ·s·dy added to R{∂L/∂x}; Σ dy·s·R{x}. The operator's `dy` is ∂L/∂y after the ReLU's mask.
@@ -87,10 +83,10 @@ final class BatchNormCurvature<Scalar: BLASScalar>: StepCurvature {
 /// dx = s·(g − mean g − x̂·mean(g⊙x̂)):
 /// R{dx} = ρ·dx + s·(R{g} − mean R{g} − R{x̂}·mean(g⊙x̂) − x̂·mean(R{g}⊙x̂ + g⊙R{x̂})),
 /// R{∂L/∂γ} = Σ_rows (R{dy}⊙x̂ + dy⊙R{x̂}), R{∂L/∂β} = Σ_rows R{dy}. O(b·D) each way.
-final class LayerNormCurvature<Scalar: BLASScalar>: StepCurvature {
+final class LayerNormCurvature<Scalar: BLASScalar>: RBufferHolding {
     let op: LayerNormOperator<Scalar>
-    let ry: AlignedBuffer<Scalar>
-    let rdy: AlignedBuffer<Scalar>
+    /// R{output} and R{∂L/∂output}.
+    let buffers: RBuffers<Scalar>
     /// R{x̂} of each row, and ρ = R{s}/s of each row, from the forward R-pass.
     let rNormalized: AlignedBuffer<Scalar>
     let rho: AlignedBuffer<Scalar>
@@ -98,14 +94,10 @@ final class LayerNormCurvature<Scalar: BLASScalar>: StepCurvature {
     init(_ op: LayerNormOperator<Scalar>, capacity: Int) {
         self.op = op
         let count = capacity * op.kernel.size
-        ry = AlignedBuffer(repeating: 0, count: count)
-        rdy = AlignedBuffer(repeating: 0, count: count)
+        buffers = RBuffers(count: count)
         rNormalized = AlignedBuffer(repeating: 0, count: count)
         rho = AlignedBuffer(repeating: 0, count: capacity)
     }
-
-    var rOutput: UnsafeMutablePointer<Scalar> { ry.baseAddress }
-    var rOutputGradient: UnsafeMutablePointer<Scalar> { rdy.baseAddress }
 
     func forwardR(_ c: StepContext<Scalar>, _ r: CurvatureContext<Scalar>) {
         let d = op.kernel.size
@@ -117,7 +109,7 @@ final class LayerNormCurvature<Scalar: BLASScalar>: StepCurvature {
         for n in 0..<c.rows {
             let (h, rx, rh, y) = (
                 op.normalized.baseAddress + n * d, rInput + n * d, rNormalized.baseAddress + n * d,
-                ry.baseAddress + n * d
+                rOutput + n * d
             )
             let s = op.invStd.baseAddress[n]
             var sum: Scalar = 0
@@ -145,7 +137,7 @@ final class LayerNormCurvature<Scalar: BLASScalar>: StepCurvature {
         for n in 0..<c.rows {
             let (h, rh, dy, rdyRow) = (
                 op.normalized.baseAddress + n * d, rNormalized.baseAddress + n * d, op.dy.baseAddress + n * d,
-                rdy.baseAddress + n * d
+                rOutputGradient + n * d
             )
             for i in 0..<d {
                 productGamma[i] += rdyRow[i] * h[i] + dy[i] * rh[i]

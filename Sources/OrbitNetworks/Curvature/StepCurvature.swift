@@ -87,3 +87,24 @@ func makeStepCurvature<Scalar: BLASScalar>(
     throw .unsupported(
         reason: "node '\(node.name)' (\(node.layer.typeName)) has no exact Hessian-vector product (R-operator)")
 }
+
+/// A step's R{output} and R{∂L/∂output}: `count` values each (capacity rows × the step's width).
+struct RBuffers<Scalar: BLASScalar> {
+    let output: AlignedBuffer<Scalar>
+    let outputGradient: AlignedBuffer<Scalar>
+
+    init(count: Int) {
+        output = AlignedBuffer(repeating: 0, count: count)
+        outputGradient = AlignedBuffer(repeating: 0, count: count)
+    }
+}
+
+/// A step whose R{output} and R{∂L/∂output} are its own ``RBuffers`` (every kind but the views).
+protocol RBufferHolding: StepCurvature {
+    var buffers: RBuffers<Scalar> { get }
+}
+
+extension RBufferHolding {
+    var rOutput: UnsafeMutablePointer<Scalar> { buffers.output.baseAddress }
+    var rOutputGradient: UnsafeMutablePointer<Scalar> { buffers.outputGradient.baseAddress }
+}
