@@ -5,6 +5,18 @@ import OrbitNumerics
 
 /// Small networks and data sets with perturbed parameters, shared by the curvature suites.
 enum CurvatureFixtures {
+    /// max_ij |H_ij − H_ji| and max_ij |H_ij| of a square matrix: its asymmetry and the scale to judge it by.
+    static func asymmetry(_ h: Matrix<Double>) -> (asymmetry: Double, scale: Double) {
+        var asymmetry = 0.0, scale = 0.0
+        for i in 0..<h.rows {
+            for j in 0..<h.columns {
+                asymmetry = max(asymmetry, abs(h[i, j] - h[j, i]))
+                scale = max(scale, abs(h[i, j]))
+            }
+        }
+        return (asymmetry, scale)
+    }
+
     /// A split of `n` Gaussian samples; class labels for cross-entropy, Gaussian values for squared error.
     static func split(network: Network, samples n: Int, loss: LossFunction, seed: UInt64) -> DataSplit {
         var g = SeededGenerator(seed: seed)

@@ -129,13 +129,7 @@ import Testing
         #expect(op.batchNormHandling?.contains("evaluation mode") == true)
         let h = try CurvatureFixtures.fullHessian(op)
         let p = h.rows
-        var asymmetry = 0.0, scale = 0.0
-        for i in 0..<p {
-            for j in 0..<p {
-                asymmetry = max(asymmetry, abs(h[i, j] - h[j, i]))
-                scale = max(scale, abs(h[i, j]))
-            }
-        }
+        let (asymmetry, scale) = CurvatureFixtures.asymmetry(h)
         #expect(asymmetry <= 1e-10 * scale, "asymmetry \(asymmetry) of scale \(scale)")
         let exact = try SymmetricEigendecomposition(h).eigenvalues.reversed().map { $0 }
         let apply = { (v: ParameterVector<Double>) throws(CurvatureError) in try op.apply(v) }

@@ -95,13 +95,7 @@ import Testing
             network: network, parameters: theta, samples: split, loss: .softmaxCrossEntropy, batchSize: 16)
         let h = try CurvatureFixtures.fullHessian(op)
         let p = h.rows
-        var asymmetry = 0.0, scale = 0.0
-        for i in 0..<p {
-            for j in 0..<p {
-                asymmetry = max(asymmetry, abs(h[i, j] - h[j, i]))
-                scale = max(scale, abs(h[i, j]))
-            }
-        }
+        let (asymmetry, scale) = CurvatureFixtures.asymmetry(h)
         #expect(asymmetry <= 1e-12 * scale, "asymmetry \(asymmetry)")
         let exact = try SymmetricEigendecomposition(h).eigenvalues.reversed().map { $0 }
         let apply = { (v: ParameterVector<Double>) throws(CurvatureError) in try op.apply(v) }
