@@ -27,6 +27,25 @@ import Testing
         return theta
     }
 
+    /// f(x; moved) = f(x; θ) to 1e-12 (relative, Float64) on 7 Gaussian inputs, in evaluation mode
+    /// (``invarianceDeviation``) and in training mode (batch statistics, which move with their channels).
+    static func expectSameFunction(
+        _ network: Network, _ theta: ParameterVector<Double>, _ moved: ParameterVector<Double>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        var g = SeededGenerator(seed: 4)
+        let x = Matrix<Double>.normal(rows: 7, columns: network.inputSize, generator: &g)
+        #expect(
+            invarianceDeviation(network: network, theta, acted: moved, inputs: x) < 1e-12,
+            sourceLocation: sourceLocation)
+        let ws = NetworkWorkspace<Double>(network: network, capacity: 7)
+        let before = x.withView { Matrix(ws.forward(theta, inputs: $0)) }
+        let after = x.withView { Matrix(ws.forward(moved, inputs: $0)) }
+        #expect(
+            (after - before).maxMagnitude() <= 1e-12 * Swift.max(1, before.maxMagnitude()),
+            sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: descriptions)
     func randomPermutationLeavesTheFunctionUnchanged(_ description: String) throws {
         let network = try Network(parsing: description)
@@ -34,14 +53,7 @@ import Testing
         let action = try GraphPermutationAction.random(network: network, seed: 9)
         let moved = try action.act(on: theta)
         #expect(moved.distance(to: theta) > 0.1, "the permutation moved nothing")
-        var g = SeededGenerator(seed: 4)
-        let x = Matrix<Double>.normal(rows: 7, columns: network.inputSize, generator: &g)
-        #expect(invarianceDeviation(network: network, theta, acted: moved, inputs: x) < 1e-12)
-        // Training mode: batch statistics are permuted with their channels too.
-        let ws = NetworkWorkspace<Double>(network: network, capacity: 7)
-        let before = x.withView { Matrix(ws.forward(theta, inputs: $0)) }
-        let after = x.withView { Matrix(ws.forward(moved, inputs: $0)) }
-        #expect((after - before).maxMagnitude() <= 1e-12 * Swift.max(1, before.maxMagnitude()))
+        Self.expectSameFunction(network, theta, moved)
     }
 
     /// ResNet-20's free spaces: the residual stream of each stage (conv1 and layer1's blocks share one;
