@@ -193,32 +193,35 @@ private struct MarkingClaim: Claim {
         #expect(text.contains("- `fnv1a128:older`: 1 row(s), other sources than the build that wrote this document"))
     }
 
+    /// `orbit reproduce star-table1-fnn --budget paper` at the miniature hook's sizes, into `out`.
+    static func paperArguments(_ out: String) -> [String] {
+        [
+            "reproduce", "star-table1-fnn", "--budget", "paper", "--data",
+            "synthetic:random-labels:d=784,k=10,n=600,test=100,seed=1", "--out", out, "--quiet", "--threads", "2",
+        ]
+    }
+    /// The miniature hook (``ReproductionContext/miniature``), set for the child process only.
+    static let miniature = ["ORBIT_PAPER_MINIATURE": "1"]
+
     /// `orbit reproduce star-table1-fnn --budget paper` (the miniature hook) killed with SIGKILL once
     /// its centre has checkpointed, then run again, continues from the state files and writes the
     /// numbers of an uninterrupted run, exactly; a rerun after that reuses the record.
     @Test(.enabled(if: binary != nil)) func paperRunKilledMidCentreResumesToTheSameNumbers() throws {
         let dir = URL(fileURLWithPath: try temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: dir) }
-        setenv("ORBIT_PAPER_MINIATURE", "1", 1)
-        defer { unsetenv("ORBIT_PAPER_MINIATURE") }
-        func arguments(_ out: String) -> [String] {
-            [
-                "reproduce", "star-table1-fnn", "--budget", "paper", "--data",
-                "synthetic:random-labels:d=784,k=10,n=600,test=100,seed=1", "--out", out, "--quiet", "--threads", "2",
-            ]
-        }
-        let reference = try Self.orbit(arguments("reference"), in: dir)
+        let reference = try Self.orbit(Self.paperArguments("reference"), in: dir, environment: Self.miniature)
         #expect(reference.status == 0, "\(reference.error)")
 
         let centre = "killed/star-table1-fnn/paper/state/centre-seed0.state.safetensors"
-        let killed = try Self.runAndKill(arguments("killed"), whenFileAppears: centre, in: dir, timeout: 120)
+        let killed = try Self.runAndKill(
+            Self.paperArguments("killed"), whenFileAppears: centre, in: dir, timeout: 120, environment: Self.miniature)
         try #require(killed, "the run ended before it could be killed")
         let claimFile = "star-table1-fnn/paper/claim.json"
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("killed/" + claimFile).path))
         let saved = try SafetensorsFile.read(dir.appendingPathComponent(centre).path)
         #expect(Int(saved.metadata["orbit.epochs"] ?? "") ?? 99 < 5, "the kill should land inside the centre fit")
 
-        let resumed = try Self.orbit(arguments("killed"), in: dir)
+        let resumed = try Self.orbit(Self.paperArguments("killed"), in: dir, environment: Self.miniature)
         #expect(resumed.status == 0, "\(resumed.error)")
         let a = try JSONReport.read(
             ClaimRecordFile.self, from: dir.appendingPathComponent("reference/" + claimFile).path)
@@ -229,14 +232,58 @@ private struct MarkingClaim: Claim {
         #expect(b.miniature == true && b.budget == "paper" && b.settingBudget == "paper")
         #expect(b.numbers?["minima_epochs"]?.doubles?.count == 5)
 
-        let again = try Self.orbit(arguments("killed"), in: dir)
+        let again = try Self.orbit(Self.paperArguments("killed"), in: dir, environment: Self.miniature)
         #expect(again.status == 0 && again.output.contains("1 reused"), "\(again.output)")
         let status = try Self.orbit(
-            ["reproduce", "status", "--budget", "paper"] + arguments("killed").dropFirst(4), in: dir)
+            ["reproduce", "status", "--budget", "paper"] + Self.paperArguments("killed").dropFirst(4), in: dir,
+            environment: Self.miniature)
         #expect(
             status.output.contains("star-table1-fnn\n  paper current (\(b.verdict), \(b.finished!))"),
             "\(status.output)")
         let both = try Self.orbit(["reproduce", "list", "--quick", "--budget", "full"], in: dir)
         #expect(both.status != 0 && both.error.contains("--quick"), "\(both.error)")
+    }
+
+    /// The same kill, landing in the diagnosis's long centre fit (after the claim's own centre has
+    /// finished): the resumed run reads the fit and its read-offs back from their state files and
+    /// writes the uninterrupted run's numbers, the diagnosis rows included.
+    @Test(.enabled(if: binary != nil)) func paperRunKilledMidDiagnosisResumesToTheSameNumbers() throws {
+        let dir = URL(fileURLWithPath: try temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = try Self.orbit(Self.paperArguments("reference"), in: dir, environment: Self.miniature)
+        #expect(reference.status == 0, "\(reference.error)")
+        let states = "star-table1-fnn/paper/state/"
+        let referenceStates = try FileManager.default.contentsOfDirectory(
+            atPath: dir.appendingPathComponent("reference/" + states).path)
+        for prefix in [
+            "diagnosis-centre-epochs-epoch-", "diagnosis-centre-lambda-", "diagnosis-centre-at-foot.",
+            "diagnosis-centre-rate-", "diagnosis-centre-plateau-minima.", "diagnosis-minimum-1-",
+            "diagnosis-plateau-minimum-1-",
+        ] {
+            #expect(referenceStates.contains { $0.hasPrefix(prefix) }, "no state file \(prefix)… in \(referenceStates)")
+        }
+
+        let long = "killed/" + states + "diagnosis-centre-epochs.state.safetensors"
+        let killed = try Self.runAndKill(
+            Self.paperArguments("killed"), whenFileAppears: long, in: dir, timeout: 120, environment: Self.miniature)
+        try #require(killed, "the run ended before it could be killed")
+        let claimFile = "star-table1-fnn/paper/claim.json"
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("killed/" + claimFile).path))
+        let saved = try SafetensorsFile.read(dir.appendingPathComponent(long).path)
+        let final = try SafetensorsFile.read(
+            dir.appendingPathComponent("reference/" + states + "diagnosis-centre-epochs.state.safetensors").path)
+        #expect(
+            Int(saved.metadata["orbit.epochs"] ?? "") ?? 99 < Int(final.metadata["orbit.epochs"] ?? "") ?? 0,
+            "the kill should land inside the diagnosis's long fit")
+
+        let resumed = try Self.orbit(Self.paperArguments("killed"), in: dir, environment: Self.miniature)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let a = try JSONReport.read(
+            ClaimRecordFile.self, from: dir.appendingPathComponent("reference/" + claimFile).path)
+        let b = try JSONReport.read(ClaimRecordFile.self, from: dir.appendingPathComponent("killed/" + claimFile).path)
+        #expect(a.numbers?["diagnosis"] != nil)
+        #expect(
+            a.numbers != nil && a.numbers == b.numbers, "the resumed run's numbers differ from the uninterrupted run's")
+        #expect(a.verdictReason == b.verdictReason)
     }
 }

@@ -30,12 +30,13 @@ extension OrbitCommandLineSuite {
     public static var binary: URL? { builtOrbitBinary }
 
     /// Runs `orbit arguments` to completion in `directory` (the test process's own working directory
-    /// when nil) and returns its status and both output streams. Precondition: `binary` is not nil.
-    public static func orbit(_ arguments: [String], in directory: URL? = nil) throws -> OrbitRun {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = arguments
-        if let directory { p.currentDirectoryURL = directory }
+    /// when nil) and returns its status and both output streams; `environment` is added to the test
+    /// process's own (a child's variables, so tests running in parallel do not share them).
+    /// Precondition: `binary` is not nil.
+    public static func orbit(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> OrbitRun {
+        let p = process(arguments, in: directory, environment: environment)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -56,9 +57,10 @@ extension OrbitCommandLineSuite {
     /// when it finished (or `timeout` seconds passed without the file) first, in which case a
     /// kill-and-resume test proves nothing and should say so.
     public static func runAndKill(
-        _ arguments: [String], whenFileAppears file: String, in directory: URL, timeout: TimeInterval
+        _ arguments: [String], whenFileAppears file: String, in directory: URL, timeout: TimeInterval,
+        environment: [String: String] = [:]
     ) throws -> Bool {
-        let p = try start(arguments, in: directory)
+        let p = try start(arguments, in: directory, environment: environment)
         let path = directory.appendingPathComponent(file).path
         let deadline = Date().addingTimeInterval(timeout)
         while !FileManager.default.fileExists(atPath: path) && p.isRunning && Date() < deadline { usleep(1000) }
@@ -70,14 +72,25 @@ extension OrbitCommandLineSuite {
 
     /// Starts `orbit arguments` in `directory` (the test process's own when nil) with its output
     /// discarded, and returns the running process — for tests that decide themselves when to kill it.
-    public static func start(_ arguments: [String], in directory: URL? = nil) throws -> Process {
+    public static func start(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Process {
+        let p = process(arguments, in: directory, environment: environment)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// An `orbit` process not yet started: its arguments, working directory and environment.
+    static func process(_ arguments: [String], in directory: URL?, environment: [String: String]) -> Process {
         let p = Process()
         p.executableURL = binary!
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         return p
     }
 

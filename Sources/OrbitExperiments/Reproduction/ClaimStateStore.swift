@@ -9,7 +9,9 @@ import OrbitTraining
 /// bit-identical, ends with the numbers of an uninterrupted run.
 ///
 /// Files: `NAME.state.safetensors` in the one ``OptimizationStateFile`` format, NAME given by the claim
-/// from the model's role, index and seed (`minimum-3-seed103`, `centre-seed0`); the folder belongs
+/// from the model's role, index and seed (`minimum-3-seed103`, `centre-seed0`; a diagnosis's fits and
+/// minima as `diagnosis-centre-epochs`, its read-off at 50 epochs `diagnosis-centre-epochs-epoch-50`,
+/// `diagnosis-plateau-minimum-1-seed101`: ``StarDiagnosisSetup/states``); the folder belongs
 /// to the claim and the budget (``ReproductionRunner``: `OUT/CLAIM/BUDGET/state/`), so a file is
 /// keyed by claim, budget, seed and model index. A file stays after its training finished: a rerun
 /// loads it instead of training again. A file of another network or configuration is refused with
@@ -50,19 +52,36 @@ public struct ClaimStateStore: Sendable {
     }
 
     /// Fits a centre from the state file `name` when there is one (it must belong to the same feet,
-    /// network and configuration), else from the fitter's initial state (the feet's mean).
-    func fit(_ fitter: CentreFitter<Float>, name: String) throws -> CentreState<Float> {
+    /// network and configuration), else from `initial` (default: the fitter's initial state, the
+    /// feet's mean). `afterEpoch` sees every state the fit passes before that state is written, so a
+    /// file it writes at an epoch (a read-off, ``writeCentre(_:of:name:)``) exists whenever the fit's
+    /// own file is at or past that epoch.
+    func fit(
+        _ fitter: CentreFitter<Float>, name: String, from initial: CentreState<Float>? = nil,
+        afterEpoch: (CentreState<Float>) throws -> Void = { _ in }
+    ) throws -> CentreState<Float> {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let file = path(name)
         let start =
-            FileManager.default.fileExists(atPath: file)
-            ? try CentreStateFile.read(
-                file, network: fitter.network, configuration: fitter.configuration, feet: fitter.feet, as: Float.self)
-            : try fitter.initialState()
+            FileManager.default.fileExists(atPath: path(name))
+            ? try readCentre(of: fitter, name: name) : try initial ?? fitter.initialState()
         return try fitter.run(from: start, checkpointEvery: checkpointEvery) {
-            try CentreStateFile.write(
-                $0, network: fitter.network, configuration: fitter.configuration, feet: fitter.feet, to: file)
+            try afterEpoch($0)
+            try writeCentre($0, of: fitter, name: name)
         }
+    }
+
+    /// Writes `state` of `fitter`'s fit as the file `name`.
+    func writeCentre(_ state: CentreState<Float>, of fitter: CentreFitter<Float>, name: String) throws {
+        try CentreStateFile.write(
+            state, network: fitter.network, configuration: fitter.configuration, feet: fitter.feet, to: path(name))
+    }
+
+    /// Reads the file `name`, which must hold a state of `fitter`'s fit (same feet, network and
+    /// configuration): ``StarError/stateFile(_:)`` names the file and what differs otherwise.
+    func readCentre(of fitter: CentreFitter<Float>, name: String) throws -> CentreState<Float> {
+        try CentreStateFile.read(
+            path(name), network: fitter.network, configuration: fitter.configuration, feet: fitter.feet,
+            as: Float.self)
     }
 }
 

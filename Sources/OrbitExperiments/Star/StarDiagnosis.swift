@@ -23,7 +23,8 @@ import OrbitTraining
 /// ablation one fit to its largest count) of B_r·B_t passes per step, one extra set of minima, and
 /// r arms of `points` evaluations per variant (the direct lines once per set of feet). At the paper's
 /// budget the single-change variants run ``StarDiagnosisGrid/ablationEpochs`` centre epochs and are
-/// read against the long fit's read-off at that count, so that a paper run stays near an hour.
+/// read against the long fit's read-off at that count, so that a paper run stays near an hour; there
+/// every fit, read-off and minimum of the diagnosis is a state file, so a killed run resumes it.
 struct StarDiagnosisGrid: Sendable {
     /// Centre epochs at which the one long fit is read off (the baseline's count included).
     var centreEpochs: [Int]
@@ -103,6 +104,11 @@ struct StarDiagnosisSetup {
     /// The claim's criterion on one variant.
     var criterion: (StarDiagnosisRow) -> Bool
     var progress: ProgressReporter
+    /// The paper budget's checkpoints (nil: none): every centre fit of the diagnosis, and each
+    /// read-off of the long one, is a state file `STATES-NAME…`, so a killed run resumes its fits.
+    var states: ClaimStateStore? = nil
+    /// The prefix of the diagnosis's state files ("diagnosis", "diagnosis-m16").
+    var statesPrefix = "diagnosis"
 }
 
 enum StarDiagnosis {
@@ -114,20 +120,37 @@ enum StarDiagnosis {
         let budgetFeet = try setup.trainFeet(false)
         let budgetDirect = try directLines(budgetFeet.feet, evaluator: evaluator, evaluation: setup.evaluation, t: t)
 
+        // One centre fit, with the states it passes at the `readOff` epochs; under a store the fit
+        // and each read-off are state files (`PREFIX-name`, `PREFIX-name-epoch-E`), the read-offs
+        // written before the fit's own file reaches their epoch and read back at its end.
         func fit(
-            _ feet: StarDiagnosisFeet, _ configuration: CentreConfiguration, fromFoot: Bool = false,
+            _ feet: StarDiagnosisFeet, _ configuration: CentreConfiguration, name: String, fromFoot: Bool = false,
             readOff: [Int] = []
         ) throws -> [(epochs: Int, centre: ParameterVector<Float>, history: [Double])] {
             let fitter = try CentreFitter(
                 network: setup.network, dataset: setup.dataset, feet: feet.feet, configuration: configuration,
                 progress: setup.progress)
+            let initial = try fitter.initialState(centre: fromFoot ? feet.feet[0] : nil)
+            let earlier = readOff.filter { $0 < configuration.epochs }.sorted()
+            func isReadOff(_ state: CentreState<Float>) -> Bool {
+                state.completedSteps == 0 && earlier.contains(state.completedEpochs)
+            }
             var snapshots: [(Int, ParameterVector<Float>, [Double])] = []
-            let state = try fitter.run(from: try fitter.initialState(centre: fromFoot ? feet.feet[0] : nil)) {
-                state in
-                if state.completedSteps == 0, readOff.contains(state.completedEpochs),
-                    state.completedEpochs < configuration.epochs
-                {
-                    snapshots.append((state.completedEpochs, state.centre, state.history))
+            let state: CentreState<Float>
+            if let store = setup.states {
+                let file = "\(setup.statesPrefix)-\(name)"
+                state = try store.fit(fitter, name: file, from: initial) {
+                    if isReadOff($0) {
+                        try store.writeCentre($0, of: fitter, name: "\(file)-epoch-\($0.completedEpochs)")
+                    }
+                }
+                snapshots = try earlier.map { e in
+                    let s = try store.readCentre(of: fitter, name: "\(file)-epoch-\(e)")
+                    return (e, s.centre, s.history)
+                }
+            } else {
+                state = try fitter.run(from: initial) {
+                    if isReadOff($0) { snapshots.append(($0.completedEpochs, $0.centre, $0.history)) }
                 }
             }
             snapshots.append((configuration.epochs, state.centre, state.history))
@@ -159,7 +182,7 @@ enum StarDiagnosis {
         let epochs = Array(Set(setup.grid.centreEpochs + [base.epochs])).sorted()
         var long = base
         long.epochs = epochs.last!
-        let snapshots = try fit(budgetFeet, long, readOff: epochs)
+        let snapshots = try fit(budgetFeet, long, name: "centre-epochs", readOff: epochs)
         let baselineSnapshot = snapshots.first { $0.epochs == base.epochs }!
         let baseline = try row(
             "baseline", "the claim's recipe", feet: budgetFeet, direct: budgetDirect, centre: baselineSnapshot.centre,
@@ -175,14 +198,14 @@ enum StarDiagnosis {
         for lambda in setup.grid.penalties where lambda != base.penalty {
             var c = variant
             c.penalty = lambda
-            let s = try fit(budgetFeet, c).last!
+            let s = try fit(budgetFeet, c, name: "centre-lambda-\(penaltyLabel(lambda))").last!
             rows.append(
                 try row(
                     "λ", penaltyLabel(lambda) + suffix, feet: budgetFeet, direct: budgetDirect, centre: s.centre,
                     history: s.history))
         }
         // Initial centre at a foot.
-        let atFoot = try fit(budgetFeet, variant, fromFoot: true).last!
+        let atFoot = try fit(budgetFeet, variant, name: "centre-at-foot", fromFoot: true).last!
         rows.append(
             try row(
                 "initial centre", "at foot θ1" + suffix, feet: budgetFeet, direct: budgetDirect, centre: atFoot.centre,
@@ -191,7 +214,7 @@ enum StarDiagnosis {
         for rate in setup.grid.learningRates where rate != base.learningRate {
             var c = variant
             c.learningRate = rate
-            let s = try fit(budgetFeet, c).last!
+            let s = try fit(budgetFeet, c, name: "centre-rate-\(penaltyLabel(rate))").last!
             rows.append(
                 try row(
                     "centre learning rate", "\(rate)" + suffix, feet: budgetFeet, direct: budgetDirect,
@@ -202,7 +225,7 @@ enum StarDiagnosis {
         let plateauFeet = try setup.trainFeet(true)
         let plateauDirect = try directLines(
             plateauFeet.feet, evaluator: evaluator, evaluation: setup.evaluation, t: t)
-        let plateau = try fit(plateauFeet, variant).last!
+        let plateau = try fit(plateauFeet, variant, name: "centre-plateau-minima").last!
         rows.append(
             try row(
                 "minima",

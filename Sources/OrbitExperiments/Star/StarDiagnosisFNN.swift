@@ -85,7 +85,9 @@ struct FNNDiagnosis {
         let network = try Network(parsing: architecture)
         let training = TrainingConfiguration(
             epochs: minimaEpochs, batchSize: 200, learningRate: 1e-3, optimizer: .adam(), seed: 0)
-        let cap = plateauCap, tolerance = plateauTolerance
+        let cap = plateauCap
+        let plateauStop = TrainingPlateau(window: 1, relativeImprovement: plateauTolerance)
+        let states = context.states
         let setup = StarDiagnosisSetup(
             network: network, dataset: dataset, evaluation: evaluation,
             centre: CentreConfiguration(
@@ -96,56 +98,20 @@ struct FNNDiagnosis {
                 for k in 1...feetCount {
                     var config = training
                     config.seed = context.seed &+ seedOffset &+ UInt64(k)
-                    var theta: ParameterVector<Float>, epochs = config.epochs
-                    if plateau {
-                        (theta, epochs) = try Self.trainToPlateau(
-                            network: network, dataset: dataset, configuration: config, cap: cap, tolerance: tolerance,
-                            progress: context.progress)
-                    } else {
-                        theta = try Self.train(network: network, dataset: dataset, configuration: config, context)
-                    }
-                    feet.feet.append(theta)
-                    feet.trainLoss.append(network.evaluate(theta, on: dataset.train, loss: .softmaxCrossEntropy).loss)
-                    feet.lengths.append(epochs)
+                    if plateau { config.epochs = cap }
+                    let trainer = try Trainer<Float>(
+                        network: network, dataset: dataset, configuration: config, progress: context.progress)
+                    let state = try states.train(
+                        trainer, name: "diagnosis-\(plateau ? "plateau-" : "")minimum-\(k)-seed\(config.seed)",
+                        plateau: plateau ? plateauStop : nil)
+                    feet.feet.append(state.parameters)
+                    feet.trainLoss.append(
+                        network.evaluate(state.parameters, on: dataset.train, loss: .softmaxCrossEntropy).loss)
+                    feet.lengths.append(state.completedEpochs)
                 }
                 return feet
-            }, plateauRule: plateauRule, criterion: criterion, progress: context.progress)
+            }, plateauRule: plateauRule, criterion: criterion, progress: context.progress, states: states)
         return try StarDiagnosis.run(setup)
-    }
-
-    static func train(
-        network: Network, dataset: Dataset, configuration: TrainingConfiguration, _ context: ReproductionContext
-    ) throws -> ParameterVector<Float> {
-        let trainer = try Trainer<Float>(
-            network: network, dataset: dataset, configuration: configuration, progress: context.progress)
-        return try trainer.run(from: trainer.initialState()).parameters
-    }
-
-    /// Trains until an epoch's running train loss falls by less than `tolerance` (relative) from the
-    /// previous epoch's, or for `cap` epochs; returns θ and the epochs trained.
-    static func trainToPlateau(
-        network: Network, dataset: Dataset, configuration: TrainingConfiguration, cap: Int, tolerance: Double,
-        progress: ProgressReporter
-    ) throws -> (ParameterVector<Float>, Int) {
-        struct Plateau: Error {}
-        var config = configuration
-        config.epochs = cap
-        let trainer = try Trainer<Float>(network: network, dataset: dataset, configuration: config, progress: progress)
-        var reached: TrainingState<Float>?
-        do {
-            let state = try trainer.run(from: trainer.initialState()) { state in
-                guard state.completedSteps == 0, state.history.count >= 2 else { return }
-                let previous = state.history[state.history.count - 2].runningTrain.loss
-                let current = state.history[state.history.count - 1].runningTrain.loss
-                if current > (1 - tolerance) * previous {
-                    reached = state
-                    throw Plateau()
-                }
-            }
-            return (state.parameters, state.completedEpochs)
-        } catch is Plateau {
-            return (reached!.parameters, reached!.completedEpochs)
-        }
     }
 }
 

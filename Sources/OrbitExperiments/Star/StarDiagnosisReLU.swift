@@ -95,7 +95,7 @@ struct ReLUDiagnosis {
                     }
                     return feet
                 }, plateauRule: plateauRule, criterion: { $0.foldBelowDirect.allSatisfy { $0 } },
-                progress: context.progress)
+                progress: context.progress, states: context.states, statesPrefix: "diagnosis-m\(m)")
             return (m, try StarDiagnosis.run(setup))
         }
     }
