@@ -203,23 +203,26 @@ private struct MarkingClaim: Claim {
     /// The miniature hook (``ReproductionContext/miniature``), set for the child process only.
     static let miniature = ["ORBIT_PAPER_MINIATURE": "1"]
 
-    /// `orbit reproduce star-table1-fnn --budget paper` (the miniature hook) killed with SIGKILL once
-    /// its centre has checkpointed, then run again, continues from the state files and writes the
-    /// numbers of an uninterrupted run, exactly; a rerun after that reuses the record.
-    @Test(.enabled(if: binary != nil)) func paperRunKilledMidCentreResumesToTheSameNumbers() throws {
-        let dir = URL(fileURLWithPath: try temporaryDirectory())
-        defer { try? FileManager.default.removeItem(at: dir) }
+    /// One miniature paper run of star-table1-fnn to the end into `reference`, and one into `killed`
+    /// killed with SIGKILL as soon as its state file `stateFile` appears, then run again to the end.
+    /// Returns both records and that state file's completed epochs at the kill and at the reference's end.
+    func killAndResume(in dir: URL, at stateFile: String) throws -> (
+        reference: ClaimRecordFile, resumed: ClaimRecordFile, epochsAtKill: Int, epochsAtEnd: Int
+    ) {
         let reference = try Self.orbit(Self.paperArguments("reference"), in: dir, environment: Self.miniature)
         #expect(reference.status == 0, "\(reference.error)")
-
-        let centre = "killed/star-table1-fnn/paper/state/centre-seed0.state.safetensors"
+        let file = "star-table1-fnn/paper/state/\(stateFile).state.safetensors"
         let killed = try Self.runAndKill(
-            Self.paperArguments("killed"), whenFileAppears: centre, in: dir, timeout: 120, environment: Self.miniature)
+            Self.paperArguments("killed"), whenFileAppears: "killed/" + file, in: dir, timeout: 120,
+            environment: Self.miniature)
         try #require(killed, "the run ended before it could be killed")
         let claimFile = "star-table1-fnn/paper/claim.json"
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("killed/" + claimFile).path))
-        let saved = try SafetensorsFile.read(dir.appendingPathComponent(centre).path)
-        #expect(Int(saved.metadata["orbit.epochs"] ?? "") ?? 99 < 5, "the kill should land inside the centre fit")
+        func epochs(_ run: String) throws -> Int {
+            let saved = try SafetensorsFile.read(dir.appendingPathComponent("\(run)/\(file)").path)
+            return Int(saved.metadata["orbit.epochs"] ?? "") ?? -1
+        }
+        let atKill = try epochs("killed")
 
         let resumed = try Self.orbit(Self.paperArguments("killed"), in: dir, environment: Self.miniature)
         #expect(resumed.status == 0, "\(resumed.error)")
@@ -228,7 +231,19 @@ private struct MarkingClaim: Claim {
         let b = try JSONReport.read(ClaimRecordFile.self, from: dir.appendingPathComponent("killed/" + claimFile).path)
         #expect(
             a.numbers != nil && a.numbers == b.numbers, "the resumed run's numbers differ from the uninterrupted run's")
-        #expect(a.orbitResult == b.orbitResult && a.verdict == b.verdict)
+        #expect(a.orbitResult == b.orbitResult && a.verdict == b.verdict && a.verdictReason == b.verdictReason)
+        return (a, b, atKill, try epochs("reference"))
+    }
+
+    /// `orbit reproduce star-table1-fnn --budget paper` (the miniature hook) killed with SIGKILL once
+    /// its centre has checkpointed, then run again, continues from the state files and writes the
+    /// numbers of an uninterrupted run, exactly; a rerun after that reuses the record.
+    @Test(.enabled(if: binary != nil)) func paperRunKilledMidCentreResumesToTheSameNumbers() throws {
+        let dir = URL(fileURLWithPath: try temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try killAndResume(in: dir, at: "centre-seed0")
+        #expect(run.epochsAtKill < run.epochsAtEnd, "the kill should land inside the centre fit")
+        let b = run.resumed
         #expect(b.miniature == true && b.budget == "paper" && b.settingBudget == "paper")
         #expect(b.numbers?["minima_epochs"]?.doubles?.count == 5)
 
@@ -246,44 +261,22 @@ private struct MarkingClaim: Claim {
 
     /// The same kill, landing in the diagnosis's long centre fit (after the claim's own centre has
     /// finished): the resumed run reads the fit and its read-offs back from their state files and
-    /// writes the uninterrupted run's numbers, the diagnosis rows included.
+    /// writes the uninterrupted run's numbers, the diagnosis rows included. Every fit and minimum of
+    /// the diagnosis has its state file.
     @Test(.enabled(if: binary != nil)) func paperRunKilledMidDiagnosisResumesToTheSameNumbers() throws {
         let dir = URL(fileURLWithPath: try temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: dir) }
-        let reference = try Self.orbit(Self.paperArguments("reference"), in: dir, environment: Self.miniature)
-        #expect(reference.status == 0, "\(reference.error)")
-        let states = "star-table1-fnn/paper/state/"
-        let referenceStates = try FileManager.default.contentsOfDirectory(
-            atPath: dir.appendingPathComponent("reference/" + states).path)
+        let run = try killAndResume(in: dir, at: "diagnosis-centre-epochs")
+        #expect(run.epochsAtKill < run.epochsAtEnd, "the kill should land inside the diagnosis's long fit")
+        #expect(run.reference.numbers?["diagnosis"] != nil)
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: dir.appendingPathComponent("reference/star-table1-fnn/paper/state").path)
         for prefix in [
             "diagnosis-centre-epochs-epoch-", "diagnosis-centre-lambda-", "diagnosis-centre-at-foot.",
             "diagnosis-centre-rate-", "diagnosis-centre-plateau-minima.", "diagnosis-minimum-1-",
             "diagnosis-plateau-minimum-1-",
         ] {
-            #expect(referenceStates.contains { $0.hasPrefix(prefix) }, "no state file \(prefix)… in \(referenceStates)")
+            #expect(files.contains { $0.hasPrefix(prefix) }, "no state file \(prefix)… in \(files)")
         }
-
-        let long = "killed/" + states + "diagnosis-centre-epochs.state.safetensors"
-        let killed = try Self.runAndKill(
-            Self.paperArguments("killed"), whenFileAppears: long, in: dir, timeout: 120, environment: Self.miniature)
-        try #require(killed, "the run ended before it could be killed")
-        let claimFile = "star-table1-fnn/paper/claim.json"
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("killed/" + claimFile).path))
-        let saved = try SafetensorsFile.read(dir.appendingPathComponent(long).path)
-        let final = try SafetensorsFile.read(
-            dir.appendingPathComponent("reference/" + states + "diagnosis-centre-epochs.state.safetensors").path)
-        #expect(
-            Int(saved.metadata["orbit.epochs"] ?? "") ?? 99 < Int(final.metadata["orbit.epochs"] ?? "") ?? 0,
-            "the kill should land inside the diagnosis's long fit")
-
-        let resumed = try Self.orbit(Self.paperArguments("killed"), in: dir, environment: Self.miniature)
-        #expect(resumed.status == 0, "\(resumed.error)")
-        let a = try JSONReport.read(
-            ClaimRecordFile.self, from: dir.appendingPathComponent("reference/" + claimFile).path)
-        let b = try JSONReport.read(ClaimRecordFile.self, from: dir.appendingPathComponent("killed/" + claimFile).path)
-        #expect(a.numbers?["diagnosis"] != nil)
-        #expect(
-            a.numbers != nil && a.numbers == b.numbers, "the resumed run's numbers differ from the uninterrupted run's")
-        #expect(a.verdictReason == b.verdictReason)
     }
 }
