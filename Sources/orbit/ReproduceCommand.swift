@@ -74,7 +74,7 @@ struct ReproduceCommand: ParsableCommand {
                 let text = ReproductionMarkdown.render(
                     rows: ReproductionMarkdown.rows(in: out, claims: ClaimRegistry.all),
                     command: "orbit reproduce status --out \(out) --markdown \(markdown)",
-                    machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threading.threadCount) threads")
+                    machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores")
                 try AtomicFile.write(text, to: markdown)
             }
             return
@@ -93,7 +93,7 @@ struct ReproduceCommand: ParsableCommand {
             let text = ReproductionMarkdown.render(
                 rows: ReproductionMarkdown.rows(in: out, claims: ClaimRegistry.all),
                 command: command + " --out \(out) --markdown \(markdown)",
-                machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threading.threadCount) threads")
+                machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores")
             try AtomicFile.write(text, to: markdown)
         }
         let counts = Dictionary(grouping: records, by: \.verdictLabel).mapValues(\.count)

@@ -45,6 +45,11 @@ import Testing
             && retention.last! > retention.first!
         #expect((outcome.verdict == .reproduced) == expected)
         #expect(outcome.paperStatement.contains("78.2 %") && !outcome.sections.isEmpty)
+        // The budget ablation at the narrowest width: its baseline is the claim's own first width.
+        let rows = try expectBudgetAblation(outcome, variants: ["epochs ×3"])
+        #expect(rows[0]["numbers"]?["reset_retention"]?.double == retention[0])
+        #expect(rows[0]["numbers"]?["permuted_midpoint_accuracy"]?.double == collapsed[0])
+        #expect(rows[1]["variant"]?.string == "3")
     }
 
     @Test func vggWidthClaimComparesBarriersBeforeAndAfterMatching() throws {
@@ -59,6 +64,11 @@ import Testing
         #expect((naive + matched).allSatisfy { $0.isFinite && $0 >= 0 })
         let expected = zip(naive, matched).allSatisfy { $1 < 0.5 * $0 } && matched[1] < matched[0]
         #expect((outcome.verdict == .reproduced) == expected)
+        // The budget ablation at the two narrowest widths (here both): the baseline is the claim's numbers.
+        let rows = try expectBudgetAblation(outcome, variants: ["epochs ×3", "training images ×3"])
+        #expect(rows[0]["numbers"]?["naive_train_barrier"]?.doubles == naive)
+        #expect(rows[0]["numbers"]?["matched_train_barrier"]?.doubles == matched)
+        #expect(rows[1...].allSatisfy { $0["numbers"]?["matched_train_barrier"]?.doubles?.count == 2 })
     }
 
     @Test func vggStarClaimComparesDirectAndFoldLines() throws {
@@ -73,5 +83,14 @@ import Testing
         #expect(outcome.numbers["minima_train_loss"]!.doubles!.count == 5)
         #expect((outcome.verdict == .reproduced) == (fold <= 0.1 * direct && foldAccuracy >= directAccuracy))
         #expect(outcome.setting.contains("BatchNorm reset"))
+        // The budget ablation: the baseline is the claim's measurement; the centre variants reuse its
+        // minima (the same feet), the minima variant trains new ones from the same seeds.
+        let rows = try expectBudgetAblation(
+            outcome, variants: ["minima epochs ×3", "centre epochs ×3", "centre learning rate", "training images ×3"])
+        #expect(rows[0]["numbers"]?["fold_mean_endpoint_barrier"]?.double == fold)
+        let feet = outcome.numbers["minima_train_loss"]!.doubles!
+        #expect(rows[2]["numbers"]?["feet_train_loss"]?.doubles == feet)
+        #expect(rows[3]["numbers"]?["feet_train_loss"]?.doubles == feet)
+        #expect(rows[1]["numbers"]?["feet_train_loss"]?.doubles != feet)
     }
 }

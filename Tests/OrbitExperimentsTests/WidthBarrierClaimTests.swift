@@ -44,6 +44,13 @@ import Testing
         let shape = WidthBarrierClaim.Shape(x: widths, y: weight)
         let decays = shape.decaySlope.isFinite && abs(shape.decaySlope + 0.5) <= 0.25
         #expect((outcome.verdict == .reproduced) == (shape.doubleDescent && decays))
+        // The budget ablation: the baseline is the claim's own curve; each variant ran its own sweep.
+        let rows = try expectBudgetAblation(outcome, variants: ["epochs ×3", "samples ×3"])
+        #expect(rows[0]["numbers"]?["barrier_weight_matching"]?.doubles == weight)
+        for name in ["epochs-x3", "samples-x3"] {
+            #expect(FileManager.default.fileExists(atPath: directory + "/diagnosis-\(name)/sweep/report/results.csv"))
+        }
+        #expect(rows.allSatisfy { $0["numbers"]?["barrier_weight_matching"]?.doubles?.count == widths.count })
     }
 
     /// Thm 5.4's mechanism: neurons near a 3-dim subspace match at a steeper rate than isotropic ones.

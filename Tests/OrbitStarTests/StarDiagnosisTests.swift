@@ -70,6 +70,21 @@ import Testing
         // The verdict follows the stated criterion exactly.
         #expect((outcome.verdict == .reproduced) == below.allSatisfy { $0 })
         #expect(StarlightClaimAnchors.widths == [4, 32, 64, 128, 256])
+        // The budget ablation at width 16: the baseline is the claim's own row, the centre variants
+        // keep its minima, the minima variant trains them 3× longer.
+        let ablation = try #require(outcome.numbers["diagnosis"]?["rows"]?.array)
+        #expect(
+            ablation.map { $0["ablation"]?.string ?? "" } == [
+                "baseline", "minima epochs ×3", "centre epochs ×3", "centre learning rate",
+            ])
+        #expect(
+            ablation[0]["numbers"]?["star_held_out_barrier"]?.doubles == [rows[1]["star_held_out_barrier"]!.double!])
+        let feetLoss = ablation.map { $0["numbers"]?["minima_train_loss_max"]?.doubles?.first ?? .nan }
+        #expect(feetLoss[2] == feetLoss[0] && feetLoss[3] == feetLoss[0] && feetLoss[1] != feetLoss[0])
+        #expect(ablation.allSatisfy { $0["meets_criterion"]?.bool == (($0["score"]?.double ?? .nan) < 1) })
+        if case .differs(let reason) = outcome.verdict {
+            #expect(reason.contains("Diagnosis (budget ablation at widths 16"))
+        }
     }
 
     /// At the paper's budget the single-change variants run the grid's `ablationEpochs` centre epochs

@@ -68,30 +68,16 @@ public struct GitReBasinVGGWidthClaim: Claim {
         var endpointAccuracy: [Double] = []
         var profiles: [PathProfile] = []
         for (k, w) in s.widths.enumerated() {
-            let description = "vgg16:w=\(w):ln:in=1x32x32:out=10"
-            let network = try Network(parsing: description)
-            let m = Int((64 * w).rounded())
-            context.progress.note("\(description): training two networks on \(dataset.train.count) images")
-            let seeds = [context.seed &+ 2000 &+ UInt64(2 * k), context.seed &+ 2001 &+ UInt64(2 * k)]
-            let models = try GraphClaimSupport.train(
-                network, on: dataset, configuration: s.training, seeds: seeds, progress: context.progress)
-            let (bMatched, sweeps) = try GraphClaimSupport.weightMatched(
-                models[0], models[1], network: network, seed: context.seed)
-            let evaluator = PathEvaluator(network: network)
-            let naive = try evaluator.profile(
-                AffinePath.line(models[0], models[1]), on: measured, t: t, name: "m = \(m): naive")
-            let matched = try evaluator.profile(
-                AffinePath.line(models[0], bMatched), on: measured, t: t, name: "m = \(m): weight matching")
-            profiles += [naive, matched]
-            func barrier(_ p: PathProfile, _ split: String) -> Double {
-                p.barrier(.meanEndpoint, split: split, metric: "loss") ?? .nan
-            }
-            naiveBarriers.append(barrier(naive, "train"))
-            matchedBarriers.append(barrier(matched, "train"))
-            naiveTest.append(barrier(naive, "test"))
-            matchedTest.append(barrier(matched, "test"))
-            let ends = naive.splits["test"]!
-            endpointAccuracy.append(((ends.first!.accuracy ?? .nan) + (ends.last!.accuracy ?? .nan)) / 2)
+            let r = try Self.measure(
+                width: w, index: k, training: s.training, dataset: dataset, measured: measured, t: t, context: context)
+            let m = r.m
+            let sweeps = r.sweeps
+            profiles += [r.naive, r.matched]
+            naiveBarriers.append(r.naiveTrain)
+            matchedBarriers.append(r.matchedTrain)
+            naiveTest.append(r.naiveTest)
+            matchedTest.append(r.matchedTest)
+            endpointAccuracy.append(r.endpointAccuracy)
             let f = GraphClaimSupport.number
             rows.append([
                 "\(m) (w = \(w))", GraphClaimSupport.percent(endpointAccuracy.last), f(naiveBarriers.last!),
@@ -142,7 +128,7 @@ public struct GitReBasinVGGWidthClaim: Claim {
         if context.quick { differences.append("quick mode: tiny widths and data") }
         if let fallback { differences.insert(fallback, at: 0) }
         let f = GraphClaimSupport.number
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Git Re-Basin (ICLR 2023) width ablation, VGG16 with LayerNorm: the loss barrier max_λ L(λ) − ½(L(0)+L(1)) is large between independently trained networks and close to zero after weight matching, shrinking as the width multiplier grows.",
             orbitResult: zip(ms, zip(naiveBarriers, matchedBarriers)).map {
@@ -158,5 +144,47 @@ public struct GitReBasinVGGWidthClaim: Claim {
                 "criterion":
                     "reproduced iff the matched train-loss barrier < 0.5 × the naive one at every width and is smaller at the widest width than at the narrowest",
             ])
+        return outcome.addingDiagnosis(
+            try Self.diagnosis(
+                s, naive: naiveBarriers, matched: matchedBarriers, dataset: dataset, t: t, context: context))
+    }
+
+    /// One width's two networks (seeds from `index`), weight matching, and the naive and matched
+    /// lines' mean-endpoint barriers on the training prefix `measured` and its test split.
+    struct WidthMeasurement {
+        var m: Int
+        var naive: PathProfile, matched: PathProfile
+        var naiveTrain: Double, matchedTrain: Double, naiveTest: Double, matchedTest: Double
+        var endpointAccuracy: Double
+        var sweeps: Int
+    }
+
+    static func measure(
+        width w: Double, index k: Int, training: TrainingConfiguration, dataset: Dataset, measured: Dataset,
+        t: [Double], context: ReproductionContext
+    ) throws -> WidthMeasurement {
+        let description = "vgg16:w=\(w):ln:in=1x32x32:out=10"
+        let network = try Network(parsing: description)
+        let m = Int((64 * w).rounded())
+        context.progress.note("\(description): training two networks on \(dataset.train.count) images")
+        let seeds = [context.seed &+ 2000 &+ UInt64(2 * k), context.seed &+ 2001 &+ UInt64(2 * k)]
+        let models = try GraphClaimSupport.train(
+            network, on: dataset, configuration: training, seeds: seeds, progress: context.progress)
+        let (bMatched, sweeps) = try GraphClaimSupport.weightMatched(
+            models[0], models[1], network: network, seed: context.seed)
+        let evaluator = PathEvaluator(network: network)
+        let naive = try evaluator.profile(
+            AffinePath.line(models[0], models[1]), on: measured, t: t, name: "m = \(m): naive")
+        let matched = try evaluator.profile(
+            AffinePath.line(models[0], bMatched), on: measured, t: t, name: "m = \(m): weight matching")
+        func barrier(_ p: PathProfile, _ split: String) -> Double {
+            p.barrier(.meanEndpoint, split: split, metric: "loss") ?? .nan
+        }
+        let ends = naive.splits["test"]!
+        return WidthMeasurement(
+            m: m, naive: naive, matched: matched, naiveTrain: barrier(naive, "train"),
+            matchedTrain: barrier(matched, "train"), naiveTest: barrier(naive, "test"),
+            matchedTest: barrier(matched, "test"),
+            endpointAccuracy: ((ends.first!.accuracy ?? .nan) + (ends.last!.accuracy ?? .nan)) / 2, sweeps: sweeps)
     }
 }

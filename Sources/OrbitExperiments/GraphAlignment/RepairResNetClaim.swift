@@ -65,7 +65,6 @@ public struct RepairResNetClaim: Claim {
             context.data, train: s.trainSamples, test: s.testSamples, pad: false, seed: context.seed)
         let test = dataset.test!
         let statistics = dataset.train.prefix(s.statisticsSamples)
-        let inputs = statistics.features
         let columns = [
             "end A", "end B", "naive", "naive + reset", "permuted", "permuted + reset", "permuted + REPAIR",
         ]
@@ -76,32 +75,14 @@ public struct RepairResNetClaim: Claim {
         var endpointAccuracies: [Double] = []
         var repairFailure: String?
         for (k, width) in s.widths.enumerated() {
-            let description = "resnet20:w=\(width):bn"
-            let network = try Network(parsing: description)
-            context.progress.note("\(description): training two networks on \(dataset.train.count) images")
-            let seeds = [context.seed &+ 1000 &+ UInt64(2 * k), context.seed &+ 1001 &+ UInt64(2 * k)]
-            let models = try GraphClaimSupport.train(
-                network, on: dataset, configuration: s.training, seeds: seeds, progress: context.progress)
-            let (a, b) = (models[0], models[1])
-            let (bMatched, sweeps) = try GraphClaimSupport.weightMatched(a, b, network: network, seed: context.seed)
-            let naive = GraphClaimSupport.midpoint(a, b)
-            let permuted = GraphClaimSupport.midpoint(a, bMatched)
-            let kept = GraphClaimSupport.evaluate(
-                [a, b, naive, permuted], network: network, test: test, statistics: statistics, reset: false)
-            let reset = GraphClaimSupport.evaluate(
-                [naive, permuted], network: network, test: test, statistics: statistics, reset: true)
-            var repaired: SplitMetrics?
-            do {
-                let theta = try REPAIR().repair(network: network, a: a, b: bMatched, t: 0.5, inputs: inputs)
-                repaired = network.evaluate(theta, on: test)
-            } catch {
-                repairFailure = "\(error)"
-            }
-            let metrics = [kept[0], kept[1], kept[2], reset[0], kept[3], reset[1]]
-            let endpoints = ((kept[0].accuracy ?? .nan) + (kept[1].accuracy ?? .nan)) / 2
-            retention.append((reset[1].accuracy ?? .nan) / endpoints)
-            endpointAccuracies.append(endpoints)
-            collapsed.append(kept[3].accuracy ?? .nan)
+            let w = try Self.measure(
+                width: width, index: k, training: s.training, dataset: dataset, statistics: statistics,
+                context: context)
+            let (description, metrics, repaired, sweeps) = (w.architecture, w.metrics, w.repaired, w.sweeps)
+            if let failure = w.repairFailure { repairFailure = failure }
+            retention.append(w.retention)
+            endpointAccuracies.append(w.endpoints)
+            collapsed.append(w.collapsed)
             let multiplier = width / 16
             var row = ["×\(multiplier == 0 ? "\(width)/16" : "\(multiplier)") (w = \(width))"]
             row += metrics.map { GraphClaimSupport.percent($0.accuracy) }
@@ -164,7 +145,7 @@ public struct RepairResNetClaim: Claim {
         let orbitResult = zip(s.widths, zip(collapsed, retention)).map { width, pair in
             "w=\(width): permuted \(GraphClaimSupport.percent(pair.0)), reset keeps \(String(format: "%.2f", pair.1)) of the end points"
         }.joined(separator: "; ")
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "REPAIR (ICLR 2023), Fashion-MNIST ResNet-20 figure data: midpoint test accuracy after weight matching ×1 11.2 % → 78.2 % after BatchNorm reset, ×4 13.0 % → 92.8 %; end points ≈ 95 %.",
             orbitResult: orbitResult,
@@ -179,5 +160,59 @@ public struct RepairResNetClaim: Claim {
                     "reproduced iff the end points reach ≥ 0.85 test accuracy at every width, permuted midpoint accuracy ≤ 0.3 at every width, and the reset keeps ≥ 0.9 of the end points' mean accuracy at the widest width and more than at the narrowest",
                 "repair_available": repairFailure == nil,
             ])
+        return outcome.addingDiagnosis(
+            try Self.diagnosis(
+                s, endpoints: endpointAccuracies, collapsed: collapsed, retention: retention, dataset: dataset,
+                statistics: statistics, context: context))
+    }
+
+    /// One width's two networks (seeds from `index`) and their midpoints' test metrics: the end
+    /// points, naive, naive + reset, permuted, permuted + reset, and REPAIR (nil when unavailable).
+    struct WidthMeasurement {
+        var architecture: String
+        /// end A, end B, naive, naive + reset, permuted, permuted + reset.
+        var metrics: [SplitMetrics]
+        var repaired: SplitMetrics?
+        var repairFailure: String?
+        var sweeps: Int
+
+        /// The end points' mean test accuracy.
+        var endpoints: Double { ((metrics[0].accuracy ?? .nan) + (metrics[1].accuracy ?? .nan)) / 2 }
+        /// The permuted midpoint's accuracy without a reset.
+        var collapsed: Double { metrics[4].accuracy ?? .nan }
+        /// The reset permuted midpoint's accuracy over the end points'.
+        var retention: Double { (metrics[5].accuracy ?? .nan) / endpoints }
+    }
+
+    static func measure(
+        width: Int, index k: Int, training: TrainingConfiguration, dataset: Dataset, statistics: DataSplit,
+        context: ReproductionContext
+    ) throws -> WidthMeasurement {
+        let description = "resnet20:w=\(width):bn"
+        let network = try Network(parsing: description)
+        context.progress.note("\(description): training two networks on \(dataset.train.count) images")
+        let seeds = [context.seed &+ 1000 &+ UInt64(2 * k), context.seed &+ 1001 &+ UInt64(2 * k)]
+        let models = try GraphClaimSupport.train(
+            network, on: dataset, configuration: training, seeds: seeds, progress: context.progress)
+        let (a, b) = (models[0], models[1])
+        let (bMatched, sweeps) = try GraphClaimSupport.weightMatched(a, b, network: network, seed: context.seed)
+        let naive = GraphClaimSupport.midpoint(a, b)
+        let permuted = GraphClaimSupport.midpoint(a, bMatched)
+        let test = dataset.test!
+        let kept = GraphClaimSupport.evaluate(
+            [a, b, naive, permuted], network: network, test: test, statistics: statistics, reset: false)
+        let reset = GraphClaimSupport.evaluate(
+            [naive, permuted], network: network, test: test, statistics: statistics, reset: true)
+        var repaired: SplitMetrics?
+        var failure: String?
+        do {
+            let theta = try REPAIR().repair(network: network, a: a, b: bMatched, t: 0.5, inputs: statistics.features)
+            repaired = network.evaluate(theta, on: test)
+        } catch {
+            failure = "\(error)"
+        }
+        return WidthMeasurement(
+            architecture: description, metrics: [kept[0], kept[1], kept[2], reset[0], kept[3], reset[1]],
+            repaired: repaired, repairFailure: failure, sweeps: sweeps)
     }
 }

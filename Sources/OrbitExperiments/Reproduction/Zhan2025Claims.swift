@@ -75,35 +75,73 @@ public struct WidthBarrierClaim: Claim {
         }
     }
 
-    public func run(in context: ReproductionContext) throws -> ClaimOutcome {
+    /// What one sweep trains: the budget's widths, data and training.
+    struct SweepSetting {
+        var widths: [Int]
+        var architecture: String
+        var epochs: Int
+        var batchSize: Int
+        /// Teacher–student: the training set's size n; Fashion-MNIST: the per-split sample limit.
+        var samples: Int
+        var seeds: [UInt64]
+        var learningRate = 1e-3
+    }
+
+    func sweepSetting(_ context: ReproductionContext) throws -> SweepSetting {
         let quick = context.quick
-        let widths: [Int], data: String, architecture: String, epochs: Int, batchSize: Int, limit: Int?
         let seeds: [UInt64] = quick ? [context.seed] : [context.seed, context.seed + 1]
-        var fallback: String?
         switch setting {
         case .teacherStudent:
             // Lin, Li & Wu's teacher (w*_j = e_j, M = 4) on the sphere in d = 8; students with output weights.
-            widths = quick ? [2, 4, 8, 32] : [2, 3, 4, 5, 6, 8, 12, 16, 32, 64, 128, 256]
-            data = "synthetic:teacher-student:d=8,M=4,n=\(quick ? 500 : 1000),test=1000,seed=\(context.seed)"
-            architecture = "mlp:8-{m}-1:relu:nobias"
-            epochs = quick ? 20 : 200
-            batchSize = 50
-            limit = nil
+            return SweepSetting(
+                widths: quick ? [2, 4, 8, 32] : [2, 3, 4, 5, 6, 8, 12, 16, 32, 64, 128, 256],
+                architecture: "mlp:8-{m}-1:relu:nobias", epochs: quick ? 20 : 200, batchSize: 50,
+                samples: quick ? 500 : 1000, seeds: seeds)
         case .fashionMNIST:
-            widths = quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128, 256, 512]
-            let resolved = LearningRateSweep.resolveData(context.data)
-            data = resolved.spec
-            fallback = resolved.fallback
-            let shape = try LearningRateSweep.shape(data)
-            architecture = "mlp:\(shape.inputs)-{m}-\(shape.outputs):relu"
-            epochs = quick ? 1 : 5
-            batchSize = 100
-            limit = quick ? 1000 : 10000
+            let shape = try LearningRateSweep.shape(LearningRateSweep.resolveData(context.data).spec)
+            return SweepSetting(
+                widths: quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128, 256, 512],
+                architecture: "mlp:\(shape.inputs)-{m}-\(shape.outputs):relu", epochs: quick ? 1 : 5, batchSize: 100,
+                samples: quick ? 1000 : 10000, seeds: seeds)
         }
-        let learningRate = 1e-3
+    }
+
+    /// The data specification of `s` and the fallback note when Fashion-MNIST is missing.
+    func data(_ s: SweepSetting, context: ReproductionContext) -> (spec: String, limit: Int?, fallback: String?) {
+        switch setting {
+        case .teacherStudent:
+            return ("synthetic:teacher-student:d=8,M=4,n=\(s.samples),test=1000,seed=\(context.seed)", nil, nil)
+        case .fashionMNIST:
+            let resolved = LearningRateSweep.resolveData(context.data)
+            return (resolved.spec, s.samples, resolved.fallback)
+        }
+    }
+
+    /// The barrier curves of one sweep (each relative to the loss scale) and the shape of the
+    /// weight-matching one; the sweep's runs go to `directory`/sweep.
+    struct Measurement {
+        var weight: (x: [Double], y: [Double])
+        var activation: (x: [Double], y: [Double])
+        var naive: (x: [Double], y: [Double])
+        var endpoint: (x: [Double], y: [Double])
+        var scale: Double
+        var shape: Shape
+        var activationShape: Shape
+
+        /// The criterion: double descent and a slope after the peak in −½ ± ¼.
+        var decays: Bool { shape.decaySlope.isFinite && abs(shape.decaySlope + 0.5) <= 0.25 }
+        var holds: Bool { shape.doubleDescent && decays }
+        /// Distance to the criterion: |slope + ½| (1 when no slope), plus 1 without double descent.
+        var score: Double {
+            (shape.doubleDescent ? 0 : 1) + (shape.decaySlope.isFinite ? abs(shape.decaySlope + 0.5) : 1)
+        }
+    }
+
+    func measure(_ s: SweepSetting, context: ReproductionContext) throws -> Measurement {
+        let (spec, limit, _) = data(s, context: context)
         let sweep = WidthBarrierSweep.sweep(
-            widths: widths, data: data, limit: limit, architecture: architecture, epochs: epochs,
-            batchSize: batchSize, learningRate: learningRate, seeds: seeds)
+            widths: s.widths, data: spec, limit: limit, architecture: s.architecture, epochs: s.epochs,
+            batchSize: s.batchSize, learningRate: s.learningRate, seeds: s.seeds)
         let c = try AlignmentClaimSupport.runAndCollect(sweep, context: context)
         let scale = AlignmentClaimSupport.curve(c, "target_scale").y.first ?? 1
         func relative(_ metric: String) -> (x: [Double], y: [Double]) {
@@ -112,12 +150,24 @@ public struct WidthBarrierClaim: Claim {
         }
         let weight = relative("barrier.weight-matching.test")
         let activation = relative("barrier.activation-matching.test")
-        let naive = relative("barrier.none.test")
-        let endpoint = relative("endpoint_loss.test")
-        let shape = Shape(x: weight.x, y: weight.y)
-        let activationShape = Shape(x: activation.x, y: activation.y)
+        return Measurement(
+            weight: weight, activation: activation, naive: relative("barrier.none.test"),
+            endpoint: relative("endpoint_loss.test"), scale: scale, shape: Shape(x: weight.x, y: weight.y),
+            activationShape: Shape(x: activation.x, y: activation.y))
+    }
+
+    public func run(in context: ReproductionContext) throws -> ClaimOutcome {
+        let s = try sweepSetting(context)
+        let (data, limit, fallback) = self.data(s, context: context)
+        let (widths, architecture, epochs, batchSize, seeds) = (
+            s.widths, s.architecture, s.epochs, s.batchSize, s.seeds
+        )
+        let learningRate = s.learningRate
+        let m = try measure(s, context: context)
+        let (weight, activation, naive, endpoint) = (m.weight, m.activation, m.naive, m.endpoint)
+        let (shape, activationShape, scale) = (m.shape, m.activationShape, m.scale)
         let peakWidth = shape.peakIndex.map { Int(weight.x[$0]) }
-        let decays = shape.decaySlope.isFinite && abs(shape.decaySlope + 0.5) <= 0.25
+        let decays = m.decays
         let f = AlignmentClaimSupport.format
 
         var chart = LineChart(
@@ -201,7 +251,7 @@ public struct WidthBarrierClaim: Claim {
                 "\(data) (≤ \(limit ?? 0) samples per split), \(architecture), widths \(widths), Adam \(learningRate), "
                 + "\(epochs) epochs, batch \(batchSize), \(seeds.count) seed pair(s), seed \(context.seed)"
         }
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Zhan, Li & Wu 2025: the LMC loss barrier modulo permutation shows double descent in the width m, then "
                 + "decays like O(m^(−1/2)) (teacher–student two-layer ReLU; MNIST).",
@@ -222,6 +272,7 @@ public struct WidthBarrierClaim: Claim {
                 + (fallback.map { "; " + $0 } ?? ""),
             verdict: why.isEmpty ? .reproduced : .differs(why.joined(separator: "; ")), sections: [section],
             numbers: numbers)
+        return outcome.addingDiagnosis(try diagnosis(s, baseline: m, context: context))
     }
 }
 

@@ -363,11 +363,17 @@ extension ClaimOutcome {
     func addingDiagnosis(
         _ rows: [StarDiagnosisRow], section: HTMLReport.Section, conclusion: String, extra: ResultValue = [:]
     ) -> ClaimOutcome {
+        addingDiagnosis(rows: rows.map(\.object), section: section, conclusion: conclusion, extra: extra)
+    }
+
+    func addingDiagnosis(
+        rows: [ResultValue], section: HTMLReport.Section, conclusion: String, extra: ResultValue = [:]
+    ) -> ClaimOutcome {
         var outcome = self
         outcome.sections.append(section)
         if case .object(var numbers) = outcome.numbers {
             var diagnosis: [String: ResultValue] = [
-                "rows": .array(rows.map(\.object)), "conclusion": .string(conclusion),
+                "rows": .array(rows), "conclusion": .string(conclusion),
             ]
             if case .object(let more) = extra { diagnosis.merge(more) { $1 } }
             numbers["diagnosis"] = .object(diagnosis)

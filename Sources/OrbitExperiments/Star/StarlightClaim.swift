@@ -50,36 +50,21 @@ public struct StarlightClaim: Claim {
         var rows: [ResultValue] = []
         var table: [[String]] = []
         var ours: [(anchor: Double, star: Double)] = []
+        var measured: [Int: HeldOutMeasurement] = [:]
         for w in widths {
-            let network = try Network(parsing: "mlp:784-\(w)-10:relu")
-            let minima = try StarExperiments.trainMinima(
-                network: network, dataset: dataset, count: feetCount + heldOutCount, configuration: training,
-                seed: context.seed &+ 500 &+ 100 &* UInt64(w), progress: context.progress)
-            let feet = minima.prefix(feetCount).map(\.parameters)
-            let heldOut = minima.suffix(heldOutCount).map(\.parameters)
-            let fitter = try CentreFitter(
-                network: network, dataset: dataset, feet: Array(feet), configuration: centreConfiguration,
-                progress: context.progress)
-            let state = try fitter.run(from: try fitter.initialState())
-            let names = (1...feetCount).map { "θ\($0)" }
-            let heldNames = (1...heldOutCount).map { "η\($0)" }
-            let result = try evaluateStar(
-                StarCentre(centre: state.centre, feet: Array(feet)), names: names, heldOut: Array(heldOut),
-                heldOutNames: heldNames, network: network, dataset: evaluation, points: points)
-            func mean(_ profiles: [PathProfile]) -> Double {
-                StarExperiments.mean(profiles.map { $0.barrier(.convexCombination) ?? .nan })
-            }
-            let starHeld = mean(result.heldOutArms)
-            let anchorHeld = mean(result.heldOutPairs.map(\.direct))
-            let starFeet = mean(result.arms)
-            let anchorAnchor = mean(result.pairs.map(\.direct))
+            let m = try Self.measure(
+                width: w, dataset: dataset, evaluation: evaluation, feetCount: feetCount, heldOutCount: heldOutCount,
+                training: training, centre: centreConfiguration, points: points, context: context)
+            measured[w] = m
+            let (anchorHeld, starHeld, starFeet, anchorAnchor) = (m.anchorHeld, m.starHeld, m.starFeet, m.anchorAnchor)
+            let minima = m.minima
             ours.append((anchorHeld, starHeld))
             let anchor = Self.anchors.first { $0.width == w }
             rows.append(
                 [
                     "width": w, "anchor_held_out_barrier": anchorHeld, "star_held_out_barrier": starHeld,
                     "star_feet_barrier": starFeet, "anchor_anchor_barrier": anchorAnchor,
-                    "minima_train_loss": minima.map(\.train.loss), "centre_history": state.history,
+                    "minima_train_loss": minima.map(\.train.loss), "centre_history": m.centreHistory,
                     "starlight_anchor_held_out": anchor?.anchorHeldOut, "starlight_star_held_out": anchor?.starHeldOut,
                 ])
             table.append([
@@ -142,7 +127,7 @@ public struct StarlightClaim: Claim {
         ]
         if quick { differences.append("quick mode: widths 4 and 16 on 1000 samples") }
         if let fallback { differences.insert(fallback, at: 0) }
-        return ClaimOutcome(
+        let outcome = ClaimOutcome(
             paperStatement:
                 "Sonthalia et al. (Starlight), 1-hidden-layer MLP on MNIST: a star model trained against anchors has a lower barrier to held-out models than the anchors do (mean train-loss barrier, anchor ↔ held-out vs star ↔ held-out: w4 0.368 vs 0.089, w32 0.193 vs 0.063, w64 0.049 vs 0.021, w128 0.0146 vs 0.0079, w256 0.0060 vs 0.0031).",
             orbitResult: zip(widths, ours).map {
@@ -157,5 +142,51 @@ public struct StarlightClaim: Claim {
                     "reproduced iff the mean star ↔ held-out barrier < the mean anchor ↔ held-out barrier at every width",
                 "widths_star_below": below,
             ])
+        return outcome.addingDiagnosis(
+            try Self.diagnosis(
+                measured: measured, widths: quick ? [16] : [64, 256], dataset: dataset, evaluation: evaluation,
+                feetCount: feetCount, heldOutCount: heldOutCount, training: training, centre: centreConfiguration,
+                points: points, context: context))
+    }
+
+    /// One width's barriers: the minima (trained here unless given), the centre and the mean barrier
+    /// (ii) of each family of lines.
+    struct HeldOutMeasurement {
+        var minima: [(parameters: ParameterVector<Float>, train: SplitMetrics, epochs: Int)]
+        var centreHistory: [Double]
+        /// Mean barrier foot ↔ held-out, centre ↔ held-out, centre ↔ foot, foot ↔ foot.
+        var anchorHeld: Double
+        var starHeld: Double
+        var starFeet: Double
+        var anchorAnchor: Double
+    }
+
+    static func measure(
+        width w: Int, dataset: Dataset, evaluation: Dataset, feetCount: Int, heldOutCount: Int,
+        training: TrainingConfiguration, centre: CentreConfiguration, points: Int, context: ReproductionContext,
+        minima given: [(parameters: ParameterVector<Float>, train: SplitMetrics, epochs: Int)]? = nil
+    ) throws -> HeldOutMeasurement {
+        let network = try Network(parsing: "mlp:784-\(w)-10:relu")
+        let minima =
+            try given
+            ?? StarExperiments.trainMinima(
+                network: network, dataset: dataset, count: feetCount + heldOutCount, configuration: training,
+                seed: context.seed &+ 500 &+ 100 &* UInt64(w), progress: context.progress)
+        let feet = minima.prefix(feetCount).map(\.parameters)
+        let heldOut = minima.suffix(heldOutCount).map(\.parameters)
+        let fitter = try CentreFitter(
+            network: network, dataset: dataset, feet: Array(feet), configuration: centre, progress: context.progress)
+        let state = try fitter.run(from: try fitter.initialState())
+        let result = try evaluateStar(
+            StarCentre(centre: state.centre, feet: Array(feet)), names: (1...feetCount).map { "θ\($0)" },
+            heldOut: Array(heldOut), heldOutNames: (1...heldOutCount).map { "η\($0)" }, network: network,
+            dataset: evaluation, points: points)
+        func mean(_ profiles: [PathProfile]) -> Double {
+            StarExperiments.mean(profiles.map { $0.barrier(.convexCombination) ?? .nan })
+        }
+        return HeldOutMeasurement(
+            minima: minima, centreHistory: state.history, anchorHeld: mean(result.heldOutPairs.map(\.direct)),
+            starHeld: mean(result.heldOutArms), starFeet: mean(result.arms),
+            anchorAnchor: mean(result.pairs.map(\.direct)))
     }
 }

@@ -175,17 +175,17 @@
             let base = arena.base!
             // The source as the forward pass of this step left it in oneDNN's layout, when this is the
             // same array in the same layout (the training step: forward, then backward on its values).
-            var sourceCopy: [(input: Int, address: UnsafeMutableRawPointer)] = []
+            var sourceCopy: (input: Int, address: UnsafeMutableRawPointer)?
             if let kept = b.keptCopy, b.keptInput == UnsafeRawPointer(input), w.copyBytes(ofInput: 0) > 0 {
                 var forwardSource = b.forward.inputs[0].wanted.descriptor, weightSource = w.inputs[0].wanted.descriptor
-                if dnnl_memory_desc_equal(&forwardSource, &weightSource) != 0 { sourceCopy = [(0, kept)] }
+                if dnnl_memory_desc_equal(&forwardSource, &weightSource) != 0 { sourceCopy = (0, kept) }
             }
             w.run(stream, base: base, shared: sourceCopy)
             var first = w.inputs[1].wanted.descriptor, second = d.inputs[0].wanted.descriptor
             if let offset = w.copyOffset(ofInput: 1), d.copyOffset(ofInput: 0) != nil,
                 dnnl_memory_desc_equal(&first, &second) != 0
             {
-                d.run(stream, adding: accumulate, base: base + split, shared: [(0, base + offset)])
+                d.run(stream, adding: accumulate, base: base + split, shared: (0, base + offset))
             } else {
                 d.run(stream, adding: accumulate, base: base + split)
             }

@@ -182,21 +182,23 @@
             run(stream, adding: adding, base: arena.base!)
         }
 
-        /// ``run(_:adding:)`` with this pass's arena region at `base` (``arenaBytes`` long); each input
-        /// listed in `shared` read from a copy in its wanted layout that an earlier pass left at its
-        /// address (its own reorder skipped), and the copy of input `kept.input`, when given, placed at
-        /// `kept.address` instead of the arena so that a later pass can read it.
+        /// ``run(_:adding:)`` with this pass's arena region at `base` (``arenaBytes`` long); input
+        /// `shared.input`, when given, read from a copy in its wanted layout that an earlier pass left
+        /// at `shared.address` (its own reorder skipped), and the copy of input `kept.input`, when
+        /// given, placed at `kept.address` instead of the arena so that a later pass can read it. One
+        /// shared input is all a pass needs: the weight pass shares the forward's source, the data
+        /// pass the weight pass's output-gradient copy.
         @inline(__always)
         func run(
             _ stream: dnnl_stream_t, adding: Bool = false, base: UnsafeMutableRawPointer,
-            shared: [(input: Int, address: UnsafeMutableRawPointer)] = [],
+            shared: (input: Int, address: UnsafeMutableRawPointer)? = nil,
             kept: (input: Int, address: UnsafeMutableRawPointer)? = nil
         ) {
             for copy in copies { copy.memory.bind(base + copy.offset) }
             if let kept { inputs[kept.input].wanted.bind(kept.address) }
             for (k, input) in inputs.enumerated() {
-                if let s = shared.first(where: { $0.input == k }) {
-                    input.wanted.bind(s.address)
+                if let shared, shared.input == k {
+                    input.wanted.bind(shared.address)
                 } else {
                     input.reorder?.execute(stream, scratch: base)
                 }
